@@ -1,0 +1,129 @@
+"""What an article is: its text, its metadata and its structure, all addressed by offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .text import LineIndex
+
+Range = tuple[int, int]
+"""A half-open ``(start, end)`` pair of offsets into a document's text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A passage in quotation marks that the text attributes to someone.
+
+    ``start``/``end`` cover the passage including its quotation marks. ``speaker`` is the text of
+    the speaker's mention at ``speaker_start``/``speaker_end`` (so ``text[speaker_start:speaker_end]
+    == speaker``), or ``None`` when the text names nobody. A quote split by its attribution
+    ("It would not be appropriate", stated Kerry, "for any number of reasons") is two quotes; the
+    second has ``continues`` set to the index of the first in the document's quote list.
+    """
+
+    start: int
+    end: int
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None
+    continues: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The quote as a JSON-ready dict, with the fields ``inspect --json`` promises."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "speaker": self.speaker,
+            "speaker_start": self.speaker_start,
+            "speaker_end": self.speaker_end,
+            "cue": self.cue,
+            "continues": self.continues,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """Where the paragraphs, sentences, boilerplate and quotes of one text lie."""
+
+    paragraphs: tuple[Range, ...] = ()
+    sentences: tuple[Range, ...] = ()
+    boilerplate: tuple[Range, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article.
+
+    ``id`` is stable: it is derived from the file's name relative to the folder it was loaded from
+    (plus the record's key for JSON records), so the same file gives the same id on every run and
+    machine, and an edited file keeps its id. ``content_hash`` changes whenever the text does.
+    ``text`` is the decoded file with line endings normalised to ``\\n``; every offset in
+    ``structure`` indexes it.
+    """
+
+    id: str
+    path: str
+    text: str
+    content_hash: str
+    title: str
+    outlet: str | None = None
+    date: str | None = None
+    url: str | None = None
+    structure: Structure = field(default_factory=Structure)
+
+    @property
+    def paragraphs(self) -> tuple[Range, ...]:
+        return self.structure.paragraphs
+
+    @property
+    def sentences(self) -> tuple[Range, ...]:
+        return self.structure.sentences
+
+    @property
+    def boilerplate(self) -> tuple[Range, ...]:
+        return self.structure.boilerplate
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.structure.quotes
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        """Offset ↔ (row, column) conversion for this document's text."""
+        return LineIndex(self.text)
+
+    def slice(self, span: Range) -> str:
+        """The text of ``span``."""
+        return self.text[span[0] : span[1]]
+
+    @property
+    def boilerplate_share(self) -> float:
+        """The share of non-whitespace characters that lie in boilerplate regions, 0..1."""
+        total = sum(1 for ch in self.text if not ch.isspace())
+        if not total:
+            return 0.0
+        flagged = sum(
+            1 for s, e in self.boilerplate for ch in self.text[s:e] if not ch.isspace()
+        )
+        return flagged / total
+
+    def to_json(self) -> dict[str, Any]:
+        """The document as a JSON-ready dict: metadata, text and structure offsets."""
+        return {
+            "id": self.id,
+            "path": self.path,
+            "outlet": self.outlet,
+            "title": self.title,
+            "date": self.date,
+            "url": self.url,
+            "content_hash": self.content_hash,
+            "text": self.text,
+            "paragraphs": [list(r) for r in self.paragraphs],
+            "sentences": [list(r) for r in self.sentences],
+            "boilerplate": [list(r) for r in self.boilerplate],
+            "quotes": [q.to_json() for q in self.quotes],
+        }

@@ -1,0 +1,597 @@
+"""Loading articles from files and folders into documents, reporting every file that fails.
+
+Supported inputs:
+
+- ``.txt`` and ``.md`` files: the title is the first heading or the first headline-like line.
+- ``.html``/``.htm`` files: the main text and metadata are extracted (trafilatura); offsets then
+  index the extracted text.
+- ``.json`` (one record, or a list of records) and ``.jsonl`` (a record per line): a record has a
+  text field (``text``, ``body``, ``content``, or BASIL's ``body-paragraphs``) and optional
+  metadata (``title``, ``outlet``/``source``/``publisher``, ``date``, ``url``).
+- A manifest beside the articles (``manifest.json``, ``manifest.csv`` or ``manifest.tsv``), or
+  one named explicitly, gives outlet, date, url and title per file for files that do not say.
+
+A file that cannot be loaded becomes a :class:`Problem` naming it and the reason; the rest load.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+from .analysis import analyse
+from .document import Document, Range
+from .outlets import normalise_outlet, outlet_named_in_text
+from .text import DecodeError, content_hash, decode_text, normalise_newlines
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")
+JSON_SUFFIXES = (".json", ".jsonl")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSON_SUFFIXES
+MANIFEST_NAMES = ("manifest.json", "manifest.csv", "manifest.tsv")
+
+MAX_ARTICLE_BYTES = 32 * 1024 * 1024
+"""A single article larger than this is refused: no news article is that long."""
+MAX_JSON_BYTES = 256 * 1024 * 1024
+"""A ``.json`` file is read whole; above this size, JSONL (read line by line) is the way."""
+MAX_JSON_DEPTH = 64
+
+SAMPLE_DIR = Path(__file__).parent / "sample"
+"""The bundled sample corpus: one 2014 story told by four outlets, and a portal entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file (or one line of it) that could not be loaded, and why, in plain words."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class LoadResult:
+    """The documents that loaded, in a stable order, and the problems met on the way."""
+
+    documents: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Metadata for one article, from a manifest, a record or the file itself."""
+
+    title: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+    def over(self, other: Meta) -> Meta:
+        """These values, with ``other``'s filling the gaps."""
+        return Meta(
+            title=self.title or other.title,
+            outlet=self.outlet or other.outlet,
+            date=self.date or other.date,
+            url=self.url or other.url,
+        )
+
+
+_ALIASES = {
+    "title": ("title", "headline"),
+    "outlet": ("outlet", "publisher", "source", "site", "sitename", "site_name"),
+    "date": ("date", "publication_date", "published", "pubdate", "date_published"),
+    "url": ("url", "link", "source_url"),
+}
+_FILE_KEYS = ("file", "filename", "path", "name")
+
+
+def _meta_from(record: dict[str, Any]) -> Meta:
+    values: dict[str, str | None] = {}
+    for target, keys in _ALIASES.items():
+        value = next((record[k] for k in keys if isinstance(record.get(k), str | int)), None)
+        values[target] = str(value).strip() or None if value is not None else None
+    return Meta(
+        title=values["title"],
+        outlet=normalise_outlet(values["outlet"]),
+        date=values["date"],
+        url=values["url"],
+    )
+
+
+class Manifest:
+    """Per-file metadata read from a manifest file; looked up by file name or by stem."""
+
+    def __init__(self, path: Path, entries: dict[str, Meta]) -> None:
+        self.path = path
+        self._entries = entries
+
+    def get(self, file: Path) -> Meta | None:
+        """The entry for ``file``: by name relative to the manifest, by file name, or by stem."""
+        try:
+            relative = file.resolve().relative_to(self.path.parent.resolve()).as_posix()
+        except ValueError:
+            relative = file.name
+        for key in (relative, file.name, file.stem):
+            if key in self._entries:
+                return self._entries[key]
+        return None
+
+    @classmethod
+    def read(cls, path: Path) -> tuple[Manifest | None, list[Problem]]:
+        """Read a manifest; a bad one is a problem, never an exception."""
+        try:
+            raw = decode_text(path.read_bytes())
+        except (OSError, DecodeError) as err:
+            return None, [Problem(str(path), f"manifest cannot be read: {_reason(err)}")]
+        entries: dict[str, Meta] = {}
+        problems: list[Problem] = []
+        if path.suffix == ".json":
+            try:
+                data = json.loads(raw)
+            except json.JSONDecodeError as err:
+                return None, [Problem(str(path), f"manifest is not valid JSON: {err.msg}", err.lineno)]
+            if isinstance(data, dict) and isinstance(data.get("files"), dict):
+                data = data["files"]
+            if isinstance(data, dict):
+                for key, value in data.items():
+                    if isinstance(value, dict):
+                        entries[str(key)] = _meta_from(value)
+                    else:
+                        problems.append(Problem(str(path), f"entry {key!r} is not an object"))
+            elif isinstance(data, list):
+                for number, value in enumerate(data, 1):
+                    key = _file_key(value)
+                    if key is None:
+                        problems.append(
+                            Problem(str(path), f"entry {number} has no 'file' field")
+                        )
+                    else:
+                        entries[key] = _meta_from(value)
+            else:
+                return None, [Problem(str(path), "manifest must be an object or a list")]
+        else:
+            delimiter = "\t" if path.suffix == ".tsv" else ","
+            reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter)
+            for row in reader:
+                key = _file_key(row)
+                if key is None:
+                    problems.append(
+                        Problem(str(path), "row has no file/filename column", reader.line_num)
+                    )
+                    continue
+                entries[key] = _meta_from(row)
+        return cls(path, entries), problems
+
+
+def _file_key(record: object) -> str | None:
+    if not isinstance(record, dict):
+        return None
+    for key in _FILE_KEYS:
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _reason(err: BaseException) -> str:
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    if isinstance(err, IsADirectoryError):
+        return "is a directory"
+    if isinstance(err, FileNotFoundError):
+        return "no such file"
+    if isinstance(err, OSError):
+        return err.strerror or str(err)
+    return str(err)
+
+
+def stable_id(key: str) -> str:
+    """A short, stable document id derived from the file's name within its corpus."""
+    return sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+# ---- titles -------------------------------------------------------------------------------
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _plain(line: str) -> str:
+    return _MD_LINK.sub(r"\1", line).strip(" *_#")
+
+
+def find_title(text: str) -> tuple[str, Range | None]:
+    """The title of a plain-text or Markdown article, and where its line lies in the text.
+
+    The first level-one Markdown heading wins; else the first line among the first ten that reads
+    like a headline (three words or more), skipping navigation crumbs such as "World"; else the
+    first non-empty line.
+    """
+    lines: list[tuple[int, int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+        if len(lines) >= 40:
+            break
+    if not lines:
+        return "", None
+    for start, end, line in lines:
+        heading = _MD_HEADING.match(line)
+        if heading and len(heading.group(1)) == 1 and _plain(heading.group(2)):
+            return _plain(heading.group(2)), (start, end)
+    for start, end, line in lines[:10]:
+        plain = _plain(line)
+        if len(plain.split()) >= 3:
+            return plain[:300], (start, end)
+    start, end, line = lines[0]
+    return _plain(line)[:300], (start, end)
+
+
+# ---- discovery ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    path: Path
+    key: str  # the name that makes the id: relative to the folder given, or the file name
+
+
+def _discover(paths: Sequence[str | Path], problems: list[Problem]) -> Iterator[_Source]:
+    for given in paths:
+        path = Path(given)
+        if path.is_symlink() and not path.exists():
+            problems.append(
+                Problem(str(path), f"broken symbolic link (points to {os.readlink(path)})")
+            )
+            continue
+        if not path.exists():
+            problems.append(Problem(str(path), "no such file or folder"))
+            continue
+        if path.is_dir():
+            yield from _walk(path, problems)
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield _Source(path, path.name)
+        else:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"unsupported file type {path.suffix or '(none)'!r}; newsreader reads "
+                    + ", ".join(SUPPORTED_SUFFIXES),
+                )
+            )
+
+
+def _walk(root: Path, problems: list[Problem]) -> Iterator[_Source]:
+    def on_error(err: OSError) -> None:
+        problems.append(Problem(str(err.filename or root), f"cannot list folder: {_reason(err)}"))
+
+    for folder, dirs, files in os.walk(root, onerror=on_error):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or name in MANIFEST_NAMES:
+                continue
+            path = Path(folder) / name
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if path.is_symlink() and not path.exists():
+                problems.append(
+                    Problem(str(path), f"broken symbolic link (points to {os.readlink(path)})")
+                )
+                continue
+            yield _Source(path, path.relative_to(root).as_posix())
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    size = path.stat().st_size
+    if size > limit:
+        raise DecodeError(
+            f"too large: {size / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB an article may be"
+            + ("; use JSONL for large collections" if path.suffix == ".json" else "")
+        )
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
+
+
+def _text_document(source: _Source, data: bytes, meta: Meta) -> Document:
+    text = decode_text(data)
+    if not text.strip():
+        raise DecodeError("empty file" if not text else "no text (only whitespace)")
+    title, title_range = find_title(text)
+    inferred = Meta(title=title, outlet=outlet_named_in_text(text))
+    meta = meta.over(inferred)
+    return _make(source, text, meta, title_range[1] if title_range else 0)
+
+
+def _html_document(source: _Source, data: bytes, meta: Meta) -> Document:
+    html = decode_text(data)
+    if not html.strip():
+        raise DecodeError("empty file")
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, output_format="python"
+    )
+    if extracted is None:
+        raise DecodeError("no article text found in this HTML page")
+    fields = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
+    text = normalise_newlines(fields.get("text") or "")
+    if not text.strip():
+        raise DecodeError("no article text found in this HTML page")
+    page = Meta(
+        title=fields.get("title"),
+        outlet=normalise_outlet(fields.get("sitename")),
+        date=fields.get("date"),
+        url=fields.get("url"),
+    )
+    title, _ = find_title(text)
+    meta = meta.over(page).over(Meta(title=title, outlet=outlet_named_in_text(text)))
+    return _make(source, text, meta, 0)
+
+
+def _make(source: _Source, text: str, meta: Meta, title_end: int, **kw: Any) -> Document:
+    return Document(
+        id=stable_id(source.key),
+        path=str(source.path),
+        text=text,
+        content_hash=content_hash(text),
+        title=meta.title or source.path.stem,
+        outlet=meta.outlet,
+        date=meta.date,
+        url=meta.url,
+        structure=analyse(text, title_end, **kw),
+    )
+
+
+def _record_text(record: dict[str, Any]) -> tuple[str, list[Range] | None] | None:
+    """The text of a JSON record and, when the record splits them, its sentence offsets."""
+    for key in ("text", "body", "content", "article", "maintext"):
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            return normalise_newlines(value), None
+    paragraphs = record.get("body-paragraphs", record.get("paragraphs"))
+    if isinstance(paragraphs, list) and paragraphs:
+        parts: list[str] = []
+        sentences: list[Range] = []
+        pos = 0
+        for paragraph in paragraphs:
+            pieces = paragraph if isinstance(paragraph, list) else [paragraph]
+            pieces = [normalise_newlines(p).strip() for p in pieces if isinstance(p, str)]
+            pieces = [p for p in pieces if p]
+            if not pieces:
+                continue
+            if parts:
+                parts.append("\n\n")
+                pos += 2
+            for index, sentence in enumerate(pieces):
+                if index:
+                    parts.append(" ")
+                    pos += 1
+                parts.append(sentence)
+                sentences.append((pos, pos + len(sentence)))
+                pos += len(sentence)
+        if parts:
+            return "".join(parts), sentences
+    return None
+
+
+def _json_depth(value: Any, depth: int = 0) -> int:
+    if depth > MAX_JSON_DEPTH:
+        return depth
+    if isinstance(value, dict):
+        return max((_json_depth(v, depth + 1) for v in value.values()), default=depth + 1)
+    if isinstance(value, list):
+        return max((_json_depth(v, depth + 1) for v in value), default=depth + 1)
+    return depth
+
+
+def _record_document(
+    source: _Source, record: Any, number: int, meta: Meta, problems: list[Problem], line: int | None
+) -> Document | None:
+    where = line
+    if not isinstance(record, dict):
+        problems.append(Problem(str(source.path), f"record {number} is not an object", where))
+        return None
+    found = _record_text(record)
+    if found is None:
+        problems.append(
+            Problem(
+                str(source.path),
+                f"record {number} has no text (expected a 'text', 'body', 'content' or "
+                "'body-paragraphs' field)",
+                where,
+            )
+        )
+        return None
+    text, sentences = found
+    record_key = next(
+        (str(record[k]) for k in ("id", "uuid", "_id", "doc_id") if record.get(k) is not None),
+        str(number),
+    )
+    key = source.key if number == 0 else f"{source.key}#{record_key}"
+    record_meta = _meta_from(record)
+    title, title_range = find_title(text)
+    merged = record_meta.over(meta).over(Meta(title=title, outlet=outlet_named_in_text(text)))
+    title_end = title_range[1] if title_range and not record_meta.title else 0
+    return _make(_Source(source.path, key), text, merged, title_end, sentences=sentences)
+
+
+def _json_documents(
+    source: _Source, meta: Meta, problems: list[Problem]
+) -> Iterable[Document]:
+    path = source.path
+    if path.suffix.lower() == ".jsonl":
+        yield from _jsonl_documents(source, meta, problems)
+        return
+    data = _read_bytes(path, MAX_JSON_BYTES)
+    raw = decode_text(data)
+    if not raw.strip():
+        raise DecodeError("empty file")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise _LineError(f"not valid JSON: {err.msg} (column {err.colno})", err.lineno) from None
+    except RecursionError:
+        raise DecodeError("JSON nested too deeply") from None
+    if _json_depth(value) > MAX_JSON_DEPTH:
+        raise DecodeError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    if isinstance(value, list):
+        for number, record in enumerate(value, 1):
+            doc = _record_document(source, record, number, meta, problems, None)
+            if doc is not None:
+                yield doc
+    else:
+        doc = _record_document(source, value, 0, meta, problems, None)
+        if doc is not None:
+            yield doc
+
+
+def _jsonl_documents(source: _Source, meta: Meta, problems: list[Problem]) -> Iterable[Document]:
+    path = source.path
+    with path.open("rb") as handle:
+        number = 0
+        for line_number, line in enumerate(_bounded_lines(handle, MAX_ARTICLE_BYTES), 1):
+            if line is None:
+                problems.append(
+                    Problem(str(path), "line longer than 32 MB, skipped", line_number)
+                )
+                continue
+            if not line.strip():
+                continue
+            number += 1
+            try:
+                value = json.loads(decode_text(line))
+            except DecodeError as err:
+                problems.append(Problem(str(path), str(err), line_number))
+                continue
+            except json.JSONDecodeError as err:
+                problems.append(
+                    Problem(str(path), f"not valid JSON: {err.msg} (column {err.colno})", line_number)
+                )
+                continue
+            except RecursionError:
+                problems.append(Problem(str(path), "JSON nested too deeply", line_number))
+                continue
+            if _json_depth(value) > MAX_JSON_DEPTH:
+                problems.append(
+                    Problem(str(path), f"JSON nested more than {MAX_JSON_DEPTH} levels deep", line_number)
+                )
+                continue
+            doc = _record_document(source, value, number, meta, problems, line_number)
+            if doc is not None:
+                yield doc
+        if number == 0 and not any(p.path == str(path) for p in problems):
+            raise DecodeError("empty file")
+
+
+def _bounded_lines(handle: io.BufferedReader, limit: int) -> Iterator[bytes | None]:
+    """Lines of a binary file; a line over ``limit`` bytes yields ``None`` and is skipped whole."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:
+                rest = handle.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line
+
+
+class _LineError(DecodeError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+# ---- entry points -------------------------------------------------------------------------
+
+
+def load_paths(
+    paths: Sequence[str | Path], manifest: str | Path | None = None
+) -> LoadResult:
+    """Load every article under ``paths`` (files or folders).
+
+    ``manifest`` names a manifest file to use for all files; otherwise a ``manifest.json``,
+    ``.csv`` or ``.tsv`` in a file's own folder is used when present. Documents come back in the
+    order the paths were given, folders walked in name order; each failure is a :class:`Problem`.
+    """
+    result = LoadResult()
+    explicit: Manifest | None = None
+    if manifest is not None:
+        explicit, manifest_problems = Manifest.read(Path(manifest))
+        result.problems.extend(manifest_problems)
+    folder_manifests: dict[Path, Manifest | None] = {}
+    seen_ids: dict[str, str] = {}
+    for source in _discover(paths, result.problems):
+        meta = Meta()
+        chosen = explicit
+        if chosen is None:
+            folder = source.path.parent
+            if folder not in folder_manifests:
+                folder_manifests[folder] = _folder_manifest(folder, result.problems)
+            chosen = folder_manifests[folder]
+        if chosen is not None:
+            meta = chosen.get(source.path) or meta
+        for document in _load_one(source, meta, result.problems):
+            if document.id in seen_ids:
+                result.problems.append(
+                    Problem(
+                        document.path,
+                        f"same name as {seen_ids[document.id]} within its corpus; loaded once",
+                    )
+                )
+                continue
+            seen_ids[document.id] = document.path
+            result.documents.append(document)
+    return result
+
+
+def _folder_manifest(folder: Path, problems: list[Problem]) -> Manifest | None:
+    for name in MANIFEST_NAMES:
+        candidate = folder / name
+        if candidate.is_file():
+            found, manifest_problems = Manifest.read(candidate)
+            problems.extend(manifest_problems)
+            return found
+    return None
+
+
+def _load_one(source: _Source, meta: Meta, problems: list[Problem]) -> list[Document]:
+    path = source.path
+    suffix = path.suffix.lower()
+    try:
+        if suffix in JSON_SUFFIXES:
+            return list(_json_documents(source, meta, problems))
+        data = _read_bytes(path, MAX_ARTICLE_BYTES)
+        if suffix in HTML_SUFFIXES:
+            return [_html_document(source, data, meta)]
+        return [_text_document(source, data, meta)]
+    except _LineError as err:
+        problems.append(Problem(str(path), str(err), err.line))
+    except (OSError, DecodeError) as err:
+        problems.append(Problem(str(path), _reason(err)))
+    return []
+
+
+def load_sample() -> LoadResult:
+    """The bundled sample corpus (the five seed documents with their manifest)."""
+    return load_paths([SAMPLE_DIR])

@@ -1,0 +1,565 @@
+"""Quotations and their speakers.
+
+Two passes over a document's text:
+
+1. Pair quotation marks into quoted passages: curly and straight double marks, doubled single marks
+   (``''...''``, `````...''``), and single marks outside double ones (headline style ``'...'`` and
+   ``‘...’``), telling apostrophes from closing marks. A passage whose paragraph ends open and whose
+   next paragraph opens with a quotation mark goes on into that paragraph (the news convention for
+   quotes that run over several paragraphs).
+2. Attribute each passage: a speech cue next to it (``," Kerry said`` / ``said Kerry`` /
+   ``Khamenei told reporters ..., saying "...`` / ``HARF VIA FREE BEACON: "...`` / ``according
+   to ...``) gives the speaker, taken as the mention the text uses (a name, "the official", "he").
+   A passage split by its attribution continues the one before it; a passage with no attribution
+   of its own inherits the speaker of the quote just before it in the same or previous paragraph.
+   Short passages with neither attribution nor a speaker to inherit are scare quotes or titles and
+   are not reported as quotes.
+
+A pronoun speaker ("he said") is resolved to the named speaker of the quote just before it, when
+there is one within two paragraphs, so the user sees who "he" is; the speaker offsets then point at
+that earlier mention.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .document import Quote, Range
+from .sentences import TITLES
+
+# Verb forms that announce speech. Forms that are as often nouns ("states", "claims",
+# "tweets", "report") are left out: a wrong cue is worse than a missing one.
+SPEECH_VERBS = frozenset(
+    """say says said saying tell tells told telling added adds adding asked asks asking write
+    writes wrote writing tweeted tweeting stated stating declare declares declared declaring
+    explain explains explained explaining noted noting continued continuing argue argues
+    argued arguing insist insists insisted insisting claimed claiming replied replies replying
+    respond responds responded responding warn warns warned warning recalled recalls recalling
+    remarked joked exclaimed shouted yelled announce announces announced announcing
+    acknowledge acknowledges acknowledged admit admits admitted concede concedes conceded
+    concluded cautioned observed posted suggest suggests suggested suggesting emphasized
+    emphasised stressed predicted promised vowed complained charged countered quipped mused
+    called described labeled labelled dubbed derided reported testified asserted asserts
+    maintained boasted lamented urged pleaded pledged chanted sang demanded blasted slammed
+    praised screamed whispered""".split()
+)
+PRONOUNS = frozenset(
+    """he she they it i we you who which""".split()
+)
+_PERSONAL = frozenset({"he", "she", "they", "it", "i", "we", "you"})
+DETERMINERS = frozenset(
+    """the a an his her their its our my your one another this that these those some several two
+    three four many both each""".split()
+)
+_SKIP_BEFORE_VERB = frozenset(
+    """also later then often once again previously recently has had have would will did does had
+    just already repeatedly further finally simply even not""".split()
+)
+_APPOSITIVE_START = frozenset(
+    """a an the who which whose one former now""".split()
+)
+_CONNECTORS = frozenset(
+    """of de la le van von der al bin du da di del dos and &""".split()
+)
+_STOP_AFTER = frozenset(
+    """on in at during to for from with about after before when while as by told in.""".split()
+)
+
+_MARK = re.compile(r"``|''|[\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']")
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f0-9][\w\u00c0-\u024f'\u2019.&-]*")
+_OPEN_CONTEXT = frozenset(" \t\n\u00a0([{\u2014\u2013-/:;\u201c\"\u2018")
+_ELISIONS = ("em ", "til ", "cause ", "n ", "bout ")
+
+MIN_UNATTRIBUTED_WORDS = 6
+
+
+@dataclass(slots=True)
+class _Passage:
+    start: int  # offset of the opening mark
+    end: int  # offset just past the closing mark (or the paragraph end)
+    double: bool
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _pair_marks(text: str, paragraphs: list[Range]) -> list[_Passage]:
+    """Pair quotation marks into passages, paragraph by paragraph."""
+    passages: list[_Passage] = []
+    carried: int | None = None  # opening offset of a double passage running on from before
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        open_double: int | None = None
+        open_single: int | None = None
+        single_kind = ""
+        first_mark = True
+        for match in _MARK.finditer(text, p_start, p_end):
+            mark = match.group()
+            pos = match.start()
+            before = text[pos - 1] if pos > p_start else " "
+            after = text[match.end()] if match.end() < p_end else " "
+            opening_context = before in _OPEN_CONTEXT
+            closing_context = not after.isalnum()
+            if carried is not None and first_mark and pos == p_start and mark in "\u201c\"``":
+                # The passage from the previous paragraph continues here.
+                open_double, carried = carried, None
+                first_mark = False
+                continue
+            first_mark = False
+            if mark in ('"', "''", "\u201c", "\u201d", "``", "\u201e", "\u00ab", "\u00bb"):
+                if open_double is None:
+                    if mark in ("\u201d", "\u00bb") and not opening_context:
+                        continue  # a stray closing mark
+                    if after.isspace() and mark in ('"', "''"):
+                        continue  # a straight mark followed by space cannot open
+                    open_double = pos
+                    open_single = None  # a single mark left open was an apostrophe
+                elif (
+                    mark in ('"', "''", "\u201c", "``")
+                    and opening_context
+                    and not after.isspace()
+                    and not closing_context
+                ):
+                    open_double = pos  # the previous opening mark was never closed
+                else:
+                    passages.append(_Passage(open_double, match.end(), True))
+                    open_double = None
+                continue
+            if open_double is not None:
+                continue  # single marks inside a double passage are nested quotes or apostrophes
+            if open_single is None:
+                if mark == "\u2019" and not opening_context:
+                    continue  # an apostrophe
+                if not opening_context or after.isspace() or after == "":
+                    continue
+                rest = text[match.end() : match.end() + 7].lower()
+                if mark == "'" and (after.isdigit() or rest.startswith(_ELISIONS)):
+                    continue  # '90s, 'em, 'til
+                open_single, single_kind = pos, mark
+            else:
+                if mark in ("\u2018",) and single_kind == "\u2018" and opening_context:
+                    open_single = pos
+                    continue
+                if before.isspace() or not closing_context:
+                    continue  # an apostrophe inside a word, or a mark that opens
+                if mark == "'" and before in "sS" and after == " " and single_kind == "\u2018":
+                    continue
+                passages.append(_Passage(open_single, match.end(), False))
+                open_single = None
+        if open_double is not None:
+            next_start = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
+            if next_start is not None and text[next_start] in "\u201c\"`":
+                carried = open_double
+            else:
+                passages.append(_Passage(open_double, p_end, True))
+        else:
+            carried = None
+    return passages
+
+
+@dataclass(slots=True)
+class _Attribution:
+    speaker: Range | None
+    cue: str | None
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Word tokens with offsets; a full stop stays on abbreviations ("Sen.", "U.S.") only."""
+    words = []
+    for match in _WORD.finditer(text, start, end):
+        token = match.group()
+        stop = match.end()
+        if token.endswith(".") and not _keeps_stop(token):
+            stripped = token.rstrip(".")
+            stop -= len(token) - len(stripped)
+            token = stripped
+        if token:
+            words.append((match.start(), stop, token))
+    return words
+
+
+def _keeps_stop(token: str) -> bool:
+    core = token.rstrip(".")
+    return (
+        core.lower() in TITLES
+        or len(core) == 1
+        or bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?\.?", token))
+    )
+
+
+def _is_name_token(token: str) -> bool:
+    return token[:1].isupper() or (token[:1].isdigit() is False and any(c.isupper() for c in token))
+
+
+def _np_before(text: str, start: int, verb_start: int) -> Range | None:
+    """The noun phrase that ends just before the speech verb at ``verb_start``."""
+    segment_start = start
+    tokens = _words(text, segment_start, verb_start)
+    # Stop at punctuation that cannot lie inside a subject.
+    while tokens:
+        gap = text[tokens[-1][1] : verb_start]
+        if gap.strip(" \u00a0") and not gap.strip(" \u00a0").startswith(")"):
+            break
+        if tokens[-1][2].lower() in _SKIP_BEFORE_VERB:
+            verb_start = tokens[-1][0]
+            tokens.pop()
+            continue
+        break
+    if not tokens:
+        return None
+    gap = text[tokens[-1][1] : verb_start].strip(" \u00a0")
+    if gap.startswith(","):
+        return _np_before_appositive(text, start, tokens)
+    if gap and not gap.startswith(")"):
+        return None
+    if gap.startswith(")"):
+        # "Sen. Lindsey Graham (R-S.C.) said": step over the parenthesis.
+        paren = text.rfind("(", start, verb_start)
+        if paren == -1:
+            return None
+        tokens = _words(text, start, paren)
+        if not tokens:
+            return None
+    return _trailing_np(text, tokens)
+
+
+def _trailing_np(text: str, tokens: list[tuple[int, int, str]]) -> Range | None:
+    last_start, last_end, last = tokens[-1]
+    low = last.lower().rstrip(".")
+    if low in PRONOUNS:
+        return (last_start, last_end)
+    if _is_name_token(last):
+        first = len(tokens) - 1
+        while first > 0:
+            prev = tokens[first - 1][2]
+            between = text[tokens[first - 1][1] : tokens[first][0]]
+            if between.strip(" \u00a0"):
+                break
+            if _is_name_token(prev) or (
+                prev.lower() in _CONNECTORS and first >= 2 and _is_name_token(tokens[first - 2][2])
+            ):
+                first -= 1
+                continue
+            break
+        if tokens[first][2].lower() in _CONNECTORS:
+            first += 1
+        start = tokens[first][0]
+        # Leave out a sentence-initial function word picked up as a capital ("But Kerry said").
+        while first < len(tokens) - 1 and tokens[first][2].lower() in _LEADING_FUNCTION:
+            first += 1
+            start = tokens[first][0]
+        end = last_end
+        if text[end - 1] == "." and last.rstrip(".").lower() not in TITLES and len(last) > 2:
+            if not re.search(r"(?:[A-Za-z]\.){2,}$", last):
+                end -= 1
+        return (start, end)
+    # A common noun phrase: back to its determiner, within a few words.
+    for back in range(1, min(6, len(tokens)) + 1):
+        token_start, _, token = tokens[-back]
+        between = text[tokens[-back][1] : tokens[-back + 1][0]] if back > 1 else ""
+        if between.strip(" \u00a0"):
+            break
+        if token.lower() in DETERMINERS:
+            return (token_start, last_end)
+        if token.lower() in SPEECH_VERBS or token.lower() in _STOP_AFTER:
+            break
+    if low.endswith("s") or low in ("police", "staff", "people"):
+        return (last_start, last_end)  # "officials said", "sources said"
+    return None
+
+
+_LEADING_FUNCTION = frozenset(
+    """during after before in on at from with without despite but and so yet then when while as if because though although also however meanwhile still
+    now here there the""".split()
+)
+
+
+def _np_before_appositive(
+    text: str, start: int, tokens: list[tuple[int, int, str]]
+) -> Range | None:
+    """``Graham, a Republican from South Carolina, said``: the subject before the appositive."""
+    comma_end = tokens[-1][1]
+    prior_comma = text.rfind(",", start, tokens[-1][0])
+    if prior_comma == -1:
+        return None
+    appositive = _words(text, prior_comma, comma_end)
+    if not appositive:
+        return None
+    head = appositive[0][2].lower()
+    subject_tokens = _words(text, start, prior_comma)
+    if not subject_tokens:
+        return None
+    if head in _APPOSITIVE_START or not _is_name_token(appositive[0][2]):
+        candidate = _trailing_np(text, subject_tokens)
+        if candidate and _is_name_token(text[candidate[0] : candidate[1]]):
+            return candidate
+        return None
+    return _trailing_np(text, tokens)
+
+
+def _np_after(text: str, start: int, end: int) -> Range | None:
+    """The noun phrase that follows an inverted speech verb (``said Sen. Ted Cruz``)."""
+    tokens = _words(text, start, end)
+    if not tokens:
+        return None
+    if text[start : tokens[0][0]].strip(" \u00a0"):
+        return None
+    first_start, first_end, first = tokens[0]
+    low = first.lower()
+    if low in _PERSONAL:
+        return (first_start, first_end)
+    np_end = first_end
+    if low in DETERMINERS or _is_name_token(first):
+        previous_end = first_end
+        for token_start, token_end, token in tokens[1:7]:
+            if text[previous_end:token_start].strip(" \u00a0"):
+                break
+            tl = token.lower()
+            if tl in _STOP_AFTER or tl in SPEECH_VERBS:
+                break
+            if _is_name_token(first) and not (_is_name_token(token) or tl in _CONNECTORS):
+                break
+            np_end = previous_end = token_end
+        if text[np_end - 1] == "." and text[np_end - 2 : np_end - 1].isalpha():
+            token = text[first_start:np_end].split()[-1]
+            if token.rstrip(".").lower() not in TITLES and not re.search(
+                r"(?:[A-Za-z]\.){2,}$", token
+            ):
+                np_end -= 1
+        return (first_start, np_end)
+    return None
+
+
+_VERB_RE = re.compile(
+    r"\b(" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+_DASH_SIGNATURE = re.compile(r"[ \t\u00a0]*[\u2015\u2014\u2013-]{1,2}[ \t\u00a0]*(?=[A-Z])")
+_GAP_STOP = re.compile(r"[.!?;:\u201c\u201d\"\n]")
+_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
+_COLON_INTRO = re.compile(
+    r"(?P<np>(?:(?!VIA\b|Via\b)[A-Z][\w.'\u2019-]*\s+){0,5}(?!VIA\b|Via\b)[A-Z][\w.'\u2019-]*)"
+    r"(?:\s+(?:via|VIA|on|ON|in|IN|to|TO)\s+[^:\n]{1,60})?\s*:\s*$"
+)
+
+
+def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
+    """Attribution right after a closing mark: ``," Kerry said`` or ``," said Kerry``."""
+    lead = re.match(r"[\s\u00a0]*[,:;\u2014\u2013-]?[\s\u00a0]*", text[pos:limit])
+    cursor = pos + (lead.end() if lead else 0)
+    window_end = min(limit, cursor + 160)
+    tokens = _words(text, cursor, window_end)
+    if not tokens:
+        return None
+    # "..." ― Pamela Padilla: a dash before a name signs the quote.
+    dash = _DASH_SIGNATURE.match(text, pos, window_end)
+    if dash:
+        np = _np_after(text, dash.end(), window_end)
+        if np and _is_name_token(text[np[0] : np[1]]):
+            return _Attribution(np, "\u2015")
+    # "said Kerry" / "according to the AP"
+    first = tokens[0][2].lower()
+    if first in SPEECH_VERBS and first != "told":
+        np = _np_after(text, tokens[0][1] + 1, window_end)
+        if np:
+            return _Attribution(np, first)
+        return _Attribution(None, first)
+    according = _ACCORDING.match(text, cursor, window_end)
+    if according:
+        np = _np_after(text, according.end(), window_end)
+        return _Attribution(np, "according to")
+    # "Kerry said" / "the official added": a verb within the first few words.
+    for index, (token_start, _, token) in enumerate(tokens[:9]):
+        if index and _GAP_STOP.search(text, tokens[index - 1][1], token_start):
+            return None  # the clause ended before any cue
+        if token.lower() in SPEECH_VERBS and index > 0:
+            if text[cursor:token_start].count(",") > 2:
+                return None
+            np = _np_before(text, cursor, token_start)
+            if np and np[0] <= cursor + 2:
+                return _Attribution(np, token.lower())
+            if np and text[cursor : np[0]].strip(" \u00a0,") == "":
+                return _Attribution(np, token.lower())
+            return _Attribution(np, token.lower()) if np else None
+    return None
+
+
+def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attribution | None:
+    """Attribution before an opening mark within its sentence."""
+    lead = text[sentence_start:pos]
+    colon = _COLON_INTRO.search(lead)
+    if (colon and colon.start() == len(lead) - len(lead.lstrip()) - 0) or (
+        colon and not _VERB_RE.search(lead)
+    ):
+        np_start = sentence_start + colon.start("np")
+        np_end = sentence_start + colon.end("np")
+        np_text = text[np_start:np_end]
+        words = np_text.split()
+        # Leave out a leading title in capitals ("SECRETARY JOHN KERRY").
+        if len(words) > 2 and words[0].lower().rstrip(".") in _TITLE_WORDS:
+            np_start += len(words[0]) + 1
+        return _Attribution((np_start, np_end), ":")
+    verbs = list(_VERB_RE.finditer(text, sentence_start, pos))
+    for verb in reversed(verbs):
+        between = text[verb.end() : pos]
+        if len(between.split()) > 14:
+            break
+        word = verb.group(1).lower()
+        if word.endswith("ing") and word not in ("according",):
+            # "Khamenei told reporters ..., saying "...": the clause's subject speaks.
+            subject = _sentence_subject(text, sentence_start, verb.start())
+            return _Attribution(subject, word)
+        np = _np_before(text, sentence_start, verb.start())
+        if np is not None:
+            return _Attribution(np, word)
+        return _Attribution(None, word)
+    according = list(_ACCORDING.finditer(text, sentence_start, pos))
+    if according:
+        np = _np_after(text, according[-1].end(), pos)
+        return _Attribution(np, "according to")
+    return None
+
+
+_TITLE_WORDS = frozenset(
+    """secretary president senator sen rep representative gov governor gen general minister
+    spokesman spokeswoman spokesperson ambassador mayor chairman director""".split()
+)
+
+
+def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | None:
+    """The noun phrase a sentence opens with (its likely subject), up to ``limit``."""
+    tokens = _words(text, sentence_start, limit)
+    while tokens and tokens[0][2].lower() in _LEADING_FUNCTION - {"the"}:
+        tokens = tokens[1:]
+    if not tokens:
+        return None
+    first = tokens[0][2]
+    if first.lower() in _PERSONAL:
+        return (tokens[0][0], tokens[0][1])
+    end = tokens[0][1]
+    determiner_led = first.lower() in DETERMINERS
+    for previous, token in zip(tokens, tokens[1:7], strict=False):
+        if text[previous[1] : token[0]].strip(" \u00a0"):
+            break  # punctuation ends the phrase
+        word = token[2]
+        low = word.lower()
+        if low in SPEECH_VERBS or low.endswith("ed") or low in _STOP_AFTER or low in _AUXILIARIES:
+            break
+        if (
+            not determiner_led
+            and _is_name_token(first)
+            and not (_is_name_token(word) or low in _CONNECTORS)
+        ):
+            break
+        end = token[1]
+    if determiner_led or _is_name_token(first):
+        return (tokens[0][0], end)
+    return None
+
+
+_AUXILIARIES = frozenset(
+    """is was are were has had have will would could can may might""".split()
+)
+
+
+def _attribution_later(text: str, pos: int, sentence_end: int) -> _Attribution | None:
+    """``"..." for criminal behavior, she said.``: a trailing cue later in the sentence."""
+    tail = text[pos:sentence_end]
+    match = re.search(
+        r",\s+((?:[\w.'\u2019-]+\s+){0,5}?)(" + _VERB_RE.pattern[3:-3] + r")\b[^\w]*$",
+        tail,
+        re.IGNORECASE,
+    )
+    if not match or match.group(1).strip() == "":
+        return None
+    verb_start = pos + match.start(2)
+    np = _np_before(text, pos + match.start(1), verb_start)
+    if np is None:
+        return None
+    return _Attribution(np, match.group(2).lower())
+
+
+def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> list[Quote]:
+    """Find quotations in ``text`` and attribute them; see the module docstring for the rules."""
+    passages = _pair_marks(text, paragraphs)
+    sentence_starts = [s for s, _ in sentences]
+    paragraph_starts = [s for s, _ in paragraphs]
+
+    def sentence_of(offset: int) -> Range:
+        i = bisect_right(sentence_starts, offset) - 1
+        if i < 0:
+            return (0, len(text))
+        return sentences[i]
+
+    def paragraph_index(offset: int) -> int:
+        return bisect_right(paragraph_starts, offset) - 1
+
+    quotes: list[Quote] = []
+    previous: tuple[int, Quote] | None = None  # (paragraph index, quote)
+    for passage in passages:
+        inner = text[passage.start + 1 : passage.end - 1].strip()
+        word_count = len(inner.split())
+        if word_count == 0:
+            continue
+        s_start, _ = sentence_of(passage.start)
+        _, s_end = sentence_of(max(passage.start, passage.end - 1))
+        p_index = paragraph_index(passage.start)
+        attribution = _attribution_after(text, passage.end, s_end + 1 if s_end < len(text) else s_end)
+        if attribution is None or attribution.speaker is None:
+            before = _attribution_before(text, s_start, passage.start)
+            if before is not None and (attribution is None or before.speaker is not None):
+                attribution = before
+        if attribution is None:
+            attribution = _attribution_later(text, passage.end, s_end)
+        continues: int | None = None
+        speaker = attribution.speaker if attribution else None
+        cue = attribution.cue if attribution else None
+        if previous is not None:
+            prev_par, prev_quote = previous
+            gap = text[prev_quote.end : passage.start]
+            same_sentence = sentence_of(prev_quote.start)[0] <= passage.start < s_end + 1 and (
+                not re.search(r"[.!?][\"'\u201d\u2019]?\s", gap)
+            )
+            if same_sentence and len(gap) < 120 and prev_quote.speaker is not None:
+                # "It would not be appropriate", stated Kerry, "for any number of reasons".
+                if speaker is None or (
+                    prev_quote.speaker_start is not None and speaker[0] < passage.start
+                ):
+                    continues = len(quotes) - 1
+                    speaker = (prev_quote.speaker_start or 0, prev_quote.speaker_end or 0)
+                    cue = prev_quote.cue
+            elif (
+                speaker is None
+                and cue is None
+                and prev_quote.speaker is not None
+                and p_index - prev_par <= 1
+                and word_count >= 4
+                and passage.start == s_start
+            ):
+                # A quote that is a sentence of its own goes on with the last speaker.
+                speaker = (prev_quote.speaker_start or 0, prev_quote.speaker_end or 0)
+                cue = prev_quote.cue
+            if (
+                speaker is not None
+                and text[speaker[0] : speaker[1]].lower() in _PERSONAL
+                and prev_quote.speaker is not None
+                and _is_name_token(prev_quote.speaker)
+                and prev_quote.speaker.split()[0].lower() not in DETERMINERS
+                and p_index - prev_par <= 1
+            ):
+                speaker = (prev_quote.speaker_start or 0, prev_quote.speaker_end or 0)
+        if cue is None and speaker is None and word_count < MIN_UNATTRIBUTED_WORDS:
+            continue  # a scare quote, a title, a nickname
+        quote = Quote(
+            start=passage.start,
+            end=passage.end,
+            speaker=text[speaker[0] : speaker[1]] if speaker else None,
+            speaker_start=speaker[0] if speaker else None,
+            speaker_end=speaker[1] if speaker else None,
+            cue=cue,
+            continues=continues,
+        )
+        quotes.append(quote)
+        previous = (p_index, quote)
+    return quotes

@@ -1,0 +1,104 @@
+"""Turning bytes into a document's text, and converting offsets.
+
+A document's text is the decoded file with line endings normalised to ``\\n``, nothing else
+removed or rewritten. An offset is a Python string index into that text. These helpers are the
+only place where that rule is implemented.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+
+
+class DecodeError(ValueError):
+    """The bytes cannot become a document's text; the message says why, in plain words."""
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when the bytes are almost certainly not text (NUL bytes or many control bytes)."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(head) > 0.05
+
+
+def decode_text(data: bytes) -> str:
+    """Decode UTF-8 bytes (a leading BOM is dropped) and normalise line endings to ``\\n``.
+
+    Raises :class:`DecodeError` for binary data and for bytes that are not UTF-8, naming the
+    byte offset and line of the first bad byte.
+    """
+    if looks_binary(data):
+        raise DecodeError("binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise DecodeError(
+            f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start} (line {line}); "
+            "convert the file to UTF-8 (for example with iconv)"
+        ) from None
+    return normalise_newlines(text)
+
+
+def normalise_newlines(text: str) -> str:
+    """Replace ``\\r\\n`` and lone ``\\r`` by ``\\n``; nothing else changes."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def content_hash(text: str) -> str:
+    """A SHA-256 hex digest of the text, for noticing that an article changed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class LineIndex:
+    """Converts between offsets and (row, column) positions in one text.
+
+    Rows and columns count from 0; a column is a count of characters (code points), the same unit
+    as an offset, so non-ASCII text needs no special care.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._length = len(text)
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+
+    @property
+    def line_count(self) -> int:
+        """How many rows the text has (a final newline opens an empty last row)."""
+        return len(self._starts)
+
+    def line_start(self, row: int) -> int:
+        """Offset of the first character of ``row``."""
+        return self._starts[row]
+
+    def line_end(self, row: int) -> int:
+        """Offset just past the last character of ``row``, before its newline."""
+        if row + 1 < len(self._starts):
+            return self._starts[row + 1] - 1
+        return self._length
+
+    def to_position(self, offset: int) -> tuple[int, int]:
+        """The (row, column) of ``offset``; ``offset`` may equal the text's length."""
+        if not 0 <= offset <= self._length:
+            raise ValueError(f"offset {offset} is outside the text (0..{self._length})")
+        row = bisect.bisect_right(self._starts, offset) - 1
+        return row, offset - self._starts[row]
+
+    def to_offset(self, row: int, column: int) -> int:
+        """The offset of (row, column); the column is clamped to the row's length."""
+        if not 0 <= row < len(self._starts):
+            raise ValueError(f"row {row} is outside the text (0..{len(self._starts) - 1})")
+        start = self._starts[row]
+        return start + max(0, min(column, self.line_end(row) - start))

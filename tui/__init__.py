@@ -1,0 +1,1 @@
+"""What a person sees and presses: the command line and the terminal app."""
