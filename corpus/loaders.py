@@ -209,7 +209,8 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def _plain(line: str) -> str:
-    return _MD_LINK.sub(r"\1", line).strip(" *_#")
+    """A Markdown line as plain words: links become their text, emphasis marks go."""
+    return re.sub(r"[*`]+|(?<!\w)_+|_+(?!\w)", "", _MD_LINK.sub(r"\1", line)).strip(" #")
 
 
 def find_title(text: str) -> tuple[str, Range | None]:
@@ -279,9 +280,10 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[_Source]:
     def on_error(err: OSError) -> None:
         problems.append(Problem(str(err.filename or root), f"cannot list folder: {_reason(err)}"))
 
+    found: list[_Source] = []
     for folder, dirs, files in os.walk(root, onerror=on_error):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
             if name.startswith(".") or name in MANIFEST_NAMES:
                 continue
             path = Path(folder) / name
@@ -292,7 +294,8 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[_Source]:
                     Problem(str(path), f"broken symbolic link (points to {os.readlink(path)})")
                 )
                 continue
-            yield _Source(path, path.relative_to(root).as_posix())
+            found.append(_Source(path, path.relative_to(root).as_posix()))
+    yield from sorted(found, key=lambda source: source.key)
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -406,7 +409,8 @@ def _record_document(
 ) -> Document | None:
     where = line
     if not isinstance(record, dict):
-        problems.append(Problem(str(source.path), f"record {number} is not an object", where))
+        got = type(record).__name__
+        problems.append(Problem(str(source.path), f"record {number} is not a JSON object ({got})", where))
         return None
     found = _record_text(record)
     if found is None:

@@ -332,8 +332,11 @@ def _np_after(text: str, start: int, end: int) -> Range | None:
     return None
 
 
-_VERB_RE = re.compile(
-    r"\b(" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+_VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+_VERB_RE = re.compile(r"(?<![\w-])(" + _VERBS + r")(?![\w-])", re.IGNORECASE)
+# "... for criminal behavior, she said.": a cue closing the sentence after the quote.
+_TRAILING_CUE = re.compile(
+    r",\s+((?:[\w.'\u2019-]+\s+){0,5}?)(" + _VERBS + r")\b[^\w]*$", re.IGNORECASE
 )
 _DASH_SIGNATURE = re.compile(r"[ \t\u00a0]*[\u2015\u2014\u2013-]{1,2}[ \t\u00a0]*(?=[A-Z])")
 _GAP_STOP = re.compile(r"[.!?;:\u201c\u201d\"\n]")
@@ -466,11 +469,7 @@ _AUXILIARIES = frozenset(
 def _attribution_later(text: str, pos: int, sentence_end: int) -> _Attribution | None:
     """``"..." for criminal behavior, she said.``: a trailing cue later in the sentence."""
     tail = text[pos:sentence_end]
-    match = re.search(
-        r",\s+((?:[\w.'\u2019-]+\s+){0,5}?)(" + _VERB_RE.pattern[3:-3] + r")\b[^\w]*$",
-        tail,
-        re.IGNORECASE,
-    )
+    match = _TRAILING_CUE.search(tail)
     if not match or match.group(1).strip() == "":
         return None
     verb_start = pos + match.start(2)

@@ -43,7 +43,7 @@ def _load(paths: Sequence[str], manifest: str | None) -> LoadResult:
 
 def _print_problems(result: LoadResult, console: Console) -> None:
     for problem in result.problems:
-        console.print(Text(f"problem: {problem}", style="bold red"))
+        console.print(Text(f"problem: {problem}", style="bold red"), soft_wrap=True)
 
 
 def _documents_table(result: LoadResult, width: int) -> Table:

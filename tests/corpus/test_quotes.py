@@ -1,0 +1,86 @@
+"""Quote detection and speaker attribution on small, hand-made texts."""
+
+from __future__ import annotations
+
+from newsreader.corpus import analyse
+
+
+def quotes(text: str) -> list[tuple[str, str | None]]:
+    structure = analyse(text)
+    return [(text[q.start : q.end], q.speaker) for q in structure.quotes]
+
+
+def test_said_after_and_before() -> None:
+    assert quotes('"We will not cooperate," Kerry said.') == [('"We will not cooperate,"', "Kerry")]
+    assert quotes("“It is over,” said Sen. Ted Cruz, R-Texas.") == [
+        ("“It is over,”", "Sen. Ted Cruz")
+    ]
+    assert quotes("“It is over,” the official added.") == [("“It is over,”", "the official")]
+
+
+def test_colon_introduction() -> None:
+    text = "Psaki told reporters: “We are not coordinating with Iran.”"
+    assert quotes(text) == [("“We are not coordinating with Iran.”", "Psaki")]
+
+
+def test_according_to() -> None:
+    text = "The coalition will fight “by any means necessary,” according to Agence France-Presse."
+    assert quotes(text) == [("“by any means necessary,”", "Agence France-Presse")]
+
+
+def test_split_quote_continues() -> None:
+    text = "“It would not be appropriate”, stated Kerry, “for any number of reasons”."
+    structure = analyse(text)
+    first, second = structure.quotes
+    assert (first.speaker, second.speaker) == ("Kerry", "Kerry")
+    assert second.continues == 0 and first.continues is None
+
+
+def test_quote_over_several_paragraphs() -> None:
+    text = (
+        "The minister spoke at length.\n\n"
+        "“We will not take part in this coalition. It is a mistake.\n\n"
+        "“Nobody asked us, and nobody will,” Zarif said.\n"
+    )
+    [(passage, speaker)] = quotes(text)
+    assert passage.startswith("“We will not") and passage.endswith("nobody will,”")
+    assert speaker == "Zarif"
+
+
+def test_following_quote_sentence_keeps_the_speaker() -> None:
+    text = "“We are ready,” Harf said. “We have been ready for weeks and we will stay ready.”"
+    assert [s for _, s in quotes(text)] == ["Harf", "Harf"]
+
+
+def test_pronoun_resolves_to_the_named_speaker_before_it() -> None:
+    text = "“First point,” Warren said.\n\n“The only way Wall Street will change is jail,” she said."
+    assert [s for _, s in quotes(text)] == ["Warren", "Warren"]
+
+
+def test_single_and_doubled_single_marks() -> None:
+    assert quotes("Trump: 'I will build a great wall and Mexico will pay'") == [
+        ("'I will build a great wall and Mexico will pay'", "Trump")
+    ]
+    text = "''Of course, I pay federal taxes,'' Mr. Trump said."
+    assert quotes(text) == [("''Of course, I pay federal taxes,''", "Mr. Trump")]
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    text = "Iran’s leader and the Clintons’ foundation didn’t talk about the ’90s or rock ’n’ roll."
+    assert quotes(text) == []
+
+
+def test_scare_quotes_without_attribution_are_not_quotes() -> None:
+    assert quotes("The so-called “safe haven” was bombed again on Monday.") == []
+
+
+def test_dash_signature() -> None:
+    text = "“Trump must stop portraying Latinos as dangerous.”― Carla Sanchez"
+    assert quotes(text)[0][1] == "Carla Sanchez"
+
+
+def test_unclosed_quote_runs_to_the_paragraph_end() -> None:
+    text = "He said “this is where it stops and nobody can tell us otherwise\n\nNext paragraph."
+    [(passage, speaker)] = quotes(text)
+    assert passage.endswith("otherwise")
+    assert speaker == "He"
