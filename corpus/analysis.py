@@ -11,9 +11,7 @@ from .quotes import find_quotes
 from .sentences import split_sentences
 
 
-def analyse(
-    text: str, title_end: int = 0, sentences: list[Range] | None = None
-) -> Structure:
+def analyse(text: str, title_end: int = 0, sentences: list[Range] | None = None) -> Structure:
     """Paragraphs, sentences, boilerplate and quotes of ``text``, as offsets into it.
 
     ``title_end`` is where the title line ends (0 when the title is not in the text).

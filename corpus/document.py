@@ -106,9 +106,7 @@ class Document:
         total = sum(1 for ch in self.text if not ch.isspace())
         if not total:
             return 0.0
-        flagged = sum(
-            1 for s, e in self.boilerplate for ch in self.text[s:e] if not ch.isspace()
-        )
+        flagged = sum(1 for s, e in self.boilerplate for ch in self.text[s:e] if not ch.isspace())
         return flagged / total
 
     def to_json(self) -> dict[str, Any]:

@@ -141,7 +141,9 @@ class Manifest:
             try:
                 data = json.loads(raw)
             except json.JSONDecodeError as err:
-                return None, [Problem(str(path), f"manifest is not valid JSON: {err.msg}", err.lineno)]
+                return None, [
+                    Problem(str(path), f"manifest is not valid JSON: {err.msg}", err.lineno)
+                ]
             if isinstance(data, dict) and isinstance(data.get("files"), dict):
                 data = data["files"]
             if isinstance(data, dict):
@@ -154,9 +156,7 @@ class Manifest:
                 for number, value in enumerate(data, 1):
                     key = _file_key(value)
                     if key is None:
-                        problems.append(
-                            Problem(str(path), f"entry {number} has no 'file' field")
-                        )
+                        problems.append(Problem(str(path), f"entry {number} has no 'file' field"))
                     else:
                         entries[key] = _meta_from(value)
             else:
@@ -410,7 +410,9 @@ def _record_document(
     where = line
     if not isinstance(record, dict):
         got = type(record).__name__
-        problems.append(Problem(str(source.path), f"record {number} is not a JSON object ({got})", where))
+        problems.append(
+            Problem(str(source.path), f"record {number} is not a JSON object ({got})", where)
+        )
         return None
     found = _record_text(record)
     if found is None:
@@ -436,9 +438,7 @@ def _record_document(
     return _make(_Source(source.path, key), text, merged, title_end, sentences=sentences)
 
 
-def _json_documents(
-    source: _Source, meta: Meta, problems: list[Problem]
-) -> Iterable[Document]:
+def _json_documents(source: _Source, meta: Meta, problems: list[Problem]) -> Iterable[Document]:
     path = source.path
     if path.suffix.lower() == ".jsonl":
         yield from _jsonl_documents(source, meta, problems)
@@ -472,9 +472,7 @@ def _jsonl_documents(source: _Source, meta: Meta, problems: list[Problem]) -> It
         number = 0
         for line_number, line in enumerate(_bounded_lines(handle, MAX_ARTICLE_BYTES), 1):
             if line is None:
-                problems.append(
-                    Problem(str(path), "line longer than 32 MB, skipped", line_number)
-                )
+                problems.append(Problem(str(path), "line longer than 32 MB, skipped", line_number))
                 continue
             if not line.strip():
                 continue
@@ -486,7 +484,9 @@ def _jsonl_documents(source: _Source, meta: Meta, problems: list[Problem]) -> It
                 continue
             except json.JSONDecodeError as err:
                 problems.append(
-                    Problem(str(path), f"not valid JSON: {err.msg} (column {err.colno})", line_number)
+                    Problem(
+                        str(path), f"not valid JSON: {err.msg} (column {err.colno})", line_number
+                    )
                 )
                 continue
             except RecursionError:
@@ -494,7 +494,11 @@ def _jsonl_documents(source: _Source, meta: Meta, problems: list[Problem]) -> It
                 continue
             if _json_depth(value) > MAX_JSON_DEPTH:
                 problems.append(
-                    Problem(str(path), f"JSON nested more than {MAX_JSON_DEPTH} levels deep", line_number)
+                    Problem(
+                        str(path),
+                        f"JSON nested more than {MAX_JSON_DEPTH} levels deep",
+                        line_number,
+                    )
                 )
                 continue
             doc = _record_document(source, value, number, meta, problems, line_number)
@@ -529,9 +533,7 @@ class _LineError(DecodeError):
 # ---- entry points -------------------------------------------------------------------------
 
 
-def load_paths(
-    paths: Sequence[str | Path], manifest: str | Path | None = None
-) -> LoadResult:
+def load_paths(paths: Sequence[str | Path], manifest: str | Path | None = None) -> LoadResult:
     """Load every article under ``paths`` (files or folders).
 
     ``manifest`` names a manifest file to use for all files; otherwise a ``manifest.json``,

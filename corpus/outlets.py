@@ -41,7 +41,7 @@ def normalise_outlet(value: str | None) -> str | None:
 
 
 def outlet_named_in_text(text: str) -> str | None:
-    """The outlet an article names as its own ("...the archive of our partner The Wire."), if any."""
+    """The outlet an article names as its own ("...archive of our partner The Wire."), if any."""
     for pattern in _SELF_NAMING:
         match = pattern.search(text)
         if match:

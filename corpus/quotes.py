@@ -22,6 +22,7 @@ that earlier mention.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -45,9 +46,7 @@ SPEECH_VERBS = frozenset(
     maintained boasted lamented urged pleaded pledged chanted sang demanded blasted slammed
     praised screamed whispered""".split()
 )
-PRONOUNS = frozenset(
-    """he she they it i we you who which""".split()
-)
+PRONOUNS = frozenset("""he she they it i we you who which""".split())
 _PERSONAL = frozenset({"he", "she", "they", "it", "i", "we", "you"})
 DETERMINERS = frozenset(
     """the a an his her their its our my your one another this that these those some several two
@@ -57,19 +56,15 @@ _SKIP_BEFORE_VERB = frozenset(
     """also later then often once again previously recently has had have would will did does had
     just already repeatedly further finally simply even not""".split()
 )
-_APPOSITIVE_START = frozenset(
-    """a an the who which whose one former now""".split()
-)
-_CONNECTORS = frozenset(
-    """of de la le van von der al bin du da di del dos and &""".split()
-)
+_APPOSITIVE_START = frozenset("""a an the who which whose one former now""".split())
+_CONNECTORS = frozenset("""of de la le van von der al bin du da di del dos and &""".split())
 _STOP_AFTER = frozenset(
     """on in at during to for from with about after before when while as by told in.""".split()
 )
 
 _MARK = re.compile(r"``|''|[\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f0-9][\w\u00c0-\u024f'\u2019.&-]*")
-_OPEN_CONTEXT = frozenset(" \t\n\u00a0([{\u2014\u2013-/:;\u201c\"\u2018")
+_OPEN_CONTEXT = frozenset(' \t\n\u00a0([{\u2014\u2013-/:;\u201c"\u2018')
 _ELISIONS = ("em ", "til ", "cause ", "n ", "bout ")
 
 MIN_UNATTRIBUTED_WORDS = 6
@@ -102,7 +97,7 @@ def _pair_marks(text: str, paragraphs: list[Range]) -> list[_Passage]:
             after = text[match.end()] if match.end() < p_end else " "
             opening_context = before in _OPEN_CONTEXT
             closing_context = not after.isalnum()
-            if carried is not None and first_mark and pos == p_start and mark in "\u201c\"``":
+            if carried is not None and first_mark and pos == p_start and mark in '\u201c"``':
                 # The passage from the previous paragraph continues here.
                 open_double, carried = carried, None
                 first_mark = False
@@ -150,7 +145,7 @@ def _pair_marks(text: str, paragraphs: list[Range]) -> list[_Passage]:
                 open_single = None
         if open_double is not None:
             next_start = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
-            if next_start is not None and text[next_start] in "\u201c\"`":
+            if next_start is not None and text[next_start] in '\u201c"`':
                 carried = open_double
             else:
                 passages.append(_Passage(open_double, p_end, True))
@@ -250,11 +245,7 @@ def _trailing_np(text: str, tokens: list[tuple[int, int, str]]) -> Range | None:
         while first < len(tokens) - 1 and tokens[first][2].lower() in _LEADING_FUNCTION:
             first += 1
             start = tokens[first][0]
-        end = last_end
-        if text[end - 1] == "." and last.rstrip(".").lower() not in TITLES and len(last) > 2:
-            if not re.search(r"(?:[A-Za-z]\.){2,}$", last):
-                end -= 1
-        return (start, end)
+        return (start, last_end)
     # A common noun phrase: back to its determiner, within a few words.
     for back in range(1, min(6, len(tokens)) + 1):
         token_start, _, token = tokens[-back]
@@ -271,8 +262,8 @@ def _trailing_np(text: str, tokens: list[tuple[int, int, str]]) -> Range | None:
 
 
 _LEADING_FUNCTION = frozenset(
-    """during after before in on at from with without despite but and so yet then when while as if because though although also however meanwhile still
-    now here there the""".split()
+    """during after before in on at from with without despite but and so yet then when while
+    as if because though although also however meanwhile still now here there the""".split()
 )
 
 
@@ -442,7 +433,7 @@ def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | Non
         return (tokens[0][0], tokens[0][1])
     end = tokens[0][1]
     determiner_led = first.lower() in DETERMINERS
-    for previous, token in zip(tokens, tokens[1:7], strict=False):
+    for previous, token in itertools.pairwise(tokens[:7]):
         if text[previous[1] : token[0]].strip(" \u00a0"):
             break  # punctuation ends the phrase
         word = token[2]
@@ -461,9 +452,7 @@ def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | Non
     return None
 
 
-_AUXILIARIES = frozenset(
-    """is was are were has had have will would could can may might""".split()
-)
+_AUXILIARIES = frozenset("""is was are were has had have will would could can may might""".split())
 
 
 def _attribution_later(text: str, pos: int, sentence_end: int) -> _Attribution | None:
@@ -504,7 +493,9 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
         s_start, _ = sentence_of(passage.start)
         _, s_end = sentence_of(max(passage.start, passage.end - 1))
         p_index = paragraph_index(passage.start)
-        attribution = _attribution_after(text, passage.end, s_end + 1 if s_end < len(text) else s_end)
+        attribution = _attribution_after(
+            text, passage.end, s_end + 1 if s_end < len(text) else s_end
+        )
         if attribution is None or attribution.speaker is None:
             before = _attribution_before(text, s_start, passage.start)
             if before is not None and (attribution is None or before.speaker is not None):

@@ -26,7 +26,8 @@ ABBREVIATIONS = frozenset(
 # Words that commonly open a sentence: after an initialism ("U.S.") or a state abbreviation they
 # mean the sentence ended there ("... with the U.S. The talks ...").
 SENTENCE_STARTERS = frozenset(
-    """during despite amid among under until even just also only first the a an he she it they we i you his her its their our my this that these those there but
+    """during despite amid among under until even just also only first the a an he she it they
+    we i you his her its their our my this that these those there but
     and or so yet if when while after before as at in on for to from with without by of since
     because although though however meanwhile still then now some many most no not one what
     who why how where which earlier later last next both each all""".split()

@@ -25,9 +25,8 @@ class _DefaultGroup(click.Group):
     default_command = "open"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
-            if not (args and args[0] in ("--version",)):
-                args = [self.default_command, *args]
+        if not args or args[0] not in (*self.commands, "--help", "-h", "--version"):
+            args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
 

@@ -114,7 +114,9 @@ def score(
                 errors.append(f"FP {article.name}: {article.text[span[0] : span[1]][:100]!r}")
         for gold in article.quotes:
             gold_total += 1
-            hits = [q for q in predicted if _overlaps((q["start"], q["end"]), (gold.start, gold.end))]
+            hits = [
+                q for q in predicted if _overlaps((q["start"], q["end"]), (gold.start, gold.end))
+            ]
             if not hits:
                 if len(errors) < show_errors:
                     errors.append(
@@ -154,7 +156,10 @@ _BASELINE = re.compile(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]")
 def baseline(articles: list[Article]) -> dict[str, list[dict]]:
     """Every span between two double quotation marks (EVAL.md's baseline)."""
     return {
-        a.name: [{"start": m.start(), "end": m.end(), "speaker": None} for m in _BASELINE.finditer(a.text)]
+        a.name: [
+            {"start": m.start(), "end": m.end(), "speaker": None}
+            for m in _BASELINE.finditer(a.text)
+        ]
         for a in articles
     }
 
@@ -192,7 +197,9 @@ def main() -> None:
             + (f"{figures['speaker_accuracy']:>13.3f}" if label != "baseline" else f"{'-':>13}")
             + f"{int(figures['predicted']):>8}"
         )
-    print(f"speaker accuracy over {int(ours['named_recalled'])} recalled quotes with a named source")
+    print(
+        f"speaker accuracy over {int(ours['named_recalled'])} recalled quotes with a named source"
+    )
 
 
 if __name__ == "__main__":

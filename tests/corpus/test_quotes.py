@@ -53,7 +53,9 @@ def test_following_quote_sentence_keeps_the_speaker() -> None:
 
 
 def test_pronoun_resolves_to_the_named_speaker_before_it() -> None:
-    text = "“First point,” Warren said.\n\n“The only way Wall Street will change is jail,” she said."
+    text = (
+        "“First point,” Warren said.\n\n“The only way Wall Street will change is jail,” she said."
+    )
     assert [s for _, s in quotes(text)] == ["Warren", "Warren"]
 
 

@@ -68,7 +68,9 @@ def test_sentences_around_us(seeds: dict[str, Document]) -> None:
     wire = sentence_texts(seeds["The Wire"])
     assert any(s.startswith("During the racial unrest in Ferguson, Mo., Khamenei") for s in wire)
     breitbart = sentence_texts(seeds["Breitbart"])
-    assert "The report was confirmed in part by a senior U.S. State Department official." in breitbart
+    assert (
+        "The report was confirmed in part by a senior U.S. State Department official." in breitbart
+    )
     assert any(s.startswith("The U.S. cut ties with Iran in 1979") for s in breitbart)
     assert "Apparently not." in newsy
 

@@ -63,7 +63,11 @@ def test_hard_wrapped_paragraph_is_one_paragraph() -> None:
 
 def test_single_newlines_separate_scraped_paragraphs() -> None:
     text = "Posted at\nand last updated\n\nBody."
-    assert [text[s:e] for s, e in find_paragraphs(text)] == ["Posted at", "and last updated", "Body."]
+    assert [text[s:e] for s, e in find_paragraphs(text)] == [
+        "Posted at",
+        "and last updated",
+        "Body.",
+    ]
 
 
 def test_ranges_exclude_whitespace_and_index_the_text() -> None:
