@@ -298,6 +298,14 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[_Source]:
     yield from sorted(found, key=lambda source: source.key)
 
 
+class _LineError(DecodeError):
+    """A decoding problem at a known line of the file."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 # ---- reading ------------------------------------------------------------------------------
 
 
@@ -312,14 +320,19 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         return handle.read(limit + 1)
 
 
+def _from_text(text: str) -> tuple[Meta, int]:
+    """What the text itself says: its title and self-named outlet, and where the title ends."""
+    title, title_range = find_title(text)
+    meta = Meta(title=title or None, outlet=outlet_named_in_text(text))
+    return meta, title_range[1] if title_range else 0
+
+
 def _text_document(source: _Source, data: bytes, meta: Meta) -> Document:
     text = decode_text(data)
     if not text.strip():
         raise DecodeError("empty file" if not text else "no text (only whitespace)")
-    title, title_range = find_title(text)
-    inferred = Meta(title=title, outlet=outlet_named_in_text(text))
-    meta = meta.over(inferred)
-    return _make(source, text, meta, title_range[1] if title_range else 0)
+    inferred, title_end = _from_text(text)
+    return _make(source, text, meta.over(inferred), title_end)
 
 
 def _html_document(source: _Source, data: bytes, meta: Meta) -> Document:
@@ -343,9 +356,8 @@ def _html_document(source: _Source, data: bytes, meta: Meta) -> Document:
         date=fields.get("date"),
         url=fields.get("url"),
     )
-    title, _ = find_title(text)
-    meta = meta.over(page).over(Meta(title=title, outlet=outlet_named_in_text(text)))
-    return _make(source, text, meta, 0)
+    inferred, _ = _from_text(text)
+    return _make(source, text, meta.over(page).over(inferred), 0)
 
 
 def _make(source: _Source, text: str, meta: Meta, title_end: int, **kw: Any) -> Document:
@@ -404,14 +416,26 @@ def _json_depth(value: Any, depth: int = 0) -> int:
     return depth
 
 
+def _parse_json(raw: str) -> Any:
+    """Parse JSON text, refusing what is invalid or nested too deeply with a plain reason."""
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise _LineError(f"not valid JSON: {err.msg} (column {err.colno})", err.lineno) from None
+    except RecursionError:
+        raise DecodeError("JSON nested too deeply") from None
+    if _json_depth(value) > MAX_JSON_DEPTH:
+        raise DecodeError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    return value
+
+
 def _record_document(
     source: _Source, record: Any, number: int, meta: Meta, problems: list[Problem], line: int | None
 ) -> Document | None:
-    where = line
     if not isinstance(record, dict):
         got = type(record).__name__
         problems.append(
-            Problem(str(source.path), f"record {number} is not a JSON object ({got})", where)
+            Problem(str(source.path), f"record {number} is not a JSON object ({got})", line)
         )
         return None
     found = _record_text(record)
@@ -421,7 +445,7 @@ def _record_document(
                 str(source.path),
                 f"record {number} has no text (expected a 'text', 'body', 'content' or "
                 "'body-paragraphs' field)",
-                where,
+                line,
             )
         )
         return None
@@ -432,9 +456,10 @@ def _record_document(
     )
     key = source.key if number == 0 else f"{source.key}#{record_key}"
     record_meta = _meta_from(record)
-    title, title_range = find_title(text)
-    merged = record_meta.over(meta).over(Meta(title=title, outlet=outlet_named_in_text(text)))
-    title_end = title_range[1] if title_range and not record_meta.title else 0
+    inferred, title_end = _from_text(text)
+    if record_meta.title:
+        title_end = 0  # the title is metadata, not a line of the text
+    merged = record_meta.over(meta).over(inferred)
     return _make(_Source(source.path, key), text, merged, title_end, sentences=sentences)
 
 
@@ -447,14 +472,7 @@ def _json_documents(source: _Source, meta: Meta, problems: list[Problem]) -> Ite
     raw = decode_text(data)
     if not raw.strip():
         raise DecodeError("empty file")
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise _LineError(f"not valid JSON: {err.msg} (column {err.colno})", err.lineno) from None
-    except RecursionError:
-        raise DecodeError("JSON nested too deeply") from None
-    if _json_depth(value) > MAX_JSON_DEPTH:
-        raise DecodeError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    value = _parse_json(raw)
     if isinstance(value, list):
         for number, record in enumerate(value, 1):
             doc = _record_document(source, record, number, meta, problems, None)
@@ -478,28 +496,9 @@ def _jsonl_documents(source: _Source, meta: Meta, problems: list[Problem]) -> It
                 continue
             number += 1
             try:
-                value = json.loads(decode_text(line))
-            except DecodeError as err:
+                value = _parse_json(decode_text(line))
+            except DecodeError as err:  # the reason names the line; its column stays in it
                 problems.append(Problem(str(path), str(err), line_number))
-                continue
-            except json.JSONDecodeError as err:
-                problems.append(
-                    Problem(
-                        str(path), f"not valid JSON: {err.msg} (column {err.colno})", line_number
-                    )
-                )
-                continue
-            except RecursionError:
-                problems.append(Problem(str(path), "JSON nested too deeply", line_number))
-                continue
-            if _json_depth(value) > MAX_JSON_DEPTH:
-                problems.append(
-                    Problem(
-                        str(path),
-                        f"JSON nested more than {MAX_JSON_DEPTH} levels deep",
-                        line_number,
-                    )
-                )
                 continue
             doc = _record_document(source, value, number, meta, problems, line_number)
             if doc is not None:
@@ -522,12 +521,6 @@ def _bounded_lines(handle: io.BufferedReader, limit: int) -> Iterator[bytes | No
             yield None
             continue
         yield line
-
-
-class _LineError(DecodeError):
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 # ---- entry points -------------------------------------------------------------------------

@@ -16,8 +16,8 @@ Two passes over a document's text:
    are not reported as quotes.
 
 A pronoun speaker ("he said") is resolved to the named speaker of the quote just before it, when
-there is one within two paragraphs, so the user sees who "he" is; the speaker offsets then point at
-that earlier mention.
+that quote is in the same or the previous paragraph, so the user sees who "he" is; the speaker
+offsets then point at that earlier mention. (No gender check is made.)
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ _SKIP_BEFORE_VERB = frozenset(
 _APPOSITIVE_START = frozenset("""a an the who which whose one former now""".split())
 _CONNECTORS = frozenset("""of de la le van von der al bin du da di del dos and &""".split())
 _STOP_AFTER = frozenset(
-    """on in at during to for from with about after before when while as by told in.""".split()
+    """on in at during to for from with about after before when while as by""".split()
 )
 
 _MARK = re.compile(r"``|''|[\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']")
@@ -74,11 +74,6 @@ MIN_UNATTRIBUTED_WORDS = 6
 class _Passage:
     start: int  # offset of the opening mark
     end: int  # offset just past the closing mark (or the paragraph end)
-    double: bool
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
 
 
 def _pair_marks(text: str, paragraphs: list[Range]) -> list[_Passage]:
@@ -119,7 +114,7 @@ def _pair_marks(text: str, paragraphs: list[Range]) -> list[_Passage]:
                 ):
                     open_double = pos  # the previous opening mark was never closed
                 else:
-                    passages.append(_Passage(open_double, match.end(), True))
+                    passages.append(_Passage(open_double, match.end()))
                     open_double = None
                 continue
             if open_double is not None:
@@ -141,14 +136,14 @@ def _pair_marks(text: str, paragraphs: list[Range]) -> list[_Passage]:
                     continue  # an apostrophe inside a word, or a mark that opens
                 if mark == "'" and before in "sS" and after == " " and single_kind == "\u2018":
                     continue
-                passages.append(_Passage(open_single, match.end(), False))
+                passages.append(_Passage(open_single, match.end()))
                 open_single = None
         if open_double is not None:
             next_start = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
             if next_start is not None and text[next_start] in '\u201c"`':
                 carried = open_double
             else:
-                passages.append(_Passage(open_double, p_end, True))
+                passages.append(_Passage(open_double, p_end))
         else:
             carried = None
     return passages
@@ -185,13 +180,13 @@ def _keeps_stop(token: str) -> bool:
 
 
 def _is_name_token(token: str) -> bool:
-    return token[:1].isupper() or (token[:1].isdigit() is False and any(c.isupper() for c in token))
+    """Capitalised, or with a capital inside ("McKinley", "al-Assad", "DuVernay")."""
+    return token[:1].isupper() or (not token[:1].isdigit() and any(c.isupper() for c in token))
 
 
 def _np_before(text: str, start: int, verb_start: int) -> Range | None:
     """The noun phrase that ends just before the speech verb at ``verb_start``."""
-    segment_start = start
-    tokens = _words(text, segment_start, verb_start)
+    tokens = _words(text, start, verb_start)
     # Stop at punctuation that cannot lie inside a subject.
     while tokens:
         gap = text[tokens[-1][1] : verb_start]
@@ -313,12 +308,6 @@ def _np_after(text: str, start: int, end: int) -> Range | None:
             if _is_name_token(first) and not (_is_name_token(token) or tl in _CONNECTORS):
                 break
             np_end = previous_end = token_end
-        if text[np_end - 1] == "." and text[np_end - 2 : np_end - 1].isalpha():
-            token = text[first_start:np_end].split()[-1]
-            if token.rstrip(".").lower() not in TITLES and not re.search(
-                r"(?:[A-Za-z]\.){2,}$", token
-            ):
-                np_end -= 1
         return (first_start, np_end)
     return None
 
@@ -371,10 +360,6 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
             if text[cursor:token_start].count(",") > 2:
                 return None
             np = _np_before(text, cursor, token_start)
-            if np and np[0] <= cursor + 2:
-                return _Attribution(np, token.lower())
-            if np and text[cursor : np[0]].strip(" \u00a0,") == "":
-                return _Attribution(np, token.lower())
             return _Attribution(np, token.lower()) if np else None
     return None
 
@@ -383,9 +368,9 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
     """Attribution before an opening mark within its sentence."""
     lead = text[sentence_start:pos]
     colon = _COLON_INTRO.search(lead)
-    if (colon and colon.start() == len(lead) - len(lead.lstrip()) - 0) or (
-        colon and not _VERB_RE.search(lead)
-    ):
+    # "MARIE HARF VIA WASHINGTON FREE BEACON: "...": a name opening the sentence, or one
+    # introducing the quote in a sentence without a speech verb.
+    if colon and (not lead[: colon.start()].strip() or not _VERB_RE.search(lead)):
         np_start = sentence_start + colon.start("np")
         np_end = sentence_start + colon.end("np")
         np_text = text[np_start:np_end]
@@ -400,7 +385,7 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
         if len(between.split()) > 14:
             break
         word = verb.group(1).lower()
-        if word.endswith("ing") and word not in ("according",):
+        if word.endswith("ing"):
             # "Khamenei told reporters ..., saying "...": the clause's subject speaks.
             subject = _sentence_subject(text, sentence_start, verb.start())
             return _Attribution(subject, word)
@@ -415,9 +400,9 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
     return None
 
 
-_TITLE_WORDS = frozenset(
-    """secretary president senator sen rep representative gov governor gen general minister
-    spokesman spokeswoman spokesperson ambassador mayor chairman director""".split()
+_TITLE_WORDS = TITLES | frozenset(
+    """secretary president senator representative governor general minister spokesman
+    spokeswoman spokesperson ambassador mayor chairman director""".split()
 )
 
 
@@ -468,6 +453,18 @@ def _attribution_later(text: str, pos: int, sentence_end: int) -> _Attribution |
     return _Attribution(np, match.group(2).lower())
 
 
+def _speaker_range(quote: Quote) -> Range | None:
+    if quote.speaker_start is None or quote.speaker_end is None:
+        return None
+    return (quote.speaker_start, quote.speaker_end)
+
+
+def _is_named(speaker: str) -> bool:
+    """A name ("Kerry", "MARIE HARF"), not a pronoun or a description ("the official")."""
+    first = speaker.split()[0].lower()
+    return _is_name_token(speaker) and first not in _PERSONAL and first not in DETERMINERS
+
+
 def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> list[Quote]:
     """Find quotations in ``text`` and attribute them; see the module docstring for the rules."""
     passages = _pair_marks(text, paragraphs)
@@ -507,38 +504,34 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
         cue = attribution.cue if attribution else None
         if previous is not None:
             prev_par, prev_quote = previous
+            prev_speaker = _speaker_range(prev_quote)
             gap = text[prev_quote.end : passage.start]
             same_sentence = sentence_of(prev_quote.start)[0] <= passage.start < s_end + 1 and (
                 not re.search(r"[.!?][\"'\u201d\u2019]?\s", gap)
             )
-            if same_sentence and len(gap) < 120 and prev_quote.speaker is not None:
+            if same_sentence and len(gap) < 120 and prev_speaker is not None:
                 # "It would not be appropriate", stated Kerry, "for any number of reasons".
-                if speaker is None or (
-                    prev_quote.speaker_start is not None and speaker[0] < passage.start
-                ):
+                if speaker is None or speaker[0] < passage.start:
                     continues = len(quotes) - 1
-                    speaker = (prev_quote.speaker_start or 0, prev_quote.speaker_end or 0)
-                    cue = prev_quote.cue
+                    speaker, cue = prev_speaker, prev_quote.cue
             elif (
                 speaker is None
                 and cue is None
-                and prev_quote.speaker is not None
+                and prev_speaker is not None
                 and p_index - prev_par <= 1
                 and word_count >= 4
                 and passage.start == s_start
             ):
                 # A quote that is a sentence of its own goes on with the last speaker.
-                speaker = (prev_quote.speaker_start or 0, prev_quote.speaker_end or 0)
-                cue = prev_quote.cue
+                speaker, cue = prev_speaker, prev_quote.cue
             if (
                 speaker is not None
                 and text[speaker[0] : speaker[1]].lower() in _PERSONAL
                 and prev_quote.speaker is not None
-                and _is_name_token(prev_quote.speaker)
-                and prev_quote.speaker.split()[0].lower() not in DETERMINERS
+                and _is_named(prev_quote.speaker)
                 and p_index - prev_par <= 1
             ):
-                speaker = (prev_quote.speaker_start or 0, prev_quote.speaker_end or 0)
+                speaker = prev_speaker
         if cue is None and speaker is None and word_count < MIN_UNATTRIBUTED_WORDS:
             continue  # a scare quote, a title, a nickname
         quote = Quote(

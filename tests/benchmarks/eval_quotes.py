@@ -84,7 +84,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _is_name(source: str | None) -> bool:
-    return bool(source) and source.strip().lower() not in PRONOUNS  # type: ignore[union-attr]
+    return source is not None and source.strip().lower() not in PRONOUNS
 
 
 def _speaker_matches(predicted: str | None, gold: str) -> bool:
