@@ -5,14 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from newsreader.corpus import SAMPLE_DIR, Document, load_paths
+from newsreader.corpus import SAMPLE_DIR, Document, Quote, load_paths
 
 
 def sentence_texts(doc: Document) -> list[str]:
     return [doc.text[s:e] for s, e in doc.sentences]
 
 
-def quote_with(doc: Document, words: str):  # type: ignore[no-untyped-def]
+def quote_with(doc: Document, words: str) -> Quote:
     matches = [q for q in doc.quotes if words in doc.text[q.start : q.end]]
     assert matches, f"no quote containing {words!r} in {doc.outlet}"
     return matches[0]
