@@ -1,22 +1,34 @@
 """The ``newsreader`` command line.
 
 ``newsreader [PATH...]`` opens articles (the bundled sample corpus when none are given);
-``newsreader inspect PATH... [--json]`` shows how newsreader reads them.
+``newsreader inspect PATH... [--json]`` shows how newsreader reads them;
+``newsreader export`` / ``import`` move annotations out of and into a store as JSONL;
+``newsreader store`` says where the store is and what it holds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from newsreader.annotations.config import Config, ConfigError, load_config
+from newsreader.annotations.journal import StoreError, describe, move_aside
+from newsreader.annotations.jsonl import export_jsonl, import_jsonl
+from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
+
+DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
 
 class _DefaultGroup(click.Group):
@@ -104,15 +116,69 @@ def inspect_command(paths: tuple[str, ...], as_json: bool, manifest: str | None)
         sys.exit(1)
 
 
+def _fail(message: str, status: int = 2) -> NoReturn:
+    Console(stderr=True).print(Text(f"newsreader: {message}", style="bold red"), soft_wrap=True)
+    sys.exit(status)
+
+
+def _config() -> Config:
+    try:
+        return load_config()
+    except ConfigError as error:
+        _fail(str(error))
+
+
+@contextlib.contextmanager
+def _open_store(
+    db: str | None, *, read_only: bool = False, annotator: str | None = None
+) -> Iterator[Store]:
+    """The store for a command; problems opening it end the command with a plain message."""
+    config = _config()
+    path = config.store_path(db)
+    try:
+        store = Store.open(
+            path,
+            read_only=read_only,
+            annotator=annotator or config.annotator,
+            labels=config.labels,
+            relations=config.relations,
+            allow_newer=read_only,
+        )
+    except StoreError as error:
+        _fail(str(error))
+    try:
+        for warning in store.warnings:
+            Console(stderr=True).print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
+        yield store
+    finally:
+        try:
+            store.close()
+        except StoreError as error:
+            _fail(str(error))
+
+
 @cli.command("open")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--manifest", type=click.Path(), help="A manifest naming outlet, date, url per file.")
-def open_command(paths: tuple[str, ...], manifest: str | None) -> None:
+@click.option("--db", type=click.Path(dir_okay=False), help=DB_HELP)
+@click.option("--annotator", help="The name written on your annotations.")
+def open_command(
+    paths: tuple[str, ...], manifest: str | None, db: str | None, annotator: str | None
+) -> None:
     """Open the articles at PATHS (the bundled sample corpus when none are given)."""
     result = _load(paths, manifest)
     console = Console()
     console.print(_documents_table(result, console.width))
     _print_problems(result, console)
+    with _open_store(db, annotator=annotator) as store:
+        report = store.attach(result.documents)
+        for line in report.lines(store.documents()):
+            console.print(Text(f"anchoring: {line}", style="yellow"), soft_wrap=True)
+        counts = store.counts()
+        console.print(
+            f"store {store.path}: {counts['spans']} annotations, {counts['groups']} statement "
+            "groups"
+        )
     console.print(
         Text(
             "The side-by-side reading and annotation screen is not built yet; "
@@ -122,6 +188,172 @@ def open_command(paths: tuple[str, ...], manifest: str | None) -> None:
     )
     if result.problems and not result.documents:
         sys.exit(1)
+
+
+@cli.command("export")
+@click.option("--db", type=click.Path(dir_okay=False), help=DB_HELP)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl"]),
+    default="jsonl",
+    show_default=True,
+    help="The output format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option(
+    "--include-orphaned",
+    is_flag=True,
+    help="Also write spans whose words are no longer in their article (anchor: orphaned).",
+)
+def export_command(
+    db: str | None, fmt: str, output: str | None, force: bool, include_orphaned: bool
+) -> None:
+    """Write every span annotation as one JSON object per line (the README gives the schema).
+
+    Each span is checked against its article's file first; spans of a changed article are found
+    again, and what moved or could not be found is reported on stderr.
+    """
+    err = Console(stderr=True)
+    with _open_store(db, read_only=True) as store:
+        if output is None:
+            result = export_jsonl(store, sys.stdout, include_orphaned=include_orphaned)
+            sys.stdout.flush()
+        else:
+            target = Path(output)
+            if target.exists() and not force:
+                _fail(f"{target} exists; pass --force to replace it")
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+                    result = export_jsonl(store, out, include_orphaned=include_orphaned)
+                os.replace(tmp, target)
+            except OSError as error:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                _fail(f"cannot write {target}: {error.strerror}")
+            err.print(f"wrote {result.written} annotations to {target}", highlight=False)
+        documents = store.documents()
+    for line in result.anchoring.lines(documents):
+        err.print(Text(f"anchoring: {line}", style="yellow"), soft_wrap=True)
+    for path in result.missing_files:
+        err.print(
+            Text(
+                f"warning: {path} is not there; its annotations are written as stored",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
+    if result.skipped_orphans:
+        err.print(
+            Text(
+                f"warning: {len(result.skipped_orphans)} orphaned annotations were not written "
+                "(their words are no longer in their article); --include-orphaned writes them",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--db", type=click.Path(dir_okay=False), help=DB_HELP)
+@click.option("--skip-invalid", is_flag=True, help="Import the good lines even if some are bad.")
+@click.option("--annotator", help="The name for lines that carry none.")
+def import_command(file: str, db: str | None, skip_invalid: bool, annotator: str | None) -> None:
+    """Read span annotations from FILE (newsreader JSONL) into the store.
+
+    Every bad line is reported with its number; nothing is imported when any line is bad unless
+    --skip-invalid. Importing the same file twice changes nothing.
+    """
+    path = Path(file)
+    if not path.is_file():
+        _fail(f"{path}: no such file")
+    err = Console(stderr=True)
+    with _open_store(db, annotator=annotator) as store:
+        try:
+            result = import_jsonl(store, path, skip_invalid=skip_invalid)
+        except OSError as error:
+            _fail(f"{path}: cannot be read: {error.strerror}")
+        store.flush()
+        for problem in result.problems:
+            err.print(Text(f"{path}: {problem}", style="red"), soft_wrap=True, highlight=False)
+        for notice in result.notices:
+            err.print(Text(f"{path}: {notice}", style="yellow"), soft_wrap=True, highlight=False)
+        if not result.imported:
+            _fail(
+                f"nothing imported: {len(result.problems)} bad lines in {path} "
+                "(--skip-invalid imports the rest)",
+                1,
+            )
+        c = result.counts
+        err.print(
+            f"{path}: {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged"
+            + (f", {len(result.problems)} bad lines skipped" if result.problems else "")
+            + f" → {store.path}",
+            highlight=False,
+        )
+
+
+@cli.command("store")
+@click.option("--db", type=click.Path(dir_okay=False), help=DB_HELP)
+@click.option(
+    "--move-aside",
+    "move",
+    is_flag=True,
+    help="Rename a broken store (and its journal) to NAME.broken-TIME and start a fresh one.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as one JSON object.")
+def store_command(db: str | None, move: bool, as_json: bool) -> None:
+    """Show where the annotation store is and what it holds (or move a broken one aside).
+
+    Nothing is ever deleted: a store moved aside keeps its contents under its new name.
+    """
+    config = _config()
+    path = config.store_path(db)
+    if move:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        facts = describe(path)
+        if "locked_by" in facts:
+            _fail(f"{path} is in use by process {facts['locked_by']}; close it first")
+        moved = move_aside(path, stamp)
+        for target in moved:
+            Console().print(f"moved {target.name.rsplit('.broken-', 1)[0]} → {target}")
+        if not moved:
+            Console().print(f"nothing to move: {path} does not exist")
+        return
+    facts = describe(path)
+    facts["config"] = str(config.source) if config.source else None
+    try:
+        with Store.open(path, read_only=True, allow_newer=True) as store:
+            facts["counts"] = store.counts()
+            facts["history"] = len(store.history())
+            facts["warnings"] = store.warnings
+    except StoreError as error:
+        facts["problem"] = str(error)
+    if as_json:
+        print(json.dumps(facts, ensure_ascii=False))
+    else:
+        console = Console()
+        console.print(f"store: {facts['path']}" + ("" if facts["exists"] else " (not created yet)"))
+        if facts.get("config"):
+            console.print(f"configuration: {facts['config']}")
+        if "locked_by" in facts:
+            console.print(f"open in process {facts['locked_by']}")
+        if "counts" in facts:
+            c = facts["counts"]
+            console.print(
+                f"{c['spans']} annotations ({c.get('claim', 0)} claims, {c.get('quote', 0)} "
+                f"quotes), {c['groups']} statement groups, {c['orphaned']} orphaned, "
+                f"{c['rejected']} rejected suggestions; {facts['history']} edits to undo or redo"
+            )
+        for warning in facts.get("warnings", []):
+            console.print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
+        if "problem" in facts:
+            console.print(Text(facts["problem"], style="bold red"), soft_wrap=True)
+    if "problem" in facts:
+        sys.exit(2)
 
 
 def main(argv: Sequence[str] | None = None) -> Any:
