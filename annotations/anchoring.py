@@ -11,6 +11,7 @@ without saying so: the result names how the span was found.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -29,6 +30,7 @@ MIN_CONTEXT_SIMILARITY = 60.0
 QUOTE_WEIGHT, PREFIX_WEIGHT, SUFFIX_WEIGHT, POSITION_WEIGHT = 50.0, 20.0, 20.0, 2.0
 
 _WORD = re.compile(r"\S+")
+_TOKEN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -96,27 +98,28 @@ def find_again(text: str, exact: str, prefix: str, suffix: str, start: int, end:
         best = min(matching, key=lambda at: (abs(at - start), at))
         return Found("moved", best, best + len(exact))
 
-    # Fuzzy: windows of the old length starting at each word, the best few refined at word ends.
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    if not words:
+    # Fuzzy: windows of the old length starting at each word, the best few refined at word
+    # ends (scored with their context, so that the end lands where the old suffix begins).
+    starts = sorted(
+        {m.start() for m in _WORD.finditer(text)} | {m.start() for m in _TOKEN.finditer(text)}
+    )
+    if not starts:
         return Found("orphaned", start, end, 0.0)
+    ends = sorted(
+        {m.end() for m in _WORD.finditer(text)} | {m.end() for m in _TOKEN.finditer(text)}
+    )
     length = len(exact)
-    windows = [text[s : s + length] for s, _ in words]
+    windows = [text[s : s + length] for s in starts]
     cutoff = MIN_QUOTE_SIMILARITY * 0.8
     top = process.extract(exact, windows, scorer=fuzz.ratio, limit=12, score_cutoff=cutoff)
     candidates: set[tuple[int, int]] = {(at, at + length) for at in occurrences}
-    ends = [e for _, e in words]
     for _, _, index in top:
-        begin = words[index][0]
+        begin = starts[index]
         lo, hi = begin + int(length * 0.6), begin + int(length * 1.4) + 1
-        best_end, best_quote = -1, -1.0
-        for e in ends:
-            if lo <= e <= hi:
-                quote = fuzz.ratio(exact, text[begin:e])
-                if quote > best_quote:
-                    best_end, best_quote = e, quote
-        if best_end > begin:
-            candidates.add((begin, best_end))
+        choices = [e for e in ends[bisect_left(ends, lo) : bisect_right(ends, hi)] if e > begin]
+        if choices:
+            best = max(choices, key=lambda e: _score(text, begin, e, exact, prefix, suffix, start))
+            candidates.add((begin, best))
     if not candidates:
         return Found("orphaned", start, end, 0.0)
     scored = []

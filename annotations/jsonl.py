@@ -177,21 +177,22 @@ def _check(record: Any, labels: Iterable[str], relations: Iterable[str]) -> str 
     """Why ``record`` is not a usable annotation line, or None when it is."""
     if not isinstance(record, dict):
         return f"expected a JSON object, found {type(record).__name__}"
-    for name in ("id", "doc_id", "text", "label"):
+    for name in ("id", "doc_id", "label", "start", "end", "text"):
         if name not in record:
             return f"missing field {name!r}"
+    for name in ("id", "doc_id", "label"):
         if not isinstance(record[name], str) or not record[name]:
             return f"{name!r} must be non-empty text"
     if len(record["id"]) > 200:
         return "'id' is longer than 200 characters"
     for name in ("start", "end"):
-        if name not in record:
-            return f"missing field {name!r}"
         value = record[name]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             return f"{name!r} must be a whole number ≥ 0, not {value!r}"
     if record["start"] >= record["end"]:
         return f"'start' ({record['start']}) must be less than 'end' ({record['end']})"
+    if not isinstance(record["text"], str):
+        return "'text' must be text"
     if record["end"] - record["start"] != len(record["text"]):
         return (
             f"'text' has {len(record['text'])} characters but start-end spans "

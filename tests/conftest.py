@@ -27,3 +27,13 @@ def seeds() -> dict[str, Document]:
     result = load_sample()
     assert not result.problems
     return {doc.outlet or "": doc for doc in result.documents}
+
+
+@pytest.fixture(autouse=True)
+def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's configuration or writes the user's store."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("NEWSREADER_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("NEWSREADER_DB", str(home / "store.json"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))

@@ -100,7 +100,7 @@ def inspect_command(paths: tuple[str, ...], as_json: bool, manifest: str | None)
     Problems go to stderr, one line per file; the exit status is 1 when any file failed.
     """
     result = _load(paths, manifest)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     if as_json:
         out = sys.stdout
         for doc in result.documents:
@@ -117,7 +117,7 @@ def inspect_command(paths: tuple[str, ...], as_json: bool, manifest: str | None)
 
 
 def _fail(message: str, status: int = 2) -> NoReturn:
-    Console(stderr=True).print(Text(f"newsreader: {message}", style="bold red"), soft_wrap=True)
+    Console(stderr=True, soft_wrap=True).print(Text(f"newsreader: {message}", style="bold red"), soft_wrap=True)
     sys.exit(status)
 
 
@@ -148,7 +148,7 @@ def _open_store(
         _fail(str(error))
     try:
         for warning in store.warnings:
-            Console(stderr=True).print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
+            Console(stderr=True, soft_wrap=True).print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
         yield store
     finally:
         try:
@@ -215,7 +215,7 @@ def export_command(
     Each span is checked against its article's file first; spans of a changed article are found
     again, and what moved or could not be found is reported on stderr.
     """
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     with _open_store(db, read_only=True) as store:
         if output is None:
             result = export_jsonl(store, sys.stdout, include_orphaned=include_orphaned)
@@ -270,7 +270,7 @@ def import_command(file: str, db: str | None, skip_invalid: bool, annotator: str
     path = Path(file)
     if not path.is_file():
         _fail(f"{path}: no such file")
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     with _open_store(db, annotator=annotator) as store:
         try:
             result = import_jsonl(store, path, skip_invalid=skip_invalid)
@@ -319,9 +319,9 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
             _fail(f"{path} is in use by process {facts['locked_by']}; close it first")
         moved = move_aside(path, stamp)
         for target in moved:
-            Console().print(f"moved {target.name.rsplit('.broken-', 1)[0]} → {target}")
+            Console(soft_wrap=True).print(f"moved {target.name.rsplit('.broken-', 1)[0]} → {target}")
         if not moved:
-            Console().print(f"nothing to move: {path} does not exist")
+            Console(soft_wrap=True).print(f"nothing to move: {path} does not exist")
         return
     facts = describe(path)
     facts["config"] = str(config.source) if config.source else None
@@ -335,7 +335,7 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
     if as_json:
         print(json.dumps(facts, ensure_ascii=False))
     else:
-        console = Console()
+        console = Console(soft_wrap=True)
         console.print(f"store: {facts['path']}" + ("" if facts["exists"] else " (not created yet)"))
         if facts.get("config"):
             console.print(f"configuration: {facts['config']}")

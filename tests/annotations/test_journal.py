@@ -1,0 +1,233 @@
+"""The store file on disk: journal recovery, broken and newer stores, locking, folding."""
+
+from __future__ import annotations
+
+import errno
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from newsreader.annotations import journal
+from newsreader.annotations.journal import (
+    StoreCorrupt,
+    StoreLocked,
+    StoreTooNew,
+    StoreWriteError,
+    journal_path,
+)
+from newsreader.annotations.store import Store
+from newsreader.corpus import Document
+
+
+@pytest.fixture
+def docs(seeds: dict[str, Document]) -> list[Document]:
+    return list(seeds.values())
+
+
+def make_store(path: Path, docs: list[Document], n: int = 3) -> list[str]:
+    """A store with ``n`` claims whose journal is left unfolded (as after a crash)."""
+    store = Store.open(path, compact_every=10**9)
+    store.attach(docs)
+    ids = [store.create_span(docs[0].id, i * 10, i * 10 + 8, "claim").id for i in range(n)]
+    store.flush()
+    # Simulate a crash: stop without folding the journal into the base or releasing the lock.
+    store.storage._closed = True
+    store.storage._queue.put(None)
+    store.storage._writer.join()  # type: ignore[union-attr]
+    store.storage._journal_file.close()
+    store.storage._lock.release()
+    return ids
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_journal_is_replayed_after_a_crash(tmp_path: Path, docs: list[Document]) -> None:
+    ids = make_store(tmp_path / "s.json", docs)
+    assert journal_path(tmp_path / "s.json").stat().st_size > 0
+    with Store.open(tmp_path / "s.json") as store:
+        assert [s.id for s in store.spans()] == ids
+    assert not journal_path(tmp_path / "s.json").exists()  # folded on close
+
+
+def test_a_torn_last_line_is_dropped_and_cut(tmp_path: Path, docs: list[Document]) -> None:
+    ids = make_store(tmp_path / "s.json", docs)
+    with open(journal_path(tmp_path / "s.json"), "ab") as f:
+        f.write(b'{"seq": 99, "ops": [["spans", "9", {"id": "half')
+    with Store.open(tmp_path / "s.json", compact_every=10**9) as store:
+        assert [s.id for s in store.spans()] == ids
+        store.attach(docs)
+        store.create_span(docs[0].id, 100, 120, "claim")
+        store.flush()
+        lines = journal_path(store.path).read_bytes().splitlines()
+        assert all(json.loads(line) for line in lines)  # the new entry starts on its own line
+    with Store.open(tmp_path / "s.json") as store:
+        assert len(store.spans()) == len(ids) + 1
+
+
+def test_a_broken_middle_line_stops_opening_and_changes_nothing(
+    tmp_path: Path, docs: list[Document]
+) -> None:
+    make_store(tmp_path / "s.json", docs)
+    jpath = journal_path(tmp_path / "s.json")
+    lines = jpath.read_bytes().splitlines(keepends=True)
+    lines[1] = b"garbage\n"
+    jpath.write_bytes(b"".join(lines))
+    before = files(tmp_path)
+    with pytest.raises(StoreCorrupt, match=r"s\.json\.journal line 2 does not parse"):
+        Store.open(tmp_path / "s.json")
+    assert files(tmp_path) == before
+    # Read-only shows what came before the broken line, and says so.
+    with Store.open(tmp_path / "s.json", read_only=True) as store:
+        assert len(store.spans()) == 0  # line 1 is the attach, line 2 the first span
+        assert "line 2 does not parse" in store.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"meta": {"1": {"schema": 1}}, "spans": {', "does not parse .line 1, column"),
+        (b"\xff\xfe binary", "not UTF-8"),
+        (b"[1, 2, 3]", "not a TinyDB database"),
+        (b'{"_default": {"1": {"name": "x"}}}', "not a newsreader store"),
+    ],
+)
+def test_a_store_that_does_not_parse_is_never_overwritten(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_bytes(content)
+    with pytest.raises(StoreCorrupt, match=message) as caught:
+        Store.open(path)
+    assert str(path) in str(caught.value) and "--move-aside" in str(caught.value)
+    assert files(tmp_path) == {"s.json": content}
+
+
+def test_an_empty_tinydb_file_becomes_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"_default": {}}')
+    with Store.open(path) as store:
+        assert store.spans() == []
+    assert json.loads(path.read_text())["meta"]["1"]["schema"] == 1
+
+
+def test_a_newer_store_is_refused_but_readable_read_only(
+    tmp_path: Path, docs: list[Document]
+) -> None:
+    path = tmp_path / "s.json"
+    make_store(path, docs)
+    with Store.open(path):
+        pass
+    data = json.loads(path.read_text())
+    data["meta"]["1"]["schema"] = 99
+    path.write_text(json.dumps(data))
+    before = files(tmp_path)
+    with pytest.raises(StoreTooNew, match="newer newsreader .store schema 99"):
+        Store.open(path)
+    with Store.open(path, read_only=True, allow_newer=True) as store:
+        assert len(store.spans()) == 3
+    assert files(tmp_path) == before
+
+
+def test_an_older_schema_is_migrated_with_a_backup(
+    tmp_path: Path, docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.json"
+    make_store(path, docs)
+    with Store.open(path):
+        pass
+    old = json.loads(path.read_text())
+    old["meta"]["1"]["schema"] = 0
+    for record in old["spans"].values():  # schema 0 called labels "kind"
+        record["kind"] = record.pop("label")
+    path.write_text(json.dumps(old))
+
+    def zero_to_one(tables: journal.Tables) -> journal.Tables:
+        for key, record in list(tables["spans"].items()):
+            record = dict(record)
+            record["label"] = record.pop("kind")
+            tables["spans"][key] = record
+        return tables
+
+    monkeypatch.setitem(journal.MIGRATIONS, 0, zero_to_one)
+    with Store.open(path) as store:
+        assert {s.label for s in store.spans()} == {"claim"}
+        assert store.storage.migrated_from == 0
+    assert json.loads((tmp_path / "s.json.schema0.bak").read_text()) == old
+    assert json.loads(path.read_text())["meta"]["1"]["schema"] == 1
+
+
+def test_a_second_process_is_told_the_store_is_locked(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    with Store.open(path):
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                textwrap.dedent(
+                    f"""
+                    from newsreader.annotations.store import Store
+                    from newsreader.annotations.journal import StoreLocked
+                    try:
+                        Store.open({str(path)!r})
+                    except StoreLocked as error:
+                        print("LOCKED", error)
+                    with Store.open({str(path)!r}, read_only=True) as s:
+                        print("READ", len(s.spans()))
+                    """
+                ),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert "LOCKED" in child.stdout and "open in another newsreader" in child.stdout
+        assert "READ 0" in child.stdout
+        with pytest.raises(StoreLocked):  # the same process, a second time, too
+            Store.open(path)
+    with Store.open(path):  # released on close
+        pass
+
+
+def test_the_journal_is_folded_in_the_background(tmp_path: Path, docs: list[Document]) -> None:
+    path = tmp_path / "s.json"
+    with Store.open(path, compact_every=20) as store:
+        store.attach(docs)
+        for i in range(120):
+            store.create_span(docs[0].id, i, i + 5, "claim")
+            store.flush()
+        lines = journal_path(path).read_bytes().count(b"\n")
+        assert lines < 60  # folded at least once: the journal holds only the recent entries
+        base = json.loads(path.read_text())
+        assert base["meta"]["1"]["seq"] > 20
+        reader = Store.open(path, read_only=True)
+        assert len(reader.spans()) == 120  # base plus journal, read while the writer works
+        reader.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_a_disk_error_is_reported_not_swallowed(
+    tmp_path: Path, docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors: list[StoreWriteError] = []
+    store = Store.open(tmp_path / "s.json", on_error=errors.append)
+    store.attach(docs)
+    store.flush()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(journal, "_datasync", full)
+    store.create_span(docs[0].id, 0, 10, "claim")
+    with pytest.raises(StoreWriteError, match="No space left on device"):
+        store.flush()
+    assert errors and "could not save" in str(errors[0])
+    with pytest.raises(StoreWriteError):
+        store.create_span(docs[0].id, 20, 30, "claim")
+    with pytest.raises(StoreWriteError):
+        store.close()
