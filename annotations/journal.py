@@ -27,6 +27,7 @@ import os
 import queue
 import secrets
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -196,7 +197,7 @@ class _Lock:
 
 
 def _lock_fd(fd: int) -> None:
-    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         import msvcrt
 
         try:
@@ -355,6 +356,7 @@ class JournalStorage(Storage):
             write_tables(self.path, tables)
         if schema < SCHEMA_VERSION:
             tables = self._migrate(tables, schema)
+        _intern(tables)
         return tables, end
 
     def _replay(self, tables: Tables, base_seq: int) -> tuple[int, int, bool]:
@@ -657,6 +659,20 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except FileNotFoundError:
         return 0
+
+
+_REPEATED = ("doc_id", "doc_hash", "label", "annotator", "created", "modified")
+
+
+def _intern(tables: Tables) -> None:
+    """Share the strings that repeat across records (ids of articles, labels, names): a store
+    of 100k spans holds only a few distinct values of each. Done once, before anyone shares the
+    records."""
+    for record in tables.get("spans", {}).values():
+        for name in _REPEATED:
+            value = record.get(name)
+            if type(value) is str:
+                record[name] = sys.intern(value)
 
 
 def _apply(tables: Tables, ops: Iterable[Op]) -> None:

@@ -878,7 +878,7 @@ class Store:
                 return None
             key = self._history[self._done]
             entry = self.storage.table("history")[str(key)]
-            changes: list[Change] = [tuple(change) for change in entry["changes"]]  # type: ignore[misc]
+            changes: list[Change] = [tuple(change) for change in entry["changes"]]
             self._replay_changes(changes, key, {**entry, "undone": False})
             self._done += 1
             return HistoryEntry(key, entry["label"], entry["at"], False)

@@ -117,7 +117,9 @@ def inspect_command(paths: tuple[str, ...], as_json: bool, manifest: str | None)
 
 
 def _fail(message: str, status: int = 2) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(Text(f"newsreader: {message}", style="bold red"), soft_wrap=True)
+    Console(stderr=True, soft_wrap=True).print(
+        Text(f"newsreader: {message}", style="bold red"), soft_wrap=True
+    )
     sys.exit(status)
 
 
@@ -148,7 +150,9 @@ def _open_store(
         _fail(str(error))
     try:
         for warning in store.warnings:
-            Console(stderr=True, soft_wrap=True).print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
+            Console(stderr=True, soft_wrap=True).print(
+                Text(f"warning: {warning}", style="yellow"), soft_wrap=True
+            )
         yield store
     finally:
         try:
@@ -177,7 +181,9 @@ def open_command(
         counts = store.counts()
         console.print(
             f"store {store.path}: {counts['spans']} annotations, {counts['groups']} statement "
-            "groups"
+            "groups",
+            soft_wrap=True,
+            highlight=False,
         )
     console.print(
         Text(
@@ -319,7 +325,9 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
             _fail(f"{path} is in use by process {facts['locked_by']}; close it first")
         moved = move_aside(path, stamp)
         for target in moved:
-            Console(soft_wrap=True).print(f"moved {target.name.rsplit('.broken-', 1)[0]} → {target}")
+            Console(soft_wrap=True).print(
+                f"moved {target.name.rsplit('.broken-', 1)[0]} → {target}"
+            )
         if not moved:
             Console(soft_wrap=True).print(f"nothing to move: {path} does not exist")
         return

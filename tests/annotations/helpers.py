@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Sequence
 
@@ -32,16 +33,12 @@ def populate(store: Store, documents: Sequence[Document], count: int, seed: int 
                 attributes["note"] = rng.choice(["check source", "ünïcode — note", "dup?"])
             if rng.random() < 0.1:
                 attributes["confidence"] = rng.choice([1, 2.5, True])
-            try:
+            with contextlib.suppress(EditError):
                 made.append(store.create_span(doc.id, start, end, label, attributes).id)
-            except EditError:
-                pass
         elif roll < 0.8:
             a, b = rng.sample(made, 2)
-            try:
+            with contextlib.suppress(EditError):
                 store.link(a, b, rng.choice([None, None, *store.relations]))
-            except EditError:
-                pass
         elif roll < 0.87:
             victim = rng.choice(made)
             if store.span(victim) is not None:

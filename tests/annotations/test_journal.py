@@ -127,7 +127,7 @@ def test_a_newer_store_is_refused_but_readable_read_only(
     data["meta"]["1"]["schema"] = 99
     path.write_text(json.dumps(data))
     before = files(tmp_path)
-    with pytest.raises(StoreTooNew, match="newer newsreader .store schema 99"):
+    with pytest.raises(StoreTooNew, match=r"newer newsreader .store schema 99"):
         Store.open(path)
     with Store.open(path, read_only=True, allow_newer=True) as store:
         assert len(store.spans()) == 3

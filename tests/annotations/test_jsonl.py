@@ -56,7 +56,7 @@ def export(db: Path, *extra: str) -> list[dict[str, Any]]:
 def test_every_line_has_the_schema_and_its_text_is_at_its_offsets(
     full_store: Path, corpus: Path
 ) -> None:
-    code, out, _ = run("inspect", "--json", str(corpus))
+    _code, out, _ = run("inspect", "--json", str(corpus))
     texts = {d["id"]: d["text"] for d in map(json.loads, out.splitlines())}
     lines = export(full_store)
     assert len(lines) > 150
@@ -197,9 +197,7 @@ def test_bad_lines_are_reported_by_number_and_block_the_import(
     assert code == 0 and "1 new" in err and "12 bad lines skipped" in err
 
 
-def test_a_line_whose_article_changed_is_found_again(
-    tmp_path: Path, docs: list[Document]
-) -> None:
+def test_a_line_whose_article_changed_is_found_again(tmp_path: Path, docs: list[Document]) -> None:
     doc = docs[0]
     start, end = doc.sentences[4]
     line = good_line(doc, start, end)
