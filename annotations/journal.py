@@ -337,6 +337,11 @@ class JournalStorage(Storage):
                     f"this version reads schema {SCHEMA_VERSION}). It has not been changed. "
                     "Upgrade newsreader, open it read-only, or name another store with --db.",
                 )
+            if schema > SCHEMA_VERSION:
+                self.warnings.append(
+                    f"{self.path} was written by a newer newsreader (store schema {schema}); "
+                    "it is shown as far as this version understands it, and not changed"
+                )
             base_seq = int(tables["meta"]["1"].get("seq", 0))
             end, last_seq, gap = self._replay(tables, base_seq)
             if not gap:

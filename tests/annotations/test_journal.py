@@ -131,6 +131,7 @@ def test_a_newer_store_is_refused_but_readable_read_only(
         Store.open(path)
     with Store.open(path, read_only=True, allow_newer=True) as store:
         assert len(store.spans()) == 3
+        assert "written by a newer newsreader" in store.warnings[0]
     assert files(tmp_path) == before
 
 

@@ -40,9 +40,9 @@ def full_store(tmp_path: Path, docs: list[Document]) -> Path:
     """A store with a few hundred annotations of every kind on the (copied) seeds."""
     path = tmp_path / "full.json"
     with Store.open(path, annotator="ana", labels=["background"]) as store:
-        populate(store, docs, 400)
+        populate(store, docs, 700)
         counts = store.counts()
-    assert counts["spans"] > 150 and counts["groups"] > 10
+    assert counts["spans"] > 250 and counts["groups"] > 20
     assert counts["claim"] and counts["quote"] and counts["background"]
     return path
 
@@ -59,7 +59,7 @@ def test_every_line_has_the_schema_and_its_text_is_at_its_offsets(
     _code, out, _ = run("inspect", "--json", str(corpus))
     texts = {d["id"]: d["text"] for d in map(json.loads, out.splitlines())}
     lines = export(full_store)
-    assert len(lines) > 150
+    assert len(lines) > 250
     groups: dict[str, int] = {}
     for line in lines:
         assert tuple(line) == FIELDS
