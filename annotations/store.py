@@ -477,6 +477,7 @@ class Store:
         self._history.append(n)
         self._done = len(self._history)
         self._reindex(changes)
+        self._clear_pending()
         return True
 
     def _clear_pending(self) -> None:
