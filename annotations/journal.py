@@ -38,7 +38,7 @@ from tinydb.storages import Storage
 SCHEMA_VERSION = 1
 """The layout of the store that this version of newsreader writes and reads."""
 
-TABLES = ("meta", "documents", "spans", "groups", "decisions", "history")
+TABLES = ("meta", "documents", "spans", "groups", "decisions", "suggestions", "history")
 """The tables of a newsreader store; ``meta`` holds one record (key "1")."""
 
 COMPACT_EVERY = 2000

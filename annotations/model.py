@@ -235,6 +235,44 @@ class Decision:
         )
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A candidate link found by ``newsreader align``, stored for the app to offer."""
+
+    source: Passage
+    target: Passage
+    score: float
+
+    @property
+    def id(self) -> str:
+        return "x_" + link_key(self.source, self.target)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": {
+                "doc": self.source.doc_id,
+                "start": self.source.start,
+                "end": self.source.end,
+            },
+            "target": {
+                "doc": self.target.doc_id,
+                "start": self.target.start,
+                "end": self.target.end,
+            },
+            "score": self.score,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Suggestion:
+        source, target = record["source"], record["target"]
+        return cls(
+            Passage(source["doc"], source["start"], source["end"]),
+            Passage(target["doc"], target["start"], target["end"]),
+            record["score"],
+        )
+
+
 def link_key(a: Passage, b: Passage) -> str:
     """The key of a candidate link between two passages; the same in either order."""
     first, second = sorted((a.key, b.key))

@@ -37,6 +37,7 @@ from .model import (
     Group,
     Passage,
     Span,
+    Suggestion,
     context,
     link_key,
     new_id,
@@ -115,7 +116,13 @@ def _clip(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-_TABLE_OF = {"spans": Span, "groups": Group, "decisions": Decision, "documents": DocumentRecord}
+_TABLE_OF = {
+    "spans": Span,
+    "groups": Group,
+    "decisions": Decision,
+    "documents": DocumentRecord,
+    "suggestions": Suggestion,
+}
 
 
 class _Edit:
@@ -375,10 +382,8 @@ class Store:
     def groups(self) -> list[Group]:
         """Every statement group, oldest first."""
         with self._lock:
-            records = list(self.storage.table("groups").values())
-        groups = [Group.from_record(r) for r in records]
-        groups.sort(key=lambda g: (g.created, g.id))
-        return groups
+            items = sorted(self.storage.table("groups").items(), key=lambda kv: int(kv[0]))
+        return [Group.from_record(record) for _, record in items]
 
     def documents(self) -> dict[str, DocumentRecord]:
         """What the store knows of each article it has annotations on, by document id."""
@@ -842,6 +847,61 @@ class Store:
             edit = _Edit(self)
             edit.put("decisions", decision.id, decision.to_record())
             self._commit(f"reject {kind} suggestion", edit)
+
+    # -- suggestions ---------------------------------------------------------------------
+
+    def replace_suggestions(self, doc_ids: Iterable[str], suggestions: Iterable[Suggestion]) -> int:
+        """Make ``suggestions`` the stored link suggestions from the articles ``doc_ids``.
+
+        Suggestions are what ``newsreader align`` found, for the app to offer; they are not the
+        user's edits, so they are not in the history. Returns how many are stored.
+        """
+        with self._lock:
+            self._writable()
+            sources = set(doc_ids)
+            ops: list[Op] = []
+            changes: list[Change] = []
+            table = self.storage.table("suggestions")
+            for key, record in list(table.items()):
+                if record["source"]["doc"] in sources:
+                    ops.append(("suggestions", key, None))
+                    changes.append(("suggestions", key, record, None))
+            best: dict[str, Suggestion] = {}
+            for suggestion in suggestions:  # A→B and B→A are one suggestion
+                kept = best.get(suggestion.id)
+                if kept is None or suggestion.score > kept.score:
+                    best[suggestion.id] = suggestion
+            deleted = {key for _, key, _ in ops}
+            for suggestion in best.values():
+                key = self._key_of("suggestions", suggestion.id)
+                before = None
+                if key is None or key in deleted:
+                    key = self._new_key("suggestions", suggestion.id)
+                else:
+                    before = table[key]
+                record = suggestion.to_record()
+                ops.append(("suggestions", key, record))
+                changes.append(("suggestions", key, before, record))
+            count = len(best)
+            if ops:
+                self.storage.append(ops)
+                self._reindex(changes)
+            self._clear_pending()
+            return count
+
+    def suggestions(self, doc_id: str | None = None) -> list[Suggestion]:
+        """Stored link suggestions from one article (or all), best first; rejected ones left out."""
+        with self._lock:
+            records = list(self.storage.table("suggestions").values())
+        found = [Suggestion.from_record(r) for r in records]
+        found = [
+            s
+            for s in found
+            if (doc_id is None or s.source.doc_id == doc_id)
+            and not self.is_rejected_link(s.source, s.target)
+        ]
+        found.sort(key=lambda s: (-s.score, s.source.doc_id, s.source.start, s.target.doc_id))
+        return found
 
     # -- history -------------------------------------------------------------------------
 

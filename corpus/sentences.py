@@ -61,6 +61,9 @@ def _is_boundary(paragraph: str, match: re.Match[str]) -> bool:
     next_lower = word.lower().rstrip(".")
     if "." in mark[1:] or len(mark.rstrip("\"'\u201d\u2019)]")) > 1:
         return True  # an ellipsis or several marks: a real stop
+    lead = paragraph[: match.start()].strip()
+    if lead.isdigit() and len(lead) <= 3:
+        return False  # the number of a numbered list item: "1. Business Standard"
     if core in TITLES:
         return False
     if re.fullmatch(r"[A-Z]", token):

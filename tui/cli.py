@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import sys
@@ -23,8 +24,12 @@ from rich.table import Table
 from rich.text import Text
 
 from newsreader.annotations.config import Config, ConfigError, load_config
+from newsreader.annotations.coverage import coverage
+from newsreader.annotations.integrity import render
 from newsreader.annotations.journal import StoreError, describe, move_aside
 from newsreader.annotations.jsonl import export_jsonl, import_jsonl
+from newsreader.annotations.linking import DEFAULT_MIN_SCORE, Alignment, align
+from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
 
@@ -362,6 +367,285 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
             console.print(Text(facts["problem"], style="bold red"), soft_wrap=True)
     if "problem" in facts:
         sys.exit(2)
+
+
+def _cpus() -> int:
+    try:
+        return max(1, min(8, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not Linux
+        return max(1, min(8, os.cpu_count() or 1))
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@cli.command("align")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--manifest", type=click.Path(), help="A manifest naming outlet, date, url per file.")
+@click.option("--db", type=click.Path(dir_okay=False), help=DB_HELP + " Stores the suggestions.")
+@click.option(
+    "--top-k",
+    type=click.IntRange(1, 100),
+    default=3,
+    show_default=True,
+    help="Candidates per sentence.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    default=DEFAULT_MIN_SCORE,
+    show_default=True,
+    help="Leave out candidates scoring less (0-100).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per candidate pair per line."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes to share the work (default: one per CPU).",
+)
+def align_command(
+    paths: tuple[str, ...],
+    manifest: str | None,
+    db: str | None,
+    top_k: int,
+    min_score: float,
+    as_json: bool,
+    workers: int | None,
+) -> None:
+    """For every sentence of every article at PATHS, its best candidates in the other articles.
+
+    With --db, the pairs found are stored as link suggestions for the app to offer.
+    """
+    err = Console(stderr=True, soft_wrap=True)
+    result = _load(paths, manifest)
+    for problem in result.problems:
+        err.print(Text(f"problem: {problem}", style="red"), highlight=False)
+    documents = result.documents
+    if len(documents) < 2:
+        _fail("align needs at least two articles")
+    names = {d.id: d.outlet or d.title or Path(d.path).name for d in documents}
+    alignments: list[Alignment] = []
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = "indexing articles" if stage == "index" else "aligning sentences"
+                tasks[stage] = progress.add_task(label, total=total)
+            progress.update(tasks[stage], completed=done)
+
+        if workers is None:
+            workers = _cpus()
+        for alignment in align(
+            documents, top_k=top_k, min_score=min_score, progress=report, workers=workers
+        ):
+            alignments.append(alignment)
+    pairs = sum(len(a.candidates) for a in alignments)
+    if as_json:
+        out = sys.stdout
+        for a in alignments:
+            for c in a.candidates:
+                record = {
+                    "source": {"doc": a.doc_id, "start": a.start, "end": a.end, "text": a.text},
+                    "target": {"doc": c.doc_id, "start": c.start, "end": c.end, "text": c.text},
+                    "score": c.score,
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    else:
+        console = Console(soft_wrap=True, highlight=False)
+        width = max(40, console.width - 24)
+        current = None
+        for a in alignments:
+            if not a.candidates:
+                continue
+            if a.doc_id != current:
+                current = a.doc_id
+                console.print(Text(f"\n{names[a.doc_id]}", style="bold cyan"))
+            console.print(f"  {_clip(a.text, width + 12)}")
+            for c in a.candidates:
+                console.print(
+                    Text.assemble(
+                        (f"    {c.score:5.1f}  ", "green"),
+                        (f"{names[c.doc_id]}: ", "cyan"),
+                        _clip(c.text, width - len(names[c.doc_id])),
+                    )
+                )
+        console.print(
+            f"\n{pairs} candidate pairs scoring {min_score:g} or more, for "
+            f"{sum(1 for a in alignments if a.candidates)} of {len(alignments)} sentences"
+        )
+    if db is not None:
+        with _open_store(db) as store:
+            store.attach(documents)
+            stored = store.replace_suggestions(
+                [d.id for d in documents],
+                [
+                    Suggestion(Passage(a.doc_id, a.start, a.end), c.passage, c.score)
+                    for a in alignments
+                    for c in a.candidates
+                ],
+            )
+            store.flush()
+            err.print(f"stored {stored} link suggestions in {store.path}", highlight=False)
+
+
+@cli.command("coverage")
+@click.option("--db", type=click.Path(dir_okay=False), help=DB_HELP)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the matrix.",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Also print, word by word, how outlets' versions of a quote differ.",
+)
+@click.option(
+    "--all",
+    "include_unlinked",
+    is_flag=True,
+    help="Also list spans linked to nothing (statements one outlet carries).",
+)
+def coverage_command(db: str | None, fmt: str, show_diff: bool, include_unlinked: bool) -> None:
+    """The statements × outlets matrix: which outlet carries each statement group, as a claim
+    or as a quote, and with what relation; an empty cell is what that outlet left out."""
+    with _open_store(db, read_only=True) as store:
+        matrix = coverage(store, include_unlinked=include_unlinked)
+    if fmt == "json":
+        data = matrix.to_json()
+        if show_diff:
+            for row, statement in zip(data["statements"], matrix.statements, strict=True):
+                row["quote_versions"] = [
+                    {
+                        "speaker": comparison.speaker,
+                        "reference": {
+                            "outlet": comparison.reference_outlet,
+                            "span": comparison.reference.id,
+                            "text": comparison.reference.text,
+                        },
+                        "versions": [
+                            {
+                                "outlet": v.outlet,
+                                "span": v.span.id,
+                                "text": v.span.text,
+                                "identical": v.identical,
+                                "diff": render(v.changes),
+                            }
+                            for v in comparison.versions
+                        ],
+                    }
+                    for comparison in statement.comparisons
+                ]
+        print(json.dumps(data, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["statement", "text", *matrix.outlets])
+        for statement in matrix.statements:
+            writer.writerow(
+                [
+                    statement.id,
+                    statement.text,
+                    *(
+                        "; ".join(m.describe() for m in statement.outlets.get(outlet, []))
+                        for outlet in matrix.outlets
+                    ),
+                ]
+            )
+        return
+    console = Console(soft_wrap=False)
+    if not matrix.statements:
+        console.print(
+            "No statement groups yet: link spans across outlets in the app "
+            "(or --all to list unlinked spans).",
+            highlight=False,
+        )
+        return
+    table = Table(
+        title=f"{len(matrix.statements)} statements × {len(matrix.outlets)} outlets",
+        title_justify="left",
+        caption="— : the outlet does not carry the statement",
+        caption_justify="left",
+    )
+    table.add_column("statement", ratio=3, overflow="fold")
+    for outlet in matrix.outlets:
+        table.add_column(outlet, ratio=1, overflow="fold")
+    for statement in matrix.statements:
+        cells: list[Text | str] = [_clip(statement.text, 90)]
+        for outlet in matrix.outlets:
+            mentions = statement.outlets.get(outlet)
+            if not mentions:
+                cells.append(Text("—", style="dim"))
+            else:
+                style = "yellow" if any(m.relation for m in mentions) else "green"
+                cells.append(Text(", ".join(m.describe() for m in mentions), style=style))
+        table.add_row(*cells)
+    console.print(table)
+    if show_diff:
+        any_diff = False
+        for statement in matrix.statements:
+            for comparison in statement.comparisons:
+                any_diff = True
+                console.print(
+                    Text(
+                        f"\n{comparison.speaker}, as {comparison.reference_outlet} quotes it:",
+                        style="bold",
+                    ),
+                    soft_wrap=True,
+                )
+                console.print(f"  {comparison.reference.text}", soft_wrap=True, highlight=False)
+                for version in comparison.versions:
+                    label = "the same words" if version.identical else render(version.changes)
+                    console.print(
+                        Text.assemble(
+                            (f"  {version.outlet}: ", "cyan"),
+                            _diff_text(version.changes)
+                            if not version.identical
+                            else (label, "green"),
+                        ),
+                        soft_wrap=True,
+                    )
+        if not any_diff:
+            console.print(
+                "\nNo statement group holds quotes of one speaker from two outlets.",
+                highlight=False,
+            )
+
+
+def _diff_text(changes: Sequence[Any]) -> Text:
+    text = Text()
+    for change in changes:
+        if text:
+            text.append(" ")
+        if change.op == "equal":
+            text.append(change.old)
+        if change.op in ("replace", "delete"):
+            text.append(f"[-{change.old}-]", style="red strike")
+        if change.op == "replace":
+            text.append(" ")
+        if change.op in ("replace", "insert"):
+            text.append(f"{{+{change.new}+}}", style="green")
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> Any:
