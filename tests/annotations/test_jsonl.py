@@ -42,7 +42,7 @@ def full_store(tmp_path: Path, docs: list[Document]) -> Path:
     with Store.open(path, annotator="ana", labels=["background"]) as store:
         populate(store, docs, 700)
         counts = store.counts()
-    assert counts["spans"] > 250 and counts["groups"] > 20
+    assert counts["spans"] > 250 and counts["groups"] > 10
     assert counts["claim"] and counts["quote"] and counts["background"]
     return path
 

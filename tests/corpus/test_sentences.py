@@ -74,3 +74,10 @@ def test_ranges_exclude_whitespace_and_index_the_text() -> None:
     text = "  First one.   Second one!  \n\n  Third?  "
     spans = split_sentences(text, find_paragraphs(text))
     assert [text[s:e] for s, e in spans] == ["First one.", "Second one!", "Third?"]
+
+
+def test_the_number_of_a_list_item_is_not_a_sentence() -> None:
+    assert sentences("1. [Reuters reports the talks resume.](http://x)\n\n12. Then more.") == [
+        "1. [Reuters reports the talks resume.](http://x)",
+        "12. Then more.",
+    ]
