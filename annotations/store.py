@@ -873,12 +873,12 @@ class Store:
                     best[suggestion.id] = suggestion
             deleted = {key for _, key, _ in ops}
             for suggestion in best.values():
-                key = self._key_of("suggestions", suggestion.id)
+                found = self._key_of("suggestions", suggestion.id)
                 before = None
-                if key is None or key in deleted:
+                if found is None or found in deleted:
                     key = self._new_key("suggestions", suggestion.id)
                 else:
-                    before = table[key]
+                    key, before = found, table[found]
                 record = suggestion.to_record()
                 ops.append(("suggestions", key, record))
                 changes.append(("suggestions", key, before, record))

@@ -205,8 +205,24 @@ def test_align_pairs_every_sentence_and_stores_suggestions(
             assert texts[part["doc"]][part["start"] : part["end"]] == part["text"]
         assert line["source"]["doc"] != line["target"]["doc"] and line["score"] >= 40
     assert "stored" in result.stderr
+    again = CliRunner().invoke(
+        cli,
+        [
+            "align",
+            str(SAMPLE_DIR),
+            "--json",
+            "--db",
+            str(db),
+            "--min-score",
+            "40",
+            "--workers",
+            "1",
+        ],
+    )
+    assert again.exit_code == 0
     with Store.open(db) as store:
         stored = store.suggestions()
+        assert len(store.storage.table("suggestions")) == len(stored)  # replaced, not added
         assert stored and all(isinstance(s, Suggestion) for s in stored)
         assert len(stored) <= len(lines)  # A→B and B→A are one suggestion
         store.reject_link(stored[0].source, stored[0].target)
