@@ -15,6 +15,9 @@ Windows as above). It is optional. Its keys::
     db = "~/projects/iran/store.json" # the default store
     labels = ["background", "opinion"]  # labels beside claim and quote
     relations = ["exaggerates"]        # relations beside paraphrase, contradicts, misquote, partial
+
+    [keys]                             # remap keys by binding id (the README lists them)
+    tag_claim = "C"
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import os
 import re
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +69,8 @@ class Config:
     db: Path | None = None
     labels: tuple[str, ...] = ()
     relations: tuple[str, ...] = ()
+    keys: dict[str, str] = field(default_factory=dict)
+    """Key bindings by binding id (``[keys]`` in the file), e.g. ``tag_claim = "C"``."""
     source: Path | None = None
     """The file the settings came from (None when there was none)."""
 
@@ -135,7 +140,16 @@ def _read(path: Path, data: dict[str, Any], text: str) -> Config:
     db = data.get("db")
     if db is not None and (not isinstance(db, str) or not db.strip()):
         raise ConfigError(f"{path}: {_line_of(text, 'db')}db must be a file path")
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in keys.items()
+    ):
+        raise ConfigError(
+            f"{path}: {_line_of(text, 'keys')}[keys] must map binding ids to keys, "
+            'e.g. tag_claim = "C" (the README lists the ids)'
+        )
     return Config(
+        keys=dict(keys),
         annotator=annotator.strip() if annotator else None,
         # A relative path is relative to the configuration file's folder.
         db=(path.parent / Path(db).expanduser()) if db else None,

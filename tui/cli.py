@@ -171,15 +171,46 @@ def _open_store(
 @click.option("--manifest", type=click.Path(), help="A manifest naming outlet, date, url per file.")
 @click.option("--db", type=click.Path(dir_okay=False), help=DB_HELP)
 @click.option("--annotator", help="The name written on your annotations.")
+@click.option("--read-only", is_flag=True, help="Open the store read-only (no edits saved).")
+@click.option(
+    "--panes",
+    type=click.IntRange(1, 4),
+    default=2,
+    show_default=True,
+    help="Articles side by side.",
+)
 def open_command(
-    paths: tuple[str, ...], manifest: str | None, db: str | None, annotator: str | None
+    paths: tuple[str, ...],
+    manifest: str | None,
+    db: str | None,
+    annotator: str | None,
+    read_only: bool,
+    panes: int,
 ) -> None:
-    """Open the articles at PATHS (the bundled sample corpus when none are given)."""
+    """Open the articles at PATHS side by side (the bundled sample corpus when none are given).
+
+    Without a terminal (output piped or redirected), prints what would be opened instead.
+    """
     result = _load(paths, manifest)
+    config = _config()
+    store_path = config.store_path(db)
+    if sys.stdout.isatty() and sys.stdin.isatty():
+        from newsreader.tui.app import make_app
+
+        app = make_app(
+            result,
+            store_path=store_path,
+            config=config,
+            annotator=annotator,
+            panes=panes,
+            read_only=read_only,
+        )
+        app.run()
+        return
     console = Console()
     console.print(_documents_table(result, console.width))
     _print_problems(result, console)
-    with _open_store(db, annotator=annotator) as store:
+    with _open_store(db, annotator=annotator, read_only=read_only) as store:
         report = store.attach(result.documents)
         for line in report.lines(store.documents()):
             console.print(Text(f"anchoring: {line}", style="yellow"), soft_wrap=True)
@@ -191,11 +222,7 @@ def open_command(
             highlight=False,
         )
     console.print(
-        Text(
-            "The side-by-side reading and annotation screen is not built yet; "
-            "`newsreader inspect PATH --json` shows each document's structure.",
-            style="yellow",
-        )
+        Text("(not a terminal: run newsreader in a terminal to read and annotate)", style="dim")
     )
     if result.problems and not result.documents:
         sys.exit(1)

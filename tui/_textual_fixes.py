@@ -1,0 +1,40 @@
+"""The one place that touches a private Textual API (Textual is pinned to 8.2.x for it).
+
+A soft-wrapped ``TextArea`` recomputes the height of the whole wrapped document (a sum over every
+line) for every line it renders, so a key press costs more the longer the article. The wrapped
+document's class is swapped for a subclass that remembers the height until the text is rewrapped.
+``tests/tui/test_textual_fixes.py`` checks that the swap still applies and still gives the height
+Textual computes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.document._wrapped_document import WrappedDocument
+
+
+class CachedHeightWrappedDocument(WrappedDocument):
+    """A wrapped document whose ``height`` is computed once per wrap."""
+
+    _cached_height: int | None = None
+
+    def wrap(self, width: int, tab_width: int | None = None) -> None:
+        self._cached_height = None
+        super().wrap(width, tab_width)
+
+    def wrap_range(self, *args: Any, **kwargs: Any) -> Any:
+        self._cached_height = None
+        return super().wrap_range(*args, **kwargs)
+
+    @property
+    def height(self) -> int:
+        if self._cached_height is None:
+            self._cached_height = super().height
+        return self._cached_height
+
+
+def cache_wrapped_height(wrapped: WrappedDocument) -> None:
+    """Make ``wrapped`` remember its height between wraps (a class swap; state is kept)."""
+    if not isinstance(wrapped, CachedHeightWrappedDocument):
+        wrapped.__class__ = CachedHeightWrappedDocument

@@ -1,0 +1,1 @@
+"""The widgets of the newsreader app, one per file."""

@@ -1,0 +1,185 @@
+"""The article in a document pane: a read-only TextArea that paints spans in ``get_line``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import TextArea
+from textual.widgets.text_area import Selection
+
+from newsreader.corpus import Document, LineIndex, Range
+
+from .._textual_fixes import cache_wrapped_height
+from ..display import DisplayMap
+from ..safe import inert
+
+PAINTS = (
+    "boilerplate",
+    "suggest-quote",
+    "suggest-link",
+    "other",
+    "claim",
+    "quote",
+    "search",
+    "linked",
+)
+"""Paint kinds, from the bottom layer to the top; each is a component class ``article--KIND``."""
+
+
+class ArticleView(TextArea):
+    """Shows one article, paints its spans, and speaks in article offsets.
+
+    Everything outside this widget talks in offsets into the article text; the widget converts
+    them to the rows and columns of what it shows (which may have boilerplate folded away).
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *TextArea.COMPONENT_CLASSES,
+        *(f"article--{kind}" for kind in PAINTS),
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h", "cursor_left", "Left", show=False, id="cursor_left_vim"),
+        Binding("j", "cursor_down", "Down", show=False, id="cursor_down_vim"),
+        Binding("k", "cursor_up", "Up", show=False, id="cursor_up_vim"),
+    ]
+
+    DEFAULT_CSS = """
+    ArticleView {
+        border: none;
+        padding: 0 1;
+        &:focus { border: none; }
+        .article--claim { background: $primary 30%; text-style: underline; }
+        .article--quote { background: $success 30%; text-style: bold underline; }
+        .article--other { background: $accent 30%; text-style: underline; }
+        .article--linked { background: $warning 55%; text-style: bold reverse; }
+        .article--search { background: $secondary 60%; text-style: reverse; }
+        .article--suggest-quote { text-style: italic; color: $text-accent; }
+        .article--suggest-link { text-style: italic; color: $text-warning; }
+        .article--boilerplate { color: $text-disabled; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, cursor_blink: bool = True) -> None:
+        super().__init__(
+            "",
+            read_only=True,
+            soft_wrap=True,
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+            id=id,
+        )
+        self.cursor_blink = cursor_blink
+        self.article: Document | None = None
+        self.display_map = DisplayMap("")
+        self._lines = LineIndex("")
+        self._text = ""
+        self._paint: dict[int, list[tuple[int, int, str]]] = {}
+
+    # TextArea asks for its whole text (a join of every line) on every line it renders; the
+    # article is read-only, so the text is kept.
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.load_text(value)
+
+    def load_text(self, text: str) -> None:
+        self._text = text
+        super().load_text(text)
+        cache_wrapped_height(self.wrapped_document)
+
+    def show_article(self, article: Document | None, folds: Iterable[Range] = ()) -> None:
+        """Show ``article`` (None: nothing), with ``folds`` folded away."""
+        self.article = article
+        self.display_map = DisplayMap(article.text if article else "", list(folds))
+        shown = inert(self.display_map.text)
+        self._lines = LineIndex(shown)
+        self.load_text(shown)
+
+    # -- offsets ---------------------------------------------------------------------------
+
+    def location_of(self, offset: int) -> tuple[int, int]:
+        """The (row, column) where article ``offset`` is shown."""
+        shown = self.display_map.to_display(max(0, offset))
+        return self._lines.to_position(min(shown, len(self._text)))
+
+    def offset_of(self, location: tuple[int, int]) -> int:
+        """The article offset shown at (row, column)."""
+        row, column = location
+        row = max(0, min(row, self._lines.line_count - 1))
+        return self.display_map.to_document(self._lines.to_offset(row, column))
+
+    @property
+    def cursor_offset(self) -> int:
+        """The article offset under the cursor."""
+        return self.offset_of(self.selection.end)
+
+    def selected_range(self) -> Range | None:
+        """The selected stretch of the article, or None when nothing is selected."""
+        start, end = sorted(
+            (self.offset_of(self.selection.start), self.offset_of(self.selection.end))
+        )
+        return (start, end) if start < end else None
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select article ``start:end`` and scroll it into view."""
+        self.selection = Selection(self.location_of(start), self.location_of(end))
+        self.scroll_cursor_visible(center=True)
+
+    def move_to(self, offset: int, *, center: bool = True) -> None:
+        """Put the cursor at article ``offset`` (nothing selected) and scroll it into view."""
+        self.selection = Selection.cursor(self.location_of(offset))
+        self.scroll_cursor_visible(center=center)
+
+    # -- painting --------------------------------------------------------------------------
+
+    def paint(self, items: Iterable[tuple[int, int, str]]) -> None:
+        """Paint these (start, end, kind) article ranges; replaces what was painted."""
+        rows: dict[int, list[tuple[int, int, str]]] = {}
+        layer = {kind: i for i, kind in enumerate(PAINTS)}
+        for start, end, kind in sorted(items, key=lambda item: layer.get(item[2], 0)):
+            if end <= start or self.display_map.hidden(start, end):
+                continue
+            a = self.display_map.to_display(start)
+            b = self.display_map.to_display(end)
+            first, _ = self._lines.to_position(a)
+            last, _ = self._lines.to_position(b)
+            for row in range(first, last + 1):
+                rows.setdefault(row, []).append((a, b, kind))
+        self._paint = rows
+        self.notify_style_update()
+        self.refresh()
+
+    def get_line(self, line_index: int) -> Text:
+        line = Text(self.document.get_line(line_index), end="", no_wrap=True)
+        items = self._paint.get(line_index)
+        if not items:
+            return line
+        start = self._lines.line_start(line_index)
+        length = len(line.plain)
+        for a, b, kind in items:
+            style = self.get_component_rich_style(f"article--{kind}", partial=True)
+            if style == Style.null():
+                continue
+            line.stylize(style, max(0, a - start), max(0, min(length, b - start)))
+        return line
+
+    def row_starts(self) -> list[int]:
+        """Display offsets where each row starts (for tests and benchmarks)."""
+        return [self._lines.line_start(r) for r in range(self._lines.line_count)]
+
+
+def innermost(spans: Iterable[tuple[int, int, str]], offset: int) -> tuple[int, int, str] | None:
+    """The shortest of (start, end, id) ranges that holds ``offset``."""
+    holding = [s for s in spans if s[0] <= offset < s[1] or (s[0] == s[1] == offset)]
+    return min(holding, key=lambda s: s[1] - s[0]) if holding else None
+
+
+__all__ = ["PAINTS", "ArticleView", "innermost"]

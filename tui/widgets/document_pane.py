@@ -1,0 +1,59 @@
+"""A document pane: the outlet and title of an article above the article itself."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from newsreader.corpus import Document
+
+from ..safe import inert
+from .article_view import ArticleView
+
+
+class DocumentPane(Vertical):
+    """One article, side by side with the others."""
+
+    DEFAULT_CSS = """
+    DocumentPane {
+        width: 1fr;
+        border: round $panel-lighten-2;
+        &:focus-within { border: round $accent; }
+        & > .pane-header { height: auto; max-height: 3; padding: 0 1; background: $panel; }
+    }
+    """
+
+    def __init__(self, number: int, *, cursor_blink: bool = True) -> None:
+        super().__init__(id=f"pane-{number}")
+        self.number = number
+        self.article: Document | None = None
+        self._cursor_blink = cursor_blink
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="pane-header")
+        yield ArticleView(id=f"article-{self.number}", cursor_blink=self._cursor_blink)
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    def show(self, article: Document | None, folds: list[tuple[int, int]], count: int) -> None:
+        """Show ``article`` (with ``count`` annotations) with ``folds`` folded away."""
+        self.article = article
+        self.set_header(count)
+        self.view.show_article(article, folds)
+
+    def set_header(self, count: int) -> None:
+        """Show the outlet, the title and how many annotations the article has."""
+        header = Text()
+        if self.article is None:
+            header.append("no article (o opens one)", style="italic")
+        else:
+            header.append(inert(self.article.outlet or "unknown outlet"), style="bold")
+            header.append(" — ")
+            header.append(inert(self.article.title))
+            if count:
+                header.append(f"  ({count} annotations)", style="dim")
+        self.query_one(".pane-header", Static).update(header)

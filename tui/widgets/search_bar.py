@@ -1,0 +1,52 @@
+"""The search field that ``/`` opens at the bottom of the screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+
+class SearchBar(Input):
+    """Enter searches the focused article; escape closes."""
+
+    DEFAULT_CSS = """
+    SearchBar { dock: bottom; display: none; border: tall $accent; }
+    SearchBar.-open { display: block; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close search", id="search_close")
+    ]
+
+    @dataclass
+    class Search(Message):
+        """Search the focused article for ``pattern``."""
+
+        pattern: str
+
+    @dataclass
+    class Closed(Message):
+        """The search bar closed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            placeholder="search this article (enter: first match at or after the cursor)",
+            id="search",
+        )
+
+    def open(self) -> None:
+        self.add_class("-open")
+        self.value = ""
+        self.focus()
+
+    def action_close(self) -> None:
+        self.remove_class("-open")
+        self.post_message(self.Closed())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.remove_class("-open")
+        self.post_message(self.Search(event.value))
