@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -25,25 +25,31 @@ from textual.screen import Screen
 from textual.widgets import Footer, TextArea
 
 from newsreader.annotations.config import Config
-from newsreader.annotations.coverage import coverage
-from newsreader.annotations.journal import StoreCorrupt, StoreError, StoreTooNew, move_aside
-from newsreader.annotations.linking import Candidate, Linker
 from newsreader.annotations.model import Passage, Span
-from newsreader.annotations.store import AnchorReport, EditError, Store
-from newsreader.corpus import Document, LoadResult
 
-from .screens.coverage import CoverageScreen
-from .screens.dialogs import EditDialog, SpeakerDialog, StoreProblemDialog
-from .screens.help import HelpScreen
-from .screens.link_panel import LinkPanel
-from .screens.picker import DocumentPicker
 from .widgets.annotation_list import AnnotationList
 from .widgets.article_view import ArticleView, innermost
 from .widgets.document_pane import DocumentPane
 from .widgets.search_bar import SearchBar
 from .widgets.status_bar import StatusBar
 
+if TYPE_CHECKING:
+    from newsreader.annotations.journal import StoreError
+    from newsreader.annotations.linking import Candidate, Linker
+    from newsreader.annotations.store import AnchorReport, Store
+    from newsreader.corpus import Document, LoadResult
+
+# The store, the linker, the loaders and the screens are imported where they are first used
+# (mostly in workers), so that the first frame does not wait for them.
+
 MAX_PANES = 4
+
+
+@dataclass
+class DocumentsLoaded(Message):
+    """The articles are loaded (with the problems met)."""
+
+    result: LoadResult
 
 
 @dataclass
@@ -172,8 +178,10 @@ class NewsreaderApp(App[None]):
 
     def __init__(
         self,
-        result: LoadResult,
+        result: LoadResult | None,
         *,
+        paths: Sequence[str | Path] = (),
+        manifest: str | Path | None = None,
         store_path: Path | None,
         config: Config | None = None,
         annotator: str | None = None,
@@ -183,8 +191,10 @@ class NewsreaderApp(App[None]):
     ) -> None:
         super().__init__()
         self.result = result
-        self.documents: list[Document] = list(result.documents)
-        self.by_id = {doc.id: doc for doc in self.documents}
+        self.paths = list(paths)
+        self.manifest = manifest
+        self.documents: list[Document] = []
+        self.by_id: dict[str, Document] = {}
         self.store_path = store_path
         self.config = config or Config()
         self.annotator = annotator or self.config.annotator
@@ -195,7 +205,7 @@ class NewsreaderApp(App[None]):
         self.linker: Linker | None = None
         self.folded = False
         self.pattern = ""
-        self.busy = "opening the store…"
+        self.busy = "loading articles…"
         self.state = "opening…"
         self.active_group: str | None = None
         self._pane_count = 0
@@ -223,13 +233,32 @@ class NewsreaderApp(App[None]):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
-        self.query_one("#sidebar").display = False
-        for pane, doc in zip(self.panes, self.documents, strict=False):
-            pane.show(doc, self._folds(doc), 0)
         if self.panes:
             self.panes[0].view.focus()
         self._refresh_status()
-        for problem in self.result.problems:
+        if self.result is not None:
+            self.on_documents_loaded(DocumentsLoaded(self.result))
+
+    def on_ready(self) -> None:
+        # After the first frame: the articles given as paths are loaded in a worker.
+        if self.result is None:
+            self._load_documents()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_documents(self) -> None:
+        from newsreader.corpus import SAMPLE_DIR, load_paths
+
+        self.post_message(
+            DocumentsLoaded(load_paths(self.paths or [SAMPLE_DIR], manifest=self.manifest))
+        )
+
+    def on_documents_loaded(self, message: DocumentsLoaded) -> None:
+        self.result = message.result
+        self.documents = list(message.result.documents)
+        self.by_id = {doc.id: doc for doc in self.documents}
+        for pane, doc in zip(self.panes, self.documents, strict=False):
+            pane.show(doc, self._folds(doc), 0)
+        for problem in message.result.problems:
             self.notify(
                 str(problem), title="An article could not be loaded", severity="warning", timeout=12
             )
@@ -239,12 +268,16 @@ class NewsreaderApp(App[None]):
                 severity="error",
                 timeout=15,
             )
+        self.busy = "opening the store…"
+        self._refresh_status()
         self._open_store(read_only=self.read_only)
 
     def on_unmount(self) -> None:
         self._close_store()
 
     def _close_store(self) -> None:
+        from newsreader.annotations.journal import StoreError
+
         store, self.store = self.store, None
         if store is not None:
             # The edits are already on disk; closing folds the journal. A failure to save was
@@ -256,6 +289,9 @@ class NewsreaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="store")
     def _open_store(self, read_only: bool = False) -> None:
+        from newsreader.annotations.journal import StoreError
+        from newsreader.annotations.store import Store
+
         if self.store_path is None:
             self.post_message(StoreOpened(None, None))
             return
@@ -278,12 +314,18 @@ class NewsreaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self, spans: list[Span]) -> None:
+        from newsreader.annotations.linking import Linker
+
         linker = Linker()
         linker.add_documents(self.documents)
         linker.sync_spans(spans)
         self.post_message(IndexBuilt(linker))
 
     def on_store_opened(self, message: StoreOpened) -> None:
+        from newsreader.annotations.journal import StoreCorrupt, StoreTooNew
+
+        from .screens.dialogs import StoreProblemDialog
+
         if message.problem is not None:
             self.busy = ""
             self.state = "no store"
@@ -323,6 +365,8 @@ class NewsreaderApp(App[None]):
             self.busy = "opening the store read-only…"
             self._open_store(read_only=True)
         elif choice == "move-aside" and self.store_path is not None:
+            from newsreader.annotations.journal import move_aside
+
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             try:
                 moved = move_aside(self.store_path, stamp)
@@ -474,6 +518,9 @@ class NewsreaderApp(App[None]):
             self.notify(message, timeout=3)
 
     def _try(self, work: Any) -> Any:
+        from newsreader.annotations.journal import StoreError
+        from newsreader.annotations.store import EditError
+
         try:
             return work()
         except EditError as error:
@@ -658,6 +705,8 @@ class NewsreaderApp(App[None]):
         rest[min(index, len(rest) - 1)].view.focus()
 
     def action_pick_document(self) -> None:
+        from .screens.picker import DocumentPicker
+
         pane = self._focused_pane()
         if pane is None:
             return
@@ -689,6 +738,8 @@ class NewsreaderApp(App[None]):
             return
         doc = pane.article
         if label == "quote":
+            from .screens.dialogs import SpeakerDialog
+
             detected = next(
                 (
                     q
@@ -750,6 +801,8 @@ class NewsreaderApp(App[None]):
         def chosen(candidate: Candidate | None) -> None:
             if candidate is not None:
                 self._link_to(span, candidate)
+
+        from .screens.link_panel import LinkPanel
 
         outlets = {d.id: d.outlet or d.title for d in self.documents}
         self.push_screen(LinkPanel(span.text, find, reject, outlets), chosen)
@@ -853,6 +906,8 @@ class NewsreaderApp(App[None]):
             self._try(lambda: store.set_attributes(span.id, changes["attributes"]))
             self._edited("Saved.")
 
+        from .screens.dialogs import EditDialog
+
         self.push_screen(EditDialog(span, store.labels), save)
 
     def _suggestion_at_cursor(self, pane: DocumentPane) -> tuple[str, Any] | None:
@@ -948,6 +1003,10 @@ class NewsreaderApp(App[None]):
         if self.store is None:
             self.notify("There is no store open.", severity="warning")
             return
+        from newsreader.annotations.coverage import coverage
+
+        from .screens.coverage import CoverageScreen
+
         matrix = coverage(self.store)
 
         def opened(group_id: str | None) -> None:
@@ -981,6 +1040,8 @@ class NewsreaderApp(App[None]):
             self.panes[0].view.focus()
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.key_rows()))
 
     def key_rows(self) -> list[tuple[str, str, str]]:
@@ -1026,8 +1087,10 @@ class NewsreaderApp(App[None]):
 
 
 def make_app(
-    result: LoadResult,
+    result: LoadResult | None = None,
     *,
+    paths: Sequence[str | Path] = (),
+    manifest: str | Path | None = None,
     store_path: Path | None,
     config: Config | None = None,
     annotator: str | None = None,
@@ -1035,9 +1098,15 @@ def make_app(
     cursor_blink: bool = True,
     read_only: bool = False,
 ) -> NewsreaderApp:
-    """The one app factory, for the command line, the tests and the screenshot script."""
+    """The one app factory, for the command line, the tests and the screenshot script.
+
+    Give the loaded articles (``result``), or ``paths`` (and a ``manifest``) to load them in a
+    worker once the first frame is up (the bundled sample corpus when ``paths`` is empty).
+    """
     return NewsreaderApp(
         result,
+        paths=paths,
+        manifest=manifest,
         store_path=store_path,
         config=config,
         annotator=annotator,

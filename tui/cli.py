@@ -191,14 +191,15 @@ def open_command(
 
     Without a terminal (output piped or redirected), prints what would be opened instead.
     """
-    result = _load(paths, manifest)
     config = _config()
     store_path = config.store_path(db)
     if sys.stdout.isatty() and sys.stdin.isatty():
         from newsreader.tui.app import make_app
 
+        # The articles load in a worker once the first frame is up.
         app = make_app(
-            result,
+            paths=[str(SAMPLE_DIR)] if not paths else list(paths),
+            manifest=manifest,
             store_path=store_path,
             config=config,
             annotator=annotator,
@@ -207,6 +208,7 @@ def open_command(
         )
         app.run()
         return
+    result = _load(paths, manifest)
     console = Console()
     console.print(_documents_table(result, console.width))
     _print_problems(result, console)

@@ -96,7 +96,8 @@ class LinkPanel(ModalScreen[Candidate | None]):
             line.append(
                 f"{self.outlets.get(candidate.doc_id, candidate.doc_id)[:22]:<22} ", style="cyan"
             )
-            line.append(f"{candidate.kind[:5]:<6}", style="dim")
+            kind = {"annotation": "span", "sentence": "sent."}.get(candidate.kind, candidate.kind)
+            line.append(f"{kind:<6}", style="dim")
             if candidate.in_group:
                 line.append("linked ", style="yellow")
             line.append(inert(" ".join(candidate.text.split()))[:160])

@@ -60,7 +60,7 @@ class ArticleView(TextArea):
         .article--search { background: $secondary 60%; text-style: reverse; }
         .article--suggest-quote { text-style: italic; color: $text-accent; }
         .article--suggest-link { text-style: italic; color: $text-warning; }
-        .article--boilerplate { color: $text-disabled; }
+        .article--boilerplate { color: $text-muted; text-style: italic; }
     }
     """
 
