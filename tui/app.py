@@ -1029,15 +1029,22 @@ class NewsreaderApp(App[None]):
 
     def _show_members(self, members: list[Span], group_id: str) -> None:
         self.active_group = group_id
+        shown = []
         for pane, span in zip(self.panes, members, strict=False):
             doc = self.by_id.get(span.doc_id)
             if doc is None:
                 continue
             pane.show(doc, self._folds(doc), self._counts().get(doc.id, 0))
-            pane.view.select_range(span.start, span.end)
+            shown.append((pane, span))
         self.refresh_all()
-        if self.panes:
-            self.panes[0].view.focus()
+        # Select (and scroll to) each member once the new texts are laid out.
+        self.call_after_refresh(self._select_members, shown)
+
+    def _select_members(self, shown: list[tuple[DocumentPane, Span]]) -> None:
+        for pane, span in shown:
+            pane.view.select_range(span.start, span.end)
+        if shown:
+            shown[0][0].view.focus()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -196,6 +196,8 @@ async def test_panes_picker_sidebar_fold_help_and_coverage(tmp_path: Path) -> No
         await pilot.pause()
         shown = {p.article.outlet for p in app.panes if p.article}
         assert shown == {"Newsy", "Iran Media Focus"}
+        selected = {p.view.selected_range() for p in app.panes}
+        assert selected == {(a.start, a.end), (b.start, b.end)}
 
 
 def hostile_article() -> Document:
