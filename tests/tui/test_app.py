@@ -286,3 +286,36 @@ def test_read_only_flag_opens_the_store_read_only(tmp_path: Path) -> None:
     app = app_for(tmp_path, read_only=True)
     assert app.read_only
     assert replace(Config(), annotator="x").annotator == "x"
+
+
+async def test_keys_are_remapped_by_id_from_the_configuration(tmp_path: Path) -> None:
+    app = make_app(
+        load_sample(),
+        store_path=tmp_path / "store.json",
+        config=Config(keys={"tag_claim": "C"}),
+        annotator="tester",
+        cursor_blink=False,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.store is not None
+        await pilot.press("s", "c")
+        assert app.store.spans() == []  # c no longer tags
+        await pilot.press("C")
+        assert [s.label for s in app.store.spans()] == ["claim"]
+        assert ("C", "Tag the selection a claim", "tag_claim") in app.key_rows()
+
+
+async def test_a_click_places_the_cursor_in_article_offsets(tmp_path: Path) -> None:
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        article = view(app, 1)
+        await pilot.click(article, offset=(6, 3))
+        await pilot.pause()
+        assert app.focused is article and article.cursor_offset > 0
+        first = article.cursor_offset
+        await pilot.click(article, offset=(12, 6))
+        await pilot.pause()
+        assert article.cursor_offset > first
+        assert article.offset_of(article.selection.end) == article.cursor_offset

@@ -53,14 +53,14 @@ class ArticleView(TextArea):
         border: none;
         padding: 0 1;
         &:focus { border: none; }
-        .article--claim { background: $primary 30%; text-style: underline; }
-        .article--quote { background: $success 30%; text-style: bold underline; }
-        .article--other { background: $accent 30%; text-style: underline; }
-        .article--linked { background: $warning 55%; text-style: bold reverse; }
-        .article--search { background: $secondary 60%; text-style: reverse; }
+        .article--claim { background: $primary-muted; text-style: underline; }
+        .article--quote { background: $success-muted; text-style: bold underline; }
+        .article--other { background: $accent-muted; text-style: underline; }
+        .article--linked { text-style: bold reverse; }
+        .article--search { background: $secondary-muted; text-style: reverse; }
         .article--suggest-quote { text-style: italic; color: $text-accent; }
         .article--suggest-link { text-style: italic; color: $text-warning; }
-        .article--boilerplate { color: $text-muted; text-style: italic; }
+        .article--boilerplate { text-style: dim italic; }
     }
     """
 
