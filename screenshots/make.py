@@ -19,7 +19,7 @@ from newsreader.tui.app import NewsreaderApp, make_app
 
 HERE = Path(__file__).resolve().parent
 STORE = Path("/tmp/newsreader-demo/annotations.json")
-SIZE = (150, 42)
+SIZE = (150, 60)
 
 
 def at(doc: Document, words: str) -> tuple[int, int]:
