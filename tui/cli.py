@@ -25,6 +25,8 @@ from rich.text import Text
 
 from newsreader.annotations.config import Config, ConfigError, load_config
 from newsreader.annotations.coverage import coverage
+from newsreader.annotations.formats import FORMATS, FormatError, guess_format, import_file
+from newsreader.annotations.formats import export as export_formats
 from newsreader.annotations.integrity import render
 from newsreader.annotations.journal import StoreError, describe, move_aside
 from newsreader.annotations.jsonl import export_jsonl, import_jsonl
@@ -235,12 +237,12 @@ def open_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl"]),
+    type=click.Choice(list(FORMATS)),
     default="jsonl",
     show_default=True,
-    help="The output format.",
+    help="The output format (brat writes a folder, named with -o).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option("-o", "--output", type=click.Path(), help="Write here, not stdout.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option(
     "--include-orphaned",
@@ -256,6 +258,9 @@ def export_command(
     again, and what moved or could not be found is reported on stderr.
     """
     err = Console(stderr=True, soft_wrap=True)
+    if fmt != "jsonl":
+        _export_other(db, fmt, output, force, err)
+        return
     with _open_store(db, read_only=True) as store:
         if output is None:
             result = export_jsonl(store, sys.stdout, include_orphaned=include_orphaned)
@@ -296,21 +301,86 @@ def export_command(
         )
 
 
+def _export_other(db: str | None, fmt: str, output: str | None, force: bool, err: Console) -> None:
+    """Export in another tool's format; warnings say what the format could not carry."""
+    with _open_store(db, read_only=True) as store:
+        if fmt == "brat":
+            if output is None:
+                _fail("brat writes a folder of .txt and .ann files: name it with -o FOLDER")
+            folder = Path(output)
+            if folder.exists() and (not folder.is_dir() or any(folder.iterdir())) and not force:
+                _fail(f"{folder} exists and is not an empty folder; pass --force to write into it")
+            try:
+                warnings = export_formats(store, fmt, folder)
+            except OSError as error:
+                _fail(f"cannot write {folder}: {error.strerror}")
+            err.print(f"wrote {fmt} files to {folder}", highlight=False)
+        elif output is None:
+            warnings = export_formats(store, fmt, sys.stdout)
+            sys.stdout.flush()
+        else:
+            target = Path(output)
+            if target.exists() and not force:
+                _fail(f"{target} exists; pass --force to replace it")
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+                    warnings = export_formats(store, fmt, out)
+                os.replace(tmp, target)
+            except OSError as error:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                _fail(f"cannot write {target}: {error.strerror}")
+            err.print(f"wrote {target} ({fmt})", highlight=False)
+    for warning in warnings:
+        err.print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
+
+
 @cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--db", type=click.Path(dir_okay=False), help=DB_HELP)
 @click.option("--skip-invalid", is_flag=True, help="Import the good lines even if some are bad.")
 @click.option("--annotator", help="The name for lines that carry none.")
-def import_command(file: str, db: str | None, skip_invalid: bool, annotator: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default=None,
+    help="The file's format (guessed when unambiguous; newsreader's JSONL otherwise).",
+)
+@click.option(
+    "--corpus",
+    multiple=True,
+    type=click.Path(),
+    help="Articles the file's texts belong to (besides those the store knows); repeatable.",
+)
+def import_command(
+    file: str,
+    db: str | None,
+    skip_invalid: bool,
+    annotator: str | None,
+    fmt: str | None,
+    corpus: tuple[str, ...],
+) -> None:
     """Read span annotations from FILE (newsreader JSONL) into the store.
 
     Every bad line is reported with its number; nothing is imported when any line is bad unless
     --skip-invalid. Importing the same file twice changes nothing.
     """
     path = Path(file)
-    if not path.is_file():
-        _fail(f"{path}: no such file")
+    if not path.exists():
+        _fail(f"{path}: no such file or folder")
+    if fmt is None:
+        # newsreader's own JSONL unless the file is clearly another tool's.
+        fmt = guess_format(path) or ("jsonl" if path.is_file() else None)
+        if fmt is None:
+            _fail(f"{path}: cannot tell its format; name it with --format ({', '.join(FORMATS)})")
     err = Console(stderr=True, soft_wrap=True)
+    if fmt != "jsonl":
+        _import_other(path, fmt, db, skip_invalid, annotator, corpus, err)
+        return
+    if not path.is_file():
+        _fail(f"{path}: not a file")
     with _open_store(db, annotator=annotator) as store:
         try:
             result = import_jsonl(store, path, skip_invalid=skip_invalid)
@@ -334,6 +404,43 @@ def import_command(file: str, db: str | None, skip_invalid: bool, annotator: str
             + f" → {store.path}",
             highlight=False,
         )
+
+
+def _import_other(
+    path: Path,
+    fmt: str,
+    db: str | None,
+    skip_invalid: bool,
+    annotator: str | None,
+    corpus: tuple[str, ...],
+    err: Console,
+) -> None:
+    documents = load_paths(list(corpus)).documents if corpus else []
+    with _open_store(db, annotator=annotator) as store:
+        try:
+            result = import_file(store, path, fmt, corpus=documents, skip_invalid=skip_invalid)
+        except FormatError as error:
+            _fail(f"{path}: {error}" if str(path) not in str(error) else str(error))
+        except OSError as error:
+            _fail(f"{path}: cannot be read: {error.strerror}")
+        store.flush()
+    for problem in result.problems:
+        where = f"line {problem.line}: " if problem.line else ""
+        err.print(Text(f"{path}: {where}{problem.reason}", style="red"), highlight=False)
+    for notice in result.notices:
+        err.print(Text(f"{path}: {notice}", style="yellow"), highlight=False)
+    if not result.imported:
+        _fail(
+            f"nothing imported: {len(result.problems)} problems in {path} "
+            "(--skip-invalid imports the rest)",
+            1,
+        )
+    c = result.counts
+    err.print(
+        f"{path}: {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged ({fmt})"
+        + (f", {len(result.problems)} problems skipped" if result.problems else ""),
+        highlight=False,
+    )
 
 
 @cli.command("store")
