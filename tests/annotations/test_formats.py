@@ -386,3 +386,16 @@ def test_the_command_line_speaks_every_format(tmp_path: Path, full: Path) -> Non
         cli, ["import", str(tmp_path / "empty"), "--db", str(tmp_path / "u.json")]
     )
     assert result.exit_code == 2 and "cannot tell its format" in result.stderr
+
+
+def test_a_huge_line_is_refused_without_reading_it_whole(
+    tmp_path: Path, corpus: list[Document]
+) -> None:
+    path = tmp_path / "huge.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"text": "' + "x" * (17 * 2**20) + '", "label": []}\n')
+        out.write(json.dumps({"text": corpus[0].text, "label": [[0, 5, "claim"]]}) + "\n")
+    with Store.open(tmp_path / "s.json") as store:
+        result = import_file(store, path, "doccano", corpus=corpus)
+        assert [str(p) for p in result.problems] == ["line 1: longer than 16 MB"]
+        assert not result.imported
