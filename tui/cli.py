@@ -769,19 +769,9 @@ def coverage_command(db: str | None, fmt: str, show_diff: bool, include_unlinked
 
 
 def _diff_text(changes: Sequence[Any]) -> Text:
-    text = Text()
-    for change in changes:
-        if text:
-            text.append(" ")
-        if change.op == "equal":
-            text.append(change.old)
-        if change.op in ("replace", "delete"):
-            text.append(f"[-{change.old}-]", style="red strike")
-        if change.op == "replace":
-            text.append(" ")
-        if change.op in ("replace", "insert"):
-            text.append(f"{{+{change.new}+}}", style="green")
-    return text
+    from newsreader.tui.screens.coverage import diff_text
+
+    return diff_text(list(changes))
 
 
 def main(argv: Sequence[str] | None = None) -> Any:
