@@ -191,6 +191,7 @@ class Store:
         self._group_of: dict[str, str] = {}
         self._same: dict[tuple[str, int, int, str], str] = {}
         self._label_count: dict[str, int] = {}
+        self._orphans: set[str] = set()
         self._decided: set[tuple[str, str]] = set()
         self._history: list[int] = []
         self._done = 0
@@ -270,6 +271,7 @@ class Store:
         self._by_doc.clear()
         self._same.clear()
         self._label_count.clear()
+        self._orphans.clear()
         for record in self.storage.table("spans").values():
             self._index_span(record, add=True)
         self._group_of.clear()
@@ -284,6 +286,8 @@ class Store:
     def _index_span(self, record: Record, *, add: bool) -> None:
         same = (record["doc_id"], record["start"], record["end"], record["label"])
         label = record["label"]
+        if (record.get("anchor") or {}).get("state") == "orphaned":
+            (self._orphans.add if add else self._orphans.discard)(record["id"])
         if add:
             self._by_doc.setdefault(record["doc_id"], set()).add(record["id"])
             self._same[same] = record["id"]
@@ -435,16 +439,17 @@ class Store:
     def counts(self) -> dict[str, int]:
         """How many spans (by label), groups, orphaned spans and rejections the store holds."""
         with self._lock:
-            spans = list(self.storage.table("spans").values())
-            counts: dict[str, int] = {"spans": len(spans)}
-            for record in spans:
-                counts[record["label"]] = counts.get(record["label"], 0) + 1
-            counts["orphaned"] = sum(
-                1 for r in spans if (r.get("anchor") or {}).get("state") == "orphaned"
-            )
+            counts: dict[str, int] = {"spans": len(self.storage.table("spans"))}
+            counts.update(self._label_count)
+            counts["orphaned"] = len(self._orphans)
             counts["groups"] = len(self.storage.table("groups"))
             counts["rejected"] = len(self.storage.table("decisions"))
             return counts
+
+    def counts_by_document(self) -> dict[str, int]:
+        """How many spans each article has (articles with none left out)."""
+        with self._lock:
+            return {doc_id: len(ids) for doc_id, ids in self._by_doc.items() if ids}
 
     def document(self, doc_id: str) -> Document | None:
         """The attached article with this id (its current text), or None."""

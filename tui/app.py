@@ -404,11 +404,7 @@ class NewsreaderApp(App[None]):
         return list(doc.boilerplate) if self.folded else []
 
     def _counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        if self.store is not None:
-            for span in self.store.spans():
-                counts[span.doc_id] = counts.get(span.doc_id, 0) + 1
-        return counts
+        return self.store.counts_by_document() if self.store is not None else {}
 
     def _refresh_status(self) -> None:
         counts = self.store.counts() if self.store else {"spans": 0, "groups": 0}

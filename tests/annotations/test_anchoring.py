@@ -133,6 +133,8 @@ def test_store_finds_spans_again_when_article_files_change(tmp_path: Path) -> No
         assert moved[harf.id].text == "we are not coordinating at all with"
         assert moved[harf.id].anchor.old_text == HARF
         assert [s.id for s in report.orphaned] == [tail.id]
+        assert store.counts()["orphaned"] == 1 and store.counts()["spans"] == 4
+        assert store.counts_by_document() == {newsy.id: 3, wire.id: 1}
         assert "no longer in the article" in " ".join(report.lines())
         text = docs["Newsy"].text
         for span in store.spans(newsy.id):
@@ -149,4 +151,5 @@ def test_store_finds_spans_again_when_article_files_change(tmp_path: Path) -> No
         report = store.attach(docs.values())
         back = store.span(tail.id)
         assert back is not None and not back.orphaned
+        assert store.counts()["orphaned"] == 0
         assert docs["Newsy"].text[back.start : back.end] == last
