@@ -59,6 +59,23 @@ class EditError(ValueError):
 
 
 @dataclass(frozen=True)
+class StoreChange:
+    """What one edit (or undo, redo, import, suggestion update) changed, for indices and repaints.
+
+    ``spans`` and ``groups`` are the ids of the records created, changed or deleted;
+    ``documents`` the articles whose spans, group memberships or suggestions changed (both the
+    old and the new article of a span); ``records`` the raw changes (table, key, before, after).
+    """
+
+    spans: frozenset[str]
+    groups: frozenset[str]
+    documents: frozenset[str]
+    suggestions: bool
+    decisions: bool
+    records: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     """One edit in the history, as the user would name it (``label``)."""
 
@@ -195,6 +212,7 @@ class Store:
         self._decided: set[tuple[str, str]] = set()
         self._history: list[int] = []
         self._done = 0
+        self._listeners: list[Callable[[StoreChange], None]] = []
         self._rebuild()
         if not self.read_only:
             self._trim_history()
@@ -300,7 +318,67 @@ class Store:
             if not self._label_count[label]:
                 del self._label_count[label]
 
-    def _reindex(self, changes: Iterable[Change]) -> None:
+    def subscribe(self, listener: Callable[[StoreChange], None]) -> None:
+        """Call ``listener`` with a :class:`StoreChange` after every change to the store.
+
+        It runs on the thread that made the change, inside the store's lock: keep it short
+        (update an index, post a message), and do not edit the store from it.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[StoreChange], None]) -> None:
+        """Stop calling ``listener``."""
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def _notify(self, changes: Sequence[Change]) -> None:
+        if not self._listeners or not changes:
+            return
+        spans: set[str] = set()
+        groups: set[str] = set()
+        documents: set[str] = set()
+        suggestions = decisions = False
+        for table, _key, before, after in changes:
+            if table == "spans":
+                for record in (before, after):
+                    if record is not None:
+                        spans.add(record["id"])
+                        documents.add(record["doc_id"])
+            elif table == "groups":
+                for record in (before, after):
+                    if record is None:
+                        continue
+                    groups.add(record["id"])
+                    for span_id in record["members"]:
+                        member = self._record("spans", span_id)
+                        if member is not None:
+                            documents.add(member["doc_id"])
+            elif table == "suggestions":
+                suggestions = True
+                for record in (before, after):
+                    if record is not None:
+                        documents.add(record["source"]["doc"])
+                        documents.add(record["target"]["doc"])
+            elif table == "decisions":
+                decisions = True
+        change = StoreChange(
+            frozenset(spans),
+            frozenset(groups),
+            frozenset(documents),
+            suggestions,
+            decisions,
+            tuple(changes),
+        )
+        for listener in list(self._listeners):
+            listener(change)
+
+    def _reindex(self, changes: Sequence[Change]) -> None:
+        self._reindex_records(changes)
+        self._notify(changes)
+
+    def _reindex_records(self, changes: Iterable[Change]) -> None:
         for table, _key, before, after in changes:
             if table in _TABLE_OF:
                 if before is not None:

@@ -9,7 +9,7 @@ from tinydb import TinyDB
 
 from newsreader.annotations.journal import StoreReadOnly, journal_path, lock_path
 from newsreader.annotations.model import Passage
-from newsreader.annotations.store import HISTORY_LIMIT, EditError, Store
+from newsreader.annotations.store import HISTORY_LIMIT, EditError, Store, StoreChange
 from newsreader.corpus import Document
 
 
@@ -265,3 +265,31 @@ def test_saved_indicator_and_durable_callback(tmp_path: Path, docs: list[Documen
         store.create_span(docs[0].id, 0, 40, "claim")
         store.flush()
         assert store.saved and seen and seen[-1] == store.storage.seq
+
+
+def test_listeners_hear_what_each_edit_undo_and_redo_changed(
+    store: Store, docs: list[Document]
+) -> None:
+    heard: list[StoreChange] = []
+    store.subscribe(heard.append)
+    a = store.create_span(docs[0].id, *first_sentence(docs[0]), "claim")
+    b = store.create_span(docs[1].id, *first_sentence(docs[1]), "claim")
+    assert [c.spans for c in heard] == [{a.id}, {b.id}]
+    assert heard[0].documents == {docs[0].id} and not heard[0].groups
+    heard.clear()
+    group = store.link(a.id, b.id)
+    assert heard[-1].groups == {group.id}
+    assert heard[-1].documents == {docs[0].id, docs[1].id}
+    heard.clear()
+    store.undo()
+    assert heard and heard[-1].groups == {group.id} and store.group_of(a.id) is None
+    heard.clear()
+    store.redo()
+    assert heard[-1].groups == {group.id}
+    heard.clear()
+    store.reject_quote(Passage(docs[2].id, 0, 5))
+    assert heard[-1].decisions and not heard[-1].spans
+    store.unsubscribe(heard.append)
+    heard.clear()
+    store.delete_span(a.id)
+    assert heard == []

@@ -140,9 +140,20 @@ def trial(folder: Path, rng: random.Random, report: Report, number: int) -> None
         text=True,
     )
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True)
+    opened = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout or []:
+            lines.append(line)
+            if line.startswith("ack "):
+                opened.set()
+        opened.set()
+
+    reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    time.sleep(rng.uniform(0.25, 0.9))
+    # The kill lands while the child edits, however long it took to start on a busy machine.
+    opened.wait(timeout=120)
+    time.sleep(rng.uniform(0.05, 0.6))
     process.send_signal(signal.SIGKILL)
     process.wait()
     reader.join()
