@@ -36,22 +36,22 @@ def _summary(pairs: Sequence[PairAgreement]) -> Table:
         caption="— : undefined (nothing to compare)",
         caption_justify="left",
     )
-    table.add_column("annotators", no_wrap=True)
+    table.add_column("annotators", overflow="fold")
     for header in (
         "articles",
         "spans",
-        "exact F1",
-        "overlap F1",
-        "label κ",
+        "exact\nF1",
+        "overlap\nF1",
+        "label\nκ",
         "speakers",
-        "groups B³",
+        "groups\nB³",
     ):
-        table.add_column(header, justify="right", no_wrap=True)
+        table.add_column(header, justify="right", min_width=5)
     for pair in pairs:
         table.add_row(
             inert(" × ".join(pair.annotators)),
             str(pair.articles),
-            f"{pair.spans[0]} / {pair.spans[1]}",
+            f"{pair.spans[0]}/{pair.spans[1]}",
             _figure(pair.exact_f1),
             _figure(pair.overlap_f1),
             _figure(pair.label_kappa),
@@ -143,10 +143,8 @@ def agree_command(
     if annotators:
         unknown = sorted(set(annotators) - set(names))
         if unknown:
-            _fail(
-                f"no spans by {', '.join(unknown)}; the annotators are {', '.join(names) or 'none'}",
-                status=1,
-            )
+            known = ", ".join(names) or "none"
+            _fail(f"no spans by {', '.join(unknown)}; the annotators are {known}", status=1)
         names = sorted(set(annotators))
     if len(names) < 2:
         _fail(

@@ -142,7 +142,7 @@ def test_overlap_matching_is_one_to_one_largest_first() -> None:
     assert pair.overlap_f1 == pytest.approx(2 / 3)
 
 
-# -- alpha_u as DKPro computes it -------------------------------------------------------------------
+# -- alpha_u as DKPro computes it -----------------------------------------------------------------
 
 
 def _krippendorff_1995(stretch: float) -> dict[str, list[list[tuple[int, int]]]]:
