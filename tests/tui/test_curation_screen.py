@@ -99,7 +99,9 @@ async def test_keys_walk_and_decide_the_disagreements(store: Store, doc: Documen
         await pilot.press("b")  # take B: bo's shorter quote
         [quote] = curation.curated_spans(third)
         assert (quote.label, quote.speaker) == ("quote", "Harf")
-        assert "quote:" in pane_text(screen, "#curated")
+        assert 'quote "' in pane_text(screen, "#curated") and "(Harf)" in pane_text(
+            screen, "#curated"
+        )
         await pilot.press("u")  # undo the last step wholly
         assert curation.status(third) == "open"
         await pilot.press("p", "p")
