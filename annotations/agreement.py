@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .jsonl import MAX_LINE_BYTES, LineProblem, read_lines
 from .store import Store
@@ -51,8 +51,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Annotated:
+class Annotated(NamedTuple):
     """One span as ``agree`` sees it: where it is, what it says, who made it and when."""
 
     annotator: str
@@ -169,8 +168,34 @@ def _speaker(attributes: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+_OPTIONAL_TEXT = ("annotator", "group", "created", "doc_path", "doc_hash", "title")
+_TEXT_OR_NULL = frozenset((str, type(None)))
+_OBJECT_OR_NULL = frozenset((dict, type(None)))
+
+
 def _problem(record: Any) -> str | None:
     """Why ``record`` is not a span line ``agree`` can use, or None."""
+    if type(record) is dict:
+        # The common case first, in one expression: a hundred thousand lines go through here.
+        doc_id, label = record.get("doc_id"), record.get("label")
+        start, end = record.get("start"), record.get("end")
+        if (
+            type(doc_id) is str
+            and doc_id
+            and type(label) is str
+            and label
+            and type(start) is int
+            and type(end) is int
+            and 0 <= start < end
+            and type(record.get("annotator")) in _TEXT_OR_NULL
+            and type(record.get("group")) in _TEXT_OR_NULL
+            and type(record.get("created")) in _TEXT_OR_NULL
+            and type(record.get("doc_path")) in _TEXT_OR_NULL
+            and type(record.get("doc_hash")) in _TEXT_OR_NULL
+            and type(record.get("title")) in _TEXT_OR_NULL
+            and type(record.get("attributes")) in _OBJECT_OR_NULL
+        ):
+            return None
     if not isinstance(record, dict):
         return f"expected a JSON object, found {type(record).__name__}"
     for name in ("doc_id", "label"):
@@ -182,12 +207,12 @@ def _problem(record: Any) -> str | None:
             return f"{name!r} must be a whole number ≥ 0, not {value!r}"
     if record["start"] >= record["end"]:
         return f"'start' ({record['start']}) must be less than 'end' ({record['end']})"
-    for name in ("annotator", "group", "created", "doc_path", "doc_hash", "title"):
+    for name in _OPTIONAL_TEXT:
         if record.get(name) is not None and not isinstance(record[name], str):
             return f"{name!r} must be text or null"
     if record.get("attributes") is not None and not isinstance(record["attributes"], dict):
         return "'attributes' must be an object"
-    return None
+    return f"unusable line: {record!r:.80}"
 
 
 def _lines(handle: Any) -> Iterator[bytes]:
@@ -212,8 +237,11 @@ def read_exports(paths: Sequence[str | Path]) -> AgreementInput:
     out and counted. Every unusable line is a problem naming its file and line.
     """
     result = AgreementInput()
+    append = result.spans.append
+    seen: set[str] = set()
     order = 0
     for path in map(Path, paths):
+        stem = path.stem
         try:
             handle = open(path, "rb")  # noqa: SIM115 - closed below, errors reported by name
         except OSError as error:
@@ -229,30 +257,35 @@ def read_exports(paths: Sequence[str | Path]) -> AgreementInput:
                     if reason is not None:
                         result.problems.append(f"{path}: line {number}: {reason}")
                         continue
-                    if item.get("anchor") == "orphaned":
+                    get = item.get
+                    if get("anchor") == "orphaned":
                         result.skipped_orphans += 1
                         continue
                     order += 1
                     doc_id = item["doc_id"]
-                    result.spans.append(
+                    attributes = get("attributes")
+                    append(
                         Annotated(
-                            annotator=item.get("annotator") or path.stem,
-                            doc_id=doc_id,
-                            start=item["start"],
-                            end=item["end"],
-                            label=item["label"],
-                            speaker=_speaker(item.get("attributes")),
-                            group=item.get("group"),
-                            created=item.get("created") or "",
-                            order=order,
+                            get("annotator") or stem,
+                            doc_id,
+                            item["start"],
+                            item["end"],
+                            item["label"],
+                            _speaker(attributes) if attributes else None,
+                            get("group"),
+                            get("created") or "",
+                            order,
                         )
                     )
-                    if item.get("title") and doc_id not in result.titles:
-                        result.titles[doc_id] = item["title"]
-                    if item.get("doc_path") and doc_id not in result.paths:
-                        result.paths[doc_id] = item["doc_path"]
-                    if item.get("doc_hash") and doc_id not in result.hashes:
-                        result.hashes[doc_id] = item["doc_hash"]
+                    if doc_id not in seen:
+                        seen.add(doc_id)
+                        for name, known in (
+                            ("title", result.titles),
+                            ("doc_path", result.paths),
+                            ("doc_hash", result.hashes),
+                        ):
+                            if get(name):
+                                known[doc_id] = get(name)
             except OSError as error:
                 result.problems.append(f"{path}: cannot read it ({error.strerror or error})")
     return result
@@ -404,11 +437,13 @@ def alpha_u(raters: Sequence[Sequence[tuple[int, int]]], length: int) -> float |
     for i in range(len(gaps) - 1, -1, -1):
         suffix[i] = suffix[i + 1] + gaps[i]
     total = 0
-    for n in lengths:
+    # Units of one length cost the same: work per distinct length, times how many there are.
+    for n, times in Counter(lengths).items():
         # (N_c − 1)(2n³ − 3n² + n)/3 is a whole number: n(n − 1)(2n − 1) is divisible by 6.
-        total += (n_c - 1) * (n * (n - 1) * (2 * n - 1)) // 3
+        cost = (n_c - 1) * (n * (n - 1) * (2 * n - 1)) // 3
         i = bisect_left(gaps, n)
-        total += n * n * (suffix[i] - (n - 1) * (len(gaps) - i))
+        cost += n * n * (suffix[i] - (n - 1) * (len(gaps) - i))
+        total += times * cost
     denominator = count * length * (count * length - 1) - squared
     d_e = Fraction(2 * total, length * denominator)
     if d_o == d_e:
@@ -422,48 +457,50 @@ def alpha_u(raters: Sequence[Sequence[tuple[int, int]]], length: int) -> float |
 Key = tuple[str, int, int]
 
 
+def _made_before(a: Annotated, b: Annotated) -> bool:
+    # A span without a time of making counts as made after those with one.
+    return (a.created or "\uffff", a.order) < (b.created or "\uffff", b.order)
+
+
 def _deduplicated(spans: Iterable[Annotated]) -> dict[Key, Annotated]:
     """An annotator's spans by place; of several at one place, the one made first."""
     kept: dict[Key, Annotated] = {}
-    for span in sorted(spans, key=lambda s: (s.created or "\uffff", s.order)):
-        kept.setdefault((span.doc_id, span.start, span.end), span)
+    for span in spans:
+        key = (span.doc_id, span.start, span.end)
+        old = kept.get(key)
+        if old is None or _made_before(span, old):
+            kept[key] = span
     return kept
 
 
 def _overlap_matches(first: Sequence[Annotated], second: Sequence[Annotated]) -> int:
     """One-to-one matches of overlapping spans of one article, largest overlap first."""
+    a = sorted((s.start, s.end, i) for i, s in enumerate(first))
+    b = sorted((s.start, s.end, j) for j, s in enumerate(second))
     candidates: list[tuple[int, int, int, int, int]] = []
-    a_sorted = sorted(range(len(first)), key=lambda i: (first[i].start, first[i].end))
-    b_sorted = sorted(range(len(second)), key=lambda j: (second[j].start, second[j].end))
-    active_a: list[int] = []
-    active_b: list[int] = []
+    # A sweep over both in order of start: each span meets the other side's spans still open.
+    open_a: list[tuple[int, int, int]] = []
+    open_b: list[tuple[int, int, int]] = []
     ai = bi = 0
-    while ai < len(a_sorted) or bi < len(b_sorted):
-        take_a = bi >= len(b_sorted) or (
-            ai < len(a_sorted) and first[a_sorted[ai]].start <= second[b_sorted[bi]].start
-        )
-        if take_a:
-            i = a_sorted[ai]
+    while ai < len(a) or bi < len(b):
+        if bi >= len(b) or (ai < len(a) and a[ai][0] <= b[bi][0]):
+            start, end, i = a[ai]
             ai += 1
-            a = first[i]
-            active_b = [j for j in active_b if second[j].end > a.start]
-            for j in active_b:
-                b = second[j]
-                candidates.append((min(a.end, b.end) - a.start, i, j, a.start, b.start))
-            active_a.append(i)
+            open_b = [o for o in open_b if o[1] > start]
+            for b_start, b_end, j in open_b:
+                candidates.append((start - min(end, b_end), b_start, start, j, i))
+            open_a.append((start, end, i))
         else:
-            j = b_sorted[bi]
+            start, end, j = b[bi]
             bi += 1
-            b = second[j]
-            active_a = [i for i in active_a if first[i].end > b.start]
-            for i in active_a:
-                a = first[i]
-                candidates.append((min(a.end, b.end) - b.start, i, j, a.start, b.start))
-            active_b.append(j)
-    candidates.sort(key=lambda c: (-c[0], c[3], c[4], c[1], c[2]))
+            open_a = [o for o in open_a if o[1] > start]
+            for a_start, a_end, i in open_a:
+                candidates.append((start - min(end, a_end), start, a_start, j, i))
+    # Largest overlap first (the first field is minus the overlap), then by place.
+    candidates.sort()
     used_a: set[int] = set()
     used_b: set[int] = set()
-    for _overlap, i, j, _sa, _sb in candidates:
+    for _overlap, _b_start, _a_start, j, i in candidates:
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
@@ -478,21 +515,22 @@ def _b3_f1(pairs: Sequence[tuple[Annotated, Annotated]]) -> float | None:
     """B-cubed F1 of A's groups against B's over matched spans (no group: a group of one)."""
     if not pairs:
         return None
-    cluster_a: list[tuple[str, Any]] = []
-    cluster_b: list[tuple[str, Any]] = []
+    # Clusters as numbers: a group's number, or for a span in no group one of its own (< 0).
+    numbers: dict[str, int] = {}
+    cluster_a: list[int] = []
+    cluster_b: list[int] = []
     for index, (a, b) in enumerate(pairs):
-        cluster_a.append(("g", a.group) if a.group else ("s", index))
-        cluster_b.append(("g", b.group) if b.group else ("s", index))
+        cluster_a.append(numbers.setdefault("a" + a.group, len(numbers)) if a.group else ~index)
+        cluster_b.append(numbers.setdefault("b" + b.group, len(numbers)) if b.group else ~index)
     size_a = Counter(cluster_a)
     size_b = Counter(cluster_b)
     both = Counter(zip(cluster_a, cluster_b, strict=True))
-    precision = sum(Fraction(both[(ca, cb)], size_a[ca]) for ca, cb in both.elements())
-    recall = sum(Fraction(both[(ca, cb)], size_b[cb]) for ca, cb in both.elements())
-    precision /= len(pairs)
-    recall /= len(pairs)
+    # Each of the ``count`` spans in both clusters contributes count / |cluster|.
+    precision = sum(count * count / size_a[ca] for (ca, _), count in both.items()) / len(pairs)
+    recall = sum(count * count / size_b[cb] for (_, cb), count in both.items()) / len(pairs)
     if precision + recall == 0:
         return 0.0
-    return float(2 * precision * recall / (precision + recall))
+    return 2 * precision * recall / (precision + recall)
 
 
 def _alpha_units(spans: Iterable[Annotated], offset: int) -> list[tuple[int, int]]:
@@ -500,10 +538,10 @@ def _alpha_units(spans: Iterable[Annotated], offset: int) -> list[tuple[int, int
     by start, longest first; a span overlapping an earlier one (kept or not) is left out."""
     units = []
     reach = -1
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if span.start >= reach:
-            units.append((span.start + offset, span.end + offset))
-        reach = max(reach, span.end)
+    for start, negative_end in sorted((s.start, -s.end) for s in spans):
+        if start >= reach:
+            units.append((start + offset, offset - negative_end))
+        reach = max(reach, -negative_end)
     return units
 
 
@@ -562,26 +600,30 @@ def _pair(
         offsets[doc_id] = length
         last = max(s.end for s in (*by_doc_a[doc_id], *by_doc_b[doc_id]))
         length += max(lengths.get(doc_id, 0), last)
-    labels = sorted({s.label for s in a_spans.values()} | {s.label for s in b_spans.values()})
+    # Each annotator's spans by label, then by article.
+    by_label: list[dict[str, dict[str, list[Annotated]]]] = []
+    for spans_by_doc in (by_doc_a, by_doc_b):
+        grouped: dict[str, dict[str, list[Annotated]]] = defaultdict(lambda: defaultdict(list))
+        for doc_id in common:
+            for s in spans_by_doc[doc_id]:
+                grouped[s.label][doc_id].append(s)
+        by_label.append(grouped)
+    count_a = Counter(s.label for s in a_spans.values())
+    count_b = Counter(s.label for s in b_spans.values())
+    same = Counter(a.label for a, b in matched if a.label == b.label)
     label_rows = []
     alphas: dict[str, float | None] = {}
-    for label in labels:
+    for label in sorted(count_a.keys() | count_b.keys()):
         units = []
-        for spans_by_doc in (by_doc_a, by_doc_b):
+        for grouped in by_label:
             rater: list[tuple[int, int]] = []
-            for doc_id in common:
-                rater.extend(
-                    _alpha_units(
-                        (s for s in spans_by_doc[doc_id] if s.label == label), offsets[doc_id]
-                    )
-                )
+            for doc_id, spans in sorted(grouped.get(label, {}).items()):
+                rater.extend(_alpha_units(spans, offsets[doc_id]))
             units.append(rater)
         alphas[label] = alpha_u(units, length)
-        count_a = sum(1 for s in a_spans.values() if s.label == label)
-        count_b = sum(1 for s in b_spans.values() if s.label == label)
-        same = sum(1 for a, b in matched if a.label == label and b.label == label)
+        counts = (count_a[label], count_b[label])
         label_rows.append(
-            LabelAgreement(label, (count_a, count_b), _f1(same, count_a + count_b), alphas[label])
+            LabelAgreement(label, counts, _f1(same[label], sum(counts)), alphas[label])
         )
 
     total = len(a_spans) + len(b_spans)
