@@ -215,3 +215,29 @@ def test_agree_reads_the_store(tmp_path: Path, seeds: dict[str, Document]) -> No
     [pair] = json.loads(out)["pairs"]
     assert pair["annotators"] == ["ana", "bo"]
     assert pair["exact_f1"] == 0 and pair["overlap_f1"] == pytest.approx(2 / 3)
+
+
+def test_two_stores_exported_imported_and_compared(
+    tmp_path: Path, seeds: dict[str, Document]
+) -> None:
+    doc = next(iter(seeds.values()))
+    (s1, e1), (s2, e2) = doc.sentences[0], doc.sentences[1]
+    for who, label in (("ana", "claim"), ("bo", "quote")):
+        with Store.open(tmp_path / f"{who}.json", annotator=who) as store:
+            store.attach([doc])
+            store.create_span(doc.id, s1, e1, "claim")
+            store.create_span(doc.id, s2, e2, label)
+        code, _, err = run(
+            "export", "--db", str(tmp_path / f"{who}.json"), "-o", str(tmp_path / f"{who}.jsonl")
+        )
+        assert code == 0, err
+    code, out, _ = run("agree", str(tmp_path / "ana.jsonl"), str(tmp_path / "bo.jsonl"), "--json")
+    [from_files] = json.loads(out)["pairs"]
+    assert from_files["exact_f1"] == 1.0 and from_files["label_kappa"] == 0.0
+    team = str(tmp_path / "team.json")
+    for who in ("ana", "bo"):
+        code, _, err = run("import", str(tmp_path / f"{who}.jsonl"), "--db", team)
+        assert code == 0, err
+    code, out, _ = run("agree", "--db", team, "--json")
+    [from_store] = json.loads(out)["pairs"]
+    assert from_store == from_files
