@@ -224,32 +224,77 @@ class Curation:
             edits += 1
         return edits
 
+    def _twin(self, span: Span) -> Span | None:
+        """The curated layer's copy of ``span`` (same article, offsets and label), if any."""
+        for other in self.store.spans(span.doc_id):
+            if other.annotator == self.curated and (other.start, other.end, other.label) == (
+                span.start,
+                span.end,
+                span.label,
+            ):
+                return other
+        return None
+
+    def _carry_links(self, copies: Sequence[tuple[Span, Span]]) -> int:
+        """Link each copy as its source is linked: to the curated copies of the other members
+        of the source's statement group that exist already (in this article or others).
+        Returns the number of edits made (one per link)."""
+        edits = 0
+        for source, copy in copies:
+            group = self.store.group_of(source.id)
+            if group is None:
+                continue
+            for member_id in group.members:
+                member = self.store.span(member_id) if member_id != source.id else None
+                twin = self._twin(member) if member is not None else None
+                if twin is None or twin.id == copy.id:
+                    continue
+                linked = self.store.group_of(copy.id)
+                if linked is not None and twin.id in linked.members:
+                    continue
+                self.store.link(twin.id, copy.id, group.members[source.id])
+                edits += 1
+                joined = self.store.group_of(twin.id)
+                wanted = group.members[member_id]
+                if joined is not None and joined.members.get(twin.id) != wanted:
+                    self.store.set_relation(twin.id, wanted)
+                    edits += 1
+        return edits
+
     def _record(self, item: Disagreement, edits: int, decision: str) -> None:
         self._steps.append((item.index, edits, self._decided.get(item.index)))
         self._decided[item.index] = decision
 
     def accept_agreements(self) -> int:
-        """Copy every span all annotators agree on into the curated layer (one edit).
+        """Copy every span all annotators agree on into the curated layer (one edit, and one
+        more per statement link carried over, as :meth:`take` carries them).
 
         Spans the layer already holds are left alone; returns how many were added.
         """
         have = {(s.start, s.end, s.label) for s in self.curated_spans()}
-        missing = [
-            self._copy(span)
+        pairs = [
+            (span, self._copy(span))
             for span in self.agreements
             if (span.start, span.end, span.label) not in have
         ]
         with self._as_curator():
-            self._add(missing, f"curate: accept {len(missing)} agreements")
-        return len(missing)
+            self._add([copy for _, copy in pairs], f"curate: accept {len(pairs)} agreements")
+            self._carry_links(pairs)
+        return len(pairs)
 
     def take(self, item: Disagreement, annotator: str) -> list[Span]:
-        """Make ``annotator``'s version the curated one for ``item``; returns the new spans."""
+        """Make ``annotator``'s version the curated one for ``item``; returns the new spans.
+
+        A copy is linked as its source is: to the curated copies of the source's fellow
+        statement-group members, where those exist already.
+        """
         version = item.version(annotator)
         with self._as_curator():
             edits = self._clear(item)
-            copies = [self._copy(span) for span in version.spans]
+            pairs = [(span, self._copy(span)) for span in version.spans]
+            copies = [copy for _, copy in pairs]
             edits += self._add(copies, f"curate: take {annotator}'s version")
+            edits += self._carry_links(pairs)
         self._record(item, edits, annotator if copies else "neither")
         return copies
 

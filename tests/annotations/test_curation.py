@@ -206,3 +206,36 @@ def test_curation_survives_reopening_the_store(store: Store, doc: Document) -> N
         fresh = Curation(again, doc.id)
         assert [fresh.status(d) for d in fresh.disagreements] == ["bo", "open", "open"]
         assert len(fresh.curated_spans()) == 3
+
+
+def test_statement_links_are_carried_into_the_curated_layer(
+    tmp_path: Path, seeds: dict[str, Document]
+) -> None:
+    one, two = sorted(seeds.values(), key=lambda d: d.id)[:2]
+    with Store.open(tmp_path / "links.json", annotator="me") as store:
+        store.attach([one, two])
+        ana_one = tag(store, one, "ana", *one.sentences[0], "claim")
+        tag(store, one, "bo", *one.sentences[0], "claim")
+        ana_two = tag(store, two, "ana", *two.sentences[0], "claim")
+        tag(store, two, "bo", *two.sentences[1], "claim")
+        store.link(ana_one.id, ana_two.id, "paraphrase")
+        first = Curation(store, one.id)
+        first.accept_agreements()  # its partner in the other article has no copy yet
+        [copy_one] = first.curated_spans()
+        assert store.group_of(copy_one.id) is None
+        second = Curation(store, two.id)
+        ana_item = second.disagreements[0]
+        assert ana_item.version("ana").spans[0].id == ana_two.id
+        before = len(store.history())
+        [copy_two] = second.take(ana_item, "ana")
+        assert len(store.history()) == before + 2  # the copy, and its link
+        group = store.group_of(copy_two.id)
+        assert group is not None
+        assert group.members == {copy_one.id: None, copy_two.id: "paraphrase"}
+        # the curated layer's groups compare with ana's as equal
+        pairs = {p.annotators: p for p in agreement(from_store(store).spans)}
+        assert pairs[("ana", "curated")].group_b3_f1 == 1.0
+        # undo takes the step back wholly: the copy and its link
+        assert second.undo()
+        assert second.curated_spans() == []
+        assert store.group_of(copy_one.id) is None
