@@ -496,6 +496,7 @@ def _overlap_matches(first: Sequence[Annotated], second: Sequence[Annotated]) ->
             open_a = [o for o in open_a if o[1] > start]
             for a_start, a_end, i in open_a:
                 candidates.append((start - min(end, a_end), start, a_start, j, i))
+            open_b.append((start, end, j))
     # Largest overlap first (the first field is minus the overlap), then by place.
     candidates.sort()
     used_a: set[int] = set()

@@ -9,6 +9,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsreader.annotations.agreement import (
     Annotated,
@@ -140,6 +142,9 @@ def test_overlap_matching_is_one_to_one_largest_first() -> None:
     [pair] = agreement([span("A", 0, 3), span("A", 2, 10), span("B", 0, 10)])
     assert pair.overlap_matches == 1
     assert pair.overlap_f1 == pytest.approx(2 / 3)
+    # whichever side starts first
+    [pair] = agreement([span("A", 1, 2), span("B", 0, 2)])
+    assert pair.overlap_f1 == 1.0
 
 
 # -- alpha_u as DKPro computes it -----------------------------------------------------------------
@@ -328,3 +333,47 @@ def test_from_store_reads_each_annotators_spans_and_groups(
     assert {s.group for s in data.spans if s.annotator == "ana"} == {group.id}
     [pair] = agreement(data.spans)
     assert pair.exact_f1 == pytest.approx(2 * 1 / 3)
+
+
+_spans = st.lists(
+    st.tuples(
+        st.sampled_from(["d1", "d2"]),
+        st.integers(0, 60),
+        st.integers(1, 15),
+        st.sampled_from(["claim", "quote"]),
+        st.sampled_from([None, "g1", "g2"]),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_spans, _spans)
+def test_figures_are_symmetric_and_bounded(
+    first: list[tuple[str, int, int, str, str | None]],
+    second: list[tuple[str, int, int, str, str | None]],
+) -> None:
+    def made(who: str, raw: list[tuple[str, int, int, str, str | None]]) -> list[Annotated]:
+        return [
+            Annotated(who, doc, start, start + size, label, None, group, "", order)
+            for order, (doc, start, size, label, group) in enumerate(raw)
+        ]
+
+    a, b = made("A", first), made("B", second)
+    if not a or not b:
+        assert agreement(a + b) == []
+        return
+    [forward] = agreement(a + b, lengths={"d1": 80, "d2": 80})
+    [backward] = agreement(made("B", first) + made("A", second), lengths={"d1": 80, "d2": 80})
+    for name in ("exact_f1", "overlap_f1", "label_kappa", "group_b3_f1"):
+        one, other = getattr(forward, name), getattr(backward, name)
+        assert (one is None) == (other is None)
+        if one is not None:
+            assert one == pytest.approx(other)
+    assert forward.alpha_u == pytest.approx(backward.alpha_u)
+    if forward.exact_f1 is not None:
+        assert 0 <= forward.exact_f1 <= forward.overlap_f1 <= 1  # type: ignore[operator]
+    if forward.label_kappa is not None:
+        assert -1 <= forward.label_kappa <= 1
+    for value in forward.alpha_u.values():
+        assert value is None or value <= 1
