@@ -146,3 +146,18 @@ def test_one_annotator_is_not_enough(tmp_path: Path, doc: Document) -> None:
         tag(store, doc, "ana", *doc.sentences[0], "claim")
         with pytest.raises(EditError, match="needs two annotators"):
             curation_screen(store, doc)
+
+
+async def test_three_annotators_side_by_side(store: Store, doc: Document) -> None:
+    tag(store, doc, "cy", *doc.sentences[0], "claim")  # all three agree here
+    tag(store, doc, "cy", *doc.sentences[1], "quote", speaker="Jen Psaki")
+    screen = curation_screen(store, doc)
+    async with Host(screen).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "3: cy" in pane_text(screen, "#version-2")
+        assert "(Jen Psaki)" in pane_text(screen, "#version-2")
+        first = screen.curation.disagreements[0]
+        await pilot.press("3")
+        assert screen.curation.status(first) == "cy"
+        await pilot.press("p", "9")  # no ninth annotator: nothing happens
+        assert screen.curation.status(first) == "cy"
