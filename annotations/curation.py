@@ -22,7 +22,7 @@ from newsreader.corpus import Document
 from .model import Span, context, new_id, now
 from .store import EditError, Store, clean_attributes
 
-__all__ = ["CURATED", "Curation", "Disagreement", "Version"]
+__all__ = ["CURATED", "Curation", "Disagreement", "Version", "word_boundary"]
 
 CURATED = "curated"
 """The default name of the curated layer's annotator."""
@@ -373,6 +373,27 @@ class Curation:
         assert stored is not None
         return stored
 
+    def resize_by_word(self, item: Disagreement, edge: str, step: int) -> Span:
+        """Move the ``start`` or ``end`` of ``item``'s curated span one word left (``step``
+        −1) or right (+1). Needs the article's text and exactly one curated span there."""
+        current = self.curated_spans(item)
+        if len(current) != 1:
+            raise EditError(
+                "take a version first: the curated layer has "
+                f"{len(current) or 'no'} spans here, and one can be resized"
+            )
+        if self.document is None:
+            raise EditError(f"article {self.doc_id} is not open: its text is needed")
+        span = current[0]
+        text = self.document.text
+        if edge == "start":
+            start, end = word_boundary(text, span.start, step, edge="start"), span.end
+        else:
+            start, end = span.start, word_boundary(text, span.end, step, edge="end")
+        if start >= end:
+            raise EditError("the span cannot get any shorter")
+        return self.edit(item, start=start, end=end, base=span)
+
     @property
     def can_undo(self) -> bool:
         """True when a curation step of this session can be undone."""
@@ -391,3 +412,34 @@ class Curation:
         else:
             self._decided[index] = previous
         return True
+
+
+def word_boundary(text: str, offset: int, step: int, *, edge: str) -> int:
+    """The offset one word away from ``offset`` in ``text``: for a span's ``start``, the start
+    of the word before (``step`` −1) or after (+1); for its ``end``, the end of the word before
+    or after. Stays at the text's ends."""
+    if step < 0:
+        i = offset
+        if edge == "start":
+            while i > 0 and text[i - 1].isspace():
+                i -= 1
+            while i > 0 and not text[i - 1].isspace():
+                i -= 1
+        else:
+            while i > 0 and not text[i - 1].isspace():
+                i -= 1
+            while i > 0 and text[i - 1].isspace():
+                i -= 1
+        return i
+    i = offset
+    if edge == "start":
+        while i < len(text) and not text[i].isspace():
+            i += 1
+        while i < len(text) and text[i].isspace():
+            i += 1
+    else:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        while i < len(text) and not text[i].isspace():
+            i += 1
+    return i

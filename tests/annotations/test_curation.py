@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.annotations.agreement import agreement, from_store
-from newsreader.annotations.curation import Curation
+from newsreader.annotations.curation import Curation, word_boundary
 from newsreader.annotations.jsonl import export_lines
 from newsreader.annotations.model import Span, context, new_id, now
 from newsreader.annotations.store import EditError, Store
@@ -239,3 +239,30 @@ def test_statement_links_are_carried_into_the_curated_layer(
         assert second.undo()
         assert second.curated_spans() == []
         assert store.group_of(copy_one.id) is None
+
+
+def test_word_boundaries() -> None:
+    text = "He said it would not be right."
+    start, end = text.index("it"), text.index(" be")
+    assert text[word_boundary(text, start, -1, edge="start") : end] == "said it would not"
+    assert text[word_boundary(text, start, 1, edge="start") : end] == "would not"
+    assert text[start : word_boundary(text, end, 1, edge="end")] == "it would not be"
+    assert text[start : word_boundary(text, end, -1, edge="end")] == "it would"
+    assert word_boundary(text, 0, -1, edge="start") == 0
+    assert word_boundary(text, len(text), 1, edge="end") == len(text)
+
+
+def test_resize_the_curated_span_by_a_word(store: Store, doc: Document) -> None:
+    curation = Curation(store, doc.id)
+    first = curation.disagreements[0]
+    with pytest.raises(EditError, match="take a version first"):
+        curation.resize_by_word(first, "end", -1)
+    [taken] = curation.take(first, "ana")
+    shorter = curation.resize_by_word(first, "end", -1)
+    assert shorter.start == taken.start and shorter.end < taken.end
+    assert shorter.text == doc.text[shorter.start : shorter.end]
+    assert not shorter.text.endswith(" ")
+    assert curation.status(first) == "edited"
+    curation.undo()
+    [back] = curation.curated_spans(first)
+    assert (back.start, back.end) == (taken.start, taken.end)

@@ -119,6 +119,10 @@ async def test_keys_walk_and_decide_the_disagreements(store: Store, doc: Documen
         [edited] = curation.curated_spans(first)
         assert (edited.label, edited.speaker) == ("quote", "Jen Psaki")
         assert curation.status(first) == "edited"
+        await pilot.press("right_square_bracket", "left_curly_bracket")  # a word off each end
+        [resized] = curation.curated_spans(first)
+        assert resized.start > edited.start and resized.end < edited.end
+        assert resized.text == doc.text[resized.start : resized.end]
         await pilot.press("escape")
         await pilot.pause()
         assert app.closed

@@ -210,6 +210,38 @@ class CurationScreen(Screen[None]):
             tooltip="Edit the curated span's label, speaker and note",
         ),
         Binding(
+            "left_square_bracket",
+            "resize('start', -1)",
+            "Start ←",
+            show=False,
+            id="curate_start_left",
+            tooltip="Move the curated span's start one word left",
+        ),
+        Binding(
+            "right_square_bracket",
+            "resize('start', 1)",
+            "Start →",
+            show=False,
+            id="curate_start_right",
+            tooltip="Move the curated span's start one word right",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "resize('end', -1)",
+            "End ←",
+            show=False,
+            id="curate_end_left",
+            tooltip="Move the curated span's end one word left",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "resize('end', 1)",
+            "End →",
+            show=False,
+            id="curate_end_right",
+            tooltip="Move the curated span's end one word right",
+        ),
+        Binding(
             "n,j,down",
             "next",
             "Next",
@@ -310,9 +342,9 @@ class CurationScreen(Screen[None]):
         status = self.curation.status(item)
         meaning = {
             "open": "open: a, b (or 1-9) take a version, x neither, e edit",
+            "edited": "decided: edited ([ ] move the start, { } the end, by a word)",
             "neither": "decided: neither",
-            "edited": "decided: edited",
-        }.get(status, f"decided: {status}'s version")
+        }.get(status, f"decided: {status}'s version ([ ] {{ }} move its ends by a word)")
         state.update(Text(inert(meaning)))
 
     # -- actions ---------------------------------------------------------------------------
@@ -364,6 +396,16 @@ class CurationScreen(Screen[None]):
             self.refresh_view()
 
         self.app.push_screen(CurationEditDialog(base, self.curation.store.labels), done)
+
+    def action_resize(self, edge: str, step: int) -> None:
+        item = self.current
+        if item is None:
+            return
+        try:
+            self.curation.resize_by_word(item, edge, step)
+        except EditError as error:
+            self.notify(str(error), severity="error")
+        self.refresh_view()
 
     def action_next(self) -> None:
         self._advance()
