@@ -774,7 +774,7 @@ def _diff_text(changes: Sequence[Any]) -> Text:
     return diff_text(list(changes))
 
 
-from newsreader.tui.cli_agree import agree_command  # noqa: E402 - needs `cli` defined above
+from newsreader.tui.cli_agree import agree_command  # noqa: E402 - one hunk with its registration
 
 cli.add_command(agree_command)
 
