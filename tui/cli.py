@@ -774,6 +774,11 @@ def _diff_text(changes: Sequence[Any]) -> Text:
     return diff_text(list(changes))
 
 
+from newsreader.tui.cli_agree import agree_command  # noqa: E402 - one hunk with its registration
+
+cli.add_command(agree_command)
+
+
 def main(argv: Sequence[str] | None = None) -> Any:
     """Entry point of the ``newsreader`` console script."""
     return cli.main(args=list(argv) if argv is not None else None, prog_name="newsreader")
