@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from newsreader.annotations.store import Store
 from newsreader.corpus import Document
 
-from ..store import Store
 from .common import (
     MAX_DEPTH,
     Bundle,
@@ -97,7 +97,7 @@ def _first_line(head: bytes, path: Path) -> Any:
     line = head.split(b"\n", 1)[0]
     if len(line) == len(head) and len(head) >= 65536:
         # The first line goes on past the head: read it whole (bounded) to parse it.
-        from ..jsonl import MAX_LINE_BYTES
+        from newsreader.annotations.jsonl import MAX_LINE_BYTES
 
         with open(path, "rb") as handle:
             line = handle.readline(MAX_LINE_BYTES + 1)

@@ -15,9 +15,9 @@ import json
 import re
 from pathlib import Path
 
+from newsreader.annotations.model import DocumentRecord, Span
 from newsreader.corpus import Document
 
-from ..model import DocumentRecord, Span
 from . import Format
 from .common import (
     MAX_DEPTH,

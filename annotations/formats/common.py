@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..jsonl import LineProblem, _bounded_lines, current_documents, read_lines
-from ..model import DocumentRecord, Span
-from ..store import Store
+from newsreader.annotations.jsonl import LineProblem, _bounded_lines, current_documents, read_lines
+from newsreader.annotations.model import DocumentRecord, Span
+from newsreader.annotations.store import Store
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """An import file (or a brat folder's file) larger than this is refused."""

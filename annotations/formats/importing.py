@@ -15,12 +15,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from newsreader.annotations.anchoring import find_again
+from newsreader.annotations.jsonl import current_documents
+from newsreader.annotations.model import Anchor, DocumentRecord, Span, context, now
+from newsreader.annotations.store import Store, clean_attributes
 from newsreader.corpus import Document, load_paths
 
-from ..anchoring import find_again
-from ..jsonl import current_documents
-from ..model import Anchor, DocumentRecord, Span, context, now
-from ..store import Store, clean_attributes
 from .common import Article, Mark, Parsed, Problem
 
 SPAN_ID = re.compile(r"s_[0-9a-f]{16}")

@@ -13,10 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from newsreader.annotations.anchoring import find_again
+from newsreader.annotations.model import DocumentRecord
 from newsreader.corpus import Document, load_paths
 
-from ..anchoring import find_again
-from ..model import DocumentRecord
 from . import Format
 from .common import (
     Article,
