@@ -227,6 +227,8 @@ def _memberships(
         first, second = spans.get(id(a)), spans.get(id(b))
         if first is None or second is None:
             continue
+        if a.group and b.group:
+            continue  # the escape hatch already says where both belong, and in which order
         if relation is not None and relation not in store.relations:
             relation = None
             result.notices.append(f"{b.where}: relation kept as a plain link")

@@ -52,7 +52,7 @@ def write(data: Bundle, out: TextIO) -> None:
                 }
             )
             for name in ("speaker", "note"):
-                if s.attributes.get(name):
+                if isinstance(s.attributes.get(name), str):
                     result.append(
                         {
                             "id": region[s.id],
@@ -173,12 +173,11 @@ def _read_task(task: Any, where: str, parsed: Parsed) -> None:
             if result.get("type") == "textarea" and str(result.get("id")) in regions:
                 value = result.get("value") if isinstance(result.get("value"), dict) else {}
                 texts = value.get("text") or []
-                if (
-                    isinstance(texts, list)
-                    and texts
-                    and result.get("from_name") in ("speaker", "note")
-                ):
-                    regions[str(result["id"])].attributes[result["from_name"]] = str(texts[0])
+                name = result.get("from_name")
+                if isinstance(texts, list) and texts and name in ("speaker", "note"):
+                    attributes = regions[str(result["id"])].attributes
+                    if str(attributes.get(name)) != str(texts[0]):  # keep a typed value
+                        attributes[name] = str(texts[0])
             if result.get("type") == "relation":
                 a, b = (
                     regions.get(str(result.get("from_id"))),

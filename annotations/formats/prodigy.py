@@ -206,7 +206,8 @@ def read(path: Path, known: dict[str, Document]) -> Parsed:
                         m
                         for m, s in marks
                         if isinstance(end, dict)
-                        and (s.get("start"), s.get("end")) == (end.get("start"), end.get("end"))
+                        and (s.get("start"), s.get("end"), s.get("label"))
+                        == (end.get("start"), end.get("end"), end.get("label", s.get("label")))
                     ),
                     None,
                 )

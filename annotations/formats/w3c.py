@@ -56,11 +56,15 @@ def _annotation(record: DocumentRecord, s: Any) -> dict[str, Any]:
                 "newsreader:role": "speaker",
             }
         )
-    if s.attributes.get("note"):
-        body.append(
-            {"type": "TextualBody", "purpose": "commenting", "value": str(s.attributes["note"])}
-        )
-    other = {k: v for k, v in s.attributes.items() if k not in ("speaker", "note")}
+    note = s.attributes.get("note")
+    if isinstance(note, str):
+        body.append({"type": "TextualBody", "purpose": "commenting", "value": note})
+    # Anything else (a speaker or a note that is not text, too) as one JSON body.
+    other = {
+        k: v
+        for k, v in s.attributes.items()
+        if not (k in ("speaker", "note") and isinstance(v, str))
+    }
     if other:
         body.append(
             {
