@@ -39,7 +39,7 @@ from .common import (
 
 NOTE = "newsreader "
 OLD_HEADER = "# newsreader: "
-_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 _T = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
 
 
@@ -67,19 +67,13 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
             pieces.append((at, run.start()))
             at = run.end()
     pieces.append((at, end))
-    merged: list[tuple[int, int]] = []
-    for piece in pieces:  # runs of several breaks give one split
-        if merged and merged[-1][1] == piece[0]:
-            merged[-1] = (merged[-1][0], piece[1])
-        else:
-            merged.append(piece)
-    return merged
+    return pieces
 
 
 def _t_line(ident: str, span: Span, text: str) -> str:
     parts = fragments(text, span.start, span.end)
     offsets = ";".join(f"{a} {b}" for a, b in parts)
-    shown = " ".join(_BREAKS.sub(" ", text[a:b]) for a, b in parts)
+    shown = " ".join(_BREAKS.sub(lambda run: " " * len(run.group()), text[a:b]) for a, b in parts)
     return f"{ident}\t{brat_type(span.label)} {offsets}\t{shown}"
 
 
