@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsreader.annotations.formats import FORMATS, REGISTRY, guess_format, import_file
+from newsreader.annotations.formats import CARRIES, FORMATS, REGISTRY, guess_format, import_file
 from newsreader.annotations.jsonl import export_lines
 from newsreader.annotations.store import Store
 from newsreader.corpus import Document
@@ -94,3 +94,15 @@ def test_the_order_of_a_groups_members_survives(
     with Store.open(tmp_path / "fresh.json") as fresh:
         assert import_file(fresh, written, fmt).problems == []
         assert member_orders(fresh) == orders and lines(fresh) == before
+
+
+def test_the_readme_table_says_what_each_format_carries() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Other tools' formats", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in rows[0].strip("|").split("|")][1:]
+    table = {}
+    for row in rows[1:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        table[cells[0].strip("`")] = dict(zip(header, cells[1:], strict=True))
+    assert {name: table[name] for name in CARRIES} == CARRIES
