@@ -22,6 +22,7 @@ from newsreader.corpus import Document
 
 from .common import (
     MAX_DEPTH,
+    MAX_LINE_BYTES,
     Bundle,
     FormatError,
     Parsed,
@@ -97,8 +98,6 @@ def _first_line(head: bytes, path: Path) -> Any:
     line = head.split(b"\n", 1)[0]
     if len(line) == len(head) and len(head) >= 65536:
         # The first line goes on past the head: read it whole (bounded) to parse it.
-        from newsreader.annotations.jsonl import MAX_LINE_BYTES
-
         with open(path, "rb") as handle:
             line = handle.readline(MAX_LINE_BYTES + 1)
         if len(line) > MAX_LINE_BYTES:

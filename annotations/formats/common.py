@@ -12,13 +12,14 @@ position in the group, annotator and times.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from newsreader.annotations.jsonl import LineProblem, _bounded_lines, current_documents, read_lines
+from newsreader.annotations.jsonl import current_documents
 from newsreader.annotations.model import DocumentRecord, Span
 from newsreader.annotations.store import Store
 
@@ -225,8 +226,13 @@ def read_json(path: Path) -> Any:
     """The one JSON document in ``path``; FormatError (naming line and column) when it is not
     JSON, is too large or nests too deeply."""
     check_size(path)
+    raw = path.read_bytes()
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = raw.decode("utf-16")
+        else:
+            text = raw.decode("utf-8-sig")
+        data = json.loads(text)
     except UnicodeDecodeError as error:
         raise FormatError(f"{path}: byte {error.start} is not UTF-8") from None
     except json.JSONDecodeError as error:
@@ -240,17 +246,53 @@ def read_json(path: Path) -> Any:
     return data
 
 
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""A line longer than this is refused (a record is an article and its spans)."""
+
+
+def _lines(handle: BinaryIO) -> Iterator[bytes]:
+    """The lines of ``handle``; of a line over :data:`MAX_LINE_BYTES`, only that much is read
+    (the rest is skipped unread) so that the caller can refuse it."""
+    while True:
+        line = handle.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while True:
+                more = handle.readline(MAX_LINE_BYTES)
+                if not more or more.endswith(b"\n"):
+                    break
+        yield line
+
+
 def json_lines(path: Path) -> Iterator[tuple[int, Any | Problem]]:
     """(line number, parsed JSON or the problem) for each non-blank line of a JSONL file."""
     check_size(path)
     with open(path, "rb") as handle:
-        for number, item in read_lines(_bounded_lines(handle)):
-            if isinstance(item, LineProblem):
-                yield number, Problem(f"line {number}", item.reason)
-            elif too_deep(item):
-                yield number, Problem(f"line {number}", f"nested deeper than {MAX_DEPTH} levels")
+        for number, raw in enumerate(_lines(handle), start=1):
+            where = f"line {number}"
+            if len(raw) > MAX_LINE_BYTES:
+                yield number, Problem(where, f"longer than {MAX_LINE_BYTES // 2**20} MB")
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # a UTF-8 byte order mark
+            if not raw.strip():
+                continue
+            try:
+                item = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as error:
+                yield number, Problem(where, f"byte {error.start} is not UTF-8")
+            except json.JSONDecodeError as error:
+                yield number, Problem(where, f"not JSON ({error.msg} at column {error.colno})")
+            except (ValueError, RecursionError) as error:
+                # Integers over Python's digit limit; nesting past the parser's stack.
+                reason = str(error).split(" while ")[0][:80]
+                yield number, Problem(where, f"cannot be read as JSON ({reason})")
             else:
-                yield number, item
+                if too_deep(item):
+                    yield number, Problem(where, f"nested deeper than {MAX_DEPTH} levels")
+                else:
+                    yield number, item
 
 
 def text_or_none(value: Any) -> str | None:

@@ -40,16 +40,26 @@ class Imported:
     imported: bool = False
 
 
+def _alike(a: str, b: str) -> bool:
+    """The same article, or a close copy (90% alike at the start)."""
+    return a == b or fuzz.ratio(a[:2000], b[:2000]) >= 90
+
+
 def _from_path(article: Article, known: dict[str, Document]) -> None:
-    """Load the article file a newsreader export names, when it is there and not yet known."""
+    """Load the article file a newsreader export names, when it is there and not yet known.
+
+    Only a file whose text is the record's own (or a close copy) is taken, so that a file can
+    never bring into the store an article it does not already carry.
+    """
     if not article.path or (article.doc_id and article.doc_id in known):
         return
     path = Path(article.path)
     if not path.is_file():
         return
-    loaded = load_paths([path]).documents
+    text = article.text.replace("\r\n", "\n")
+    loaded = [doc for doc in load_paths([path]).documents if _alike(doc.text, text)]
     for doc in loaded:
-        if article.doc_id and (doc.text == article.text or len(loaded) == 1):
+        if article.doc_id and (doc.text == text or len(loaded) == 1):
             doc = replace(doc, id=article.doc_id)
         known.setdefault(doc.id, doc)
 
