@@ -121,10 +121,6 @@ class Bundle:
                     where.setdefault(self.member_of[span.id][0], set()).add(record.id)
         return {group for group, docs in where.items() if len(docs) > 1}
 
-    @property
-    def empty(self) -> bool:
-        return not any(spans for _, _, spans in self.articles)
-
 
 def bundle(store: Store) -> Bundle:
     """The store's spans with their articles' current texts (re-anchored in memory first)."""

@@ -387,7 +387,13 @@ def _read_link(where: str, item: dict[str, Any], by_id: dict[str, Mark], parsed:
     for body in bodies if isinstance(bodies, list) else [bodies]:
         if isinstance(body, dict) and isinstance(body.get("newsreader:member"), str):
             relations[body["newsreader:member"]] = text_or_none(body.get("newsreader:relation"))
-    group = str(item.get("id") or "").removeprefix(GROUP) or f"w3c-{where.split()[-1]}"
+    ident = str(item.get("id") or "")
+    # Another tool's linking annotation is named by its IRI: a group id is made from it.
+    group = (
+        ident.removeprefix(GROUP)
+        if ident.startswith(GROUP)
+        else "g_" + hashlib.sha1((ident or where).encode()).hexdigest()[:16]
+    )
     for position, name in enumerate(names):
         member = by_id[name]
         member.group = group

@@ -277,3 +277,25 @@ def test_pyld_reads_the_empty_collection(tmp_path: Path) -> None:
     (node,) = expanded(page)
     assert node["@type"] == [f"{AS}OrderedCollection"]
     assert node[f"{AS}totalItems"][0]["@value"] in (0, "0")
+
+
+def test_another_tools_linking_annotation_makes_a_group(
+    tmp_path: Path, corpus: list[Document]
+) -> None:
+    newsy, wire = corpus[0], corpus[1]
+    a, b = quote_only(newsy, *at(newsy, "Iran")), quote_only(wire, *at(wire, "Khamenei"))
+    link = {
+        "id": "http://example.org/links/1",
+        "type": "Annotation",
+        "motivation": "linking",
+        "target": [b["id"], a["id"]],
+    }
+    path = tmp_path / "linked.json"
+    path.write_text(
+        json.dumps({"@context": W3C_CONTEXT, "type": "AnnotationPage", "items": [a, b, link]})
+    )
+    with Store.open(tmp_path / "s.json") as store:
+        assert import_file(store, path, "w3c", corpus=corpus).problems == []
+        (group,) = store.groups()
+        texts = [s.text for s in (store.span(m) for m in group.members) if s is not None]
+        assert texts == ["Khamenei", "Iran"]
