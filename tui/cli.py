@@ -425,8 +425,7 @@ def _import_other(
             _fail(f"{path}: cannot be read: {error.strerror}")
         store.flush()
     for problem in result.problems:
-        where = f"line {problem.line}: " if problem.line else ""
-        err.print(Text(f"{path}: {where}{problem.reason}", style="red"), highlight=False)
+        err.print(Text(f"{path}: {problem}", style="red"), highlight=False)
     for notice in result.notices:
         err.print(Text(f"{path}: {notice}", style="yellow"), highlight=False)
     if not result.imported:
