@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import sys
@@ -34,6 +33,7 @@ from newsreader.annotations.linking import DEFAULT_MIN_SCORE, Alignment, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
+from newsreader.tui.safe import inert_json, safe_console, write_csv
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
@@ -107,24 +107,24 @@ def inspect_command(paths: tuple[str, ...], as_json: bool, manifest: str | None)
     Problems go to stderr, one line per file; the exit status is 1 when any file failed.
     """
     result = _load(paths, manifest)
-    err = Console(stderr=True, soft_wrap=True)
+    err = safe_console(stderr=True, soft_wrap=True)
     if as_json:
         out = sys.stdout
         for doc in result.documents:
-            out.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+            out.write(inert_json(doc.to_json()) + "\n")
         out.flush()
         for problem in result.problems:
             err.print(Text(str(problem)), soft_wrap=True, highlight=False)
     else:
-        console = Console()
+        console = safe_console()
         console.print(_documents_table(result, console.width))
-        _print_problems(result, console)
+        _print_problems(result, err)
     if result.problems:
         sys.exit(1)
 
 
 def _fail(message: str, status: int = 2) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(
+    safe_console(stderr=True, soft_wrap=True).print(
         Text(f"newsreader: {message}", style="bold red"), soft_wrap=True
     )
     sys.exit(status)
@@ -157,7 +157,7 @@ def _open_store(
         _fail(str(error))
     try:
         for warning in store.warnings:
-            Console(stderr=True, soft_wrap=True).print(
+            safe_console(stderr=True, soft_wrap=True).print(
                 Text(f"warning: {warning}", style="yellow"), soft_wrap=True
             )
         yield store
@@ -211,9 +211,9 @@ def open_command(
         app.run()
         return
     result = _load(paths, manifest)
-    console = Console()
+    console = safe_console()
     console.print(_documents_table(result, console.width))
-    _print_problems(result, console)
+    _print_problems(result, safe_console(stderr=True, soft_wrap=True))
     with _open_store(db, annotator=annotator, read_only=read_only) as store:
         report = store.attach(result.documents)
         for line in report.lines(store.documents()):
@@ -257,7 +257,7 @@ def export_command(
     Each span is checked against its article's file first; spans of a changed article are found
     again, and what moved or could not be found is reported on stderr.
     """
-    err = Console(stderr=True, soft_wrap=True)
+    err = safe_console(stderr=True, soft_wrap=True)
     if fmt != "jsonl":
         _export_other(db, fmt, output, force, err)
         return
@@ -375,7 +375,7 @@ def import_command(
         fmt = guess_format(path) or ("jsonl" if path.is_file() else None)
         if fmt is None:
             _fail(f"{path}: cannot tell its format; name it with --format ({', '.join(FORMATS)})")
-    err = Console(stderr=True, soft_wrap=True)
+    err = safe_console(stderr=True, soft_wrap=True)
     if fmt != "jsonl":
         _import_other(path, fmt, db, skip_invalid, annotator, corpus, err)
         return
@@ -466,11 +466,11 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
             _fail(f"{path} is in use by process {facts['locked_by']}; close it first")
         moved = move_aside(path, stamp)
         for target in moved:
-            Console(soft_wrap=True).print(
+            safe_console(soft_wrap=True).print(
                 f"moved {target.name.rsplit('.broken-', 1)[0]} → {target}"
             )
         if not moved:
-            Console(soft_wrap=True).print(f"nothing to move: {path} does not exist")
+            safe_console(soft_wrap=True).print(f"nothing to move: {path} does not exist")
         return
     facts = describe(path)
     facts["config"] = str(config.source) if config.source else None
@@ -482,9 +482,9 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
     except StoreError as error:
         facts["problem"] = str(error)
     if as_json:
-        print(json.dumps(facts, ensure_ascii=False))
+        print(inert_json(facts))
     else:
-        console = Console(soft_wrap=True)
+        console = safe_console(soft_wrap=True)
         console.print(f"store: {facts['path']}" + ("" if facts["exists"] else " (not created yet)"))
         if facts.get("config"):
             console.print(f"configuration: {facts['config']}")
@@ -557,7 +557,7 @@ def align_command(
 
     With --db, the pairs found are stored as link suggestions for the app to offer.
     """
-    err = Console(stderr=True, soft_wrap=True)
+    err = safe_console(stderr=True, soft_wrap=True)
     result = _load(paths, manifest)
     for problem in result.problems:
         err.print(Text(f"problem: {problem}", style="red"), highlight=False)
@@ -600,10 +600,10 @@ def align_command(
                     "target": {"doc": c.doc_id, "start": c.start, "end": c.end, "text": c.text},
                     "score": c.score,
                 }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(inert_json(record) + "\n")
         out.flush()
     else:
-        console = Console(soft_wrap=True, highlight=False)
+        console = safe_console(soft_wrap=True)
         width = max(40, console.width - 24)
         current = None
         for a in alignments:
@@ -692,13 +692,12 @@ def coverage_command(db: str | None, fmt: str, show_diff: bool, include_unlinked
                     }
                     for comparison in statement.comparisons
                 ]
-        print(json.dumps(data, ensure_ascii=False))
+        print(inert_json(data))
         return
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["statement", "text", *matrix.outlets])
+        rows: list[list[str]] = [["statement", "text", *matrix.outlets]]
         for statement in matrix.statements:
-            writer.writerow(
+            rows.append(
                 [
                     statement.id,
                     statement.text,
@@ -708,8 +707,9 @@ def coverage_command(db: str | None, fmt: str, show_diff: bool, include_unlinked
                     ),
                 ]
             )
+        write_csv(sys.stdout, rows)
         return
-    console = Console(soft_wrap=False)
+    console = safe_console(soft_wrap=False)
     if not matrix.statements:
         console.print(
             "No statement groups yet: link spans across outlets in the app "

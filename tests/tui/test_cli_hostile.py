@@ -1,0 +1,160 @@
+"""The command line as an attacker would use it: hostile names and text, bad numbers, odd paths.
+
+Whatever comes from data (titles, outlets, file names, speakers, article text, problem lines)
+reaches the terminal inert: no escape sequence sets the title, writes the clipboard (OSC 52) or
+clears the screen. Bad input gets a message naming the file, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsreader.annotations.store import Store
+from newsreader.corpus import load_paths
+from newsreader.tui.cli import cli
+
+TITLE = "\x1b]0;pwned\x07"  # sets the terminal's title
+CLIPBOARD = "\x1b]52;c;ZXZpbA==\x07"  # writes the clipboard
+CLEAR = "\x1b[2J\x9b2J"  # clears the screen (7-bit and 8-bit CSI)
+BIDI = "\u202e"  # reverses what follows
+RAW = ("\x1b", "\x9b", "\x07", BIDI)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_inert(*outputs: str) -> None:
+    for output in outputs:
+        for raw in RAW:
+            assert raw not in output, f"{raw!r} reached the terminal: {output[:400]!r}"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    body = (
+        "Iran rejects the offer{x}\n\n"
+        "Iran's leader said the United States cannot be trusted in the fight against ISIS. "
+        "\u201cWe will not cooperate with America{x},\u201d Khamenei said on Monday{x}.\n"
+    )
+    (folder / f"a{TITLE}.txt").write_text(body.format(x=CLIPBOARD), encoding="utf-8")
+    (folder / "b.txt").write_text(body.format(x=CLEAR + BIDI), encoding="utf-8")
+    (folder / "manifest.json").write_text(
+        json.dumps(
+            {
+                f"a{TITLE}.txt": {"outlet": f"Evil{TITLE} News", "title": f"T{CLIPBOARD}itle"},
+                "b.txt": {"outlet": f"Other{CLEAR}", "date": f"2014{BIDI}"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture
+def db(tmp_path: Path, corpus: Path) -> Path:
+    path = tmp_path / "store.json"
+    documents = load_paths([corpus]).documents
+    assert len(documents) == 2
+    with Store.open(path) as store:
+        store.attach(documents)
+        spans = []
+        for doc in documents:
+            start = doc.text.index("\u201cWe")
+            end = doc.text.index("said on") - 1
+            spans.append(
+                store.create_span(doc.id, start, end, "quote", {"speaker": f"Kh{TITLE}amenei"})
+            )
+        store.link(spans[0].id, spans[1].id, None)
+    return path
+
+
+def test_inspect_table_and_problem_lines_are_inert(corpus: Path, tmp_path: Path) -> None:
+    bad = tmp_path / f"empty{CLIPBOARD}.txt"
+    bad.write_text("")
+    code, out, err = run("inspect", str(corpus), str(bad))
+    assert code == 1
+    assert "2 documents" in out and "Evil" in out
+    assert "empty" in err and "empty file" in err
+    assert_inert(out, err)
+
+
+def test_inspect_json_is_inert_and_means_the_same_text(corpus: Path) -> None:
+    code, out, err = run("inspect", "--json", str(corpus))
+    assert code == 0
+    assert_inert(out, err)
+    texts = [json.loads(line)["text"] for line in out.splitlines()]
+    assert any(CLEAR + BIDI in text for text in texts)  # escaped on screen, intact as data
+
+
+def test_rich_markup_in_data_is_printed_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / "[blink]x.txt").write_text("")
+    code, _, err = run("inspect", str(tmp_path))
+    assert code == 1
+    assert "[blink]x.txt: empty file" in err
+
+
+def test_align_report_and_json_are_inert(corpus: Path) -> None:
+    code, out, err = run("align", str(corpus), "--min-score", "0")
+    assert code == 0
+    assert "Evil" in out and "candidate pairs" in out
+    assert_inert(out, err)
+    code, out, err = run("align", str(corpus), "--min-score", "0", "--json")
+    assert code == 0 and out
+    assert_inert(out, err)
+    assert any(CLIPBOARD in json.loads(line)["source"]["text"] for line in out.splitlines())
+
+
+def test_coverage_table_and_diff_are_inert(db: Path) -> None:
+    code, out, err = run("coverage", "--db", str(db), "--diff")
+    assert code == 0
+    assert "1 statements" in out and "Kh" in out
+    assert_inert(out, err)
+
+
+def test_coverage_csv_is_inert_in_a_terminal_and_a_spreadsheet(db: Path) -> None:
+    code, out, err = run("coverage", "--db", str(db), "--format", "csv")
+    assert code == 0
+    assert_inert(out, err)
+    header, row = list(csv.reader(io.StringIO(out)))
+    assert any(cell.startswith("Evil") for cell in header)
+    assert row[1].startswith("\u201cWe will not")
+
+
+def test_a_csv_cell_that_a_spreadsheet_would_run_is_quoted() -> None:
+    from newsreader.tui.safe import inert_csv_row
+
+    assert inert_csv_row(['=HYPERLINK("http://x")', "-1+2", "@SUM", "plain", 3]) == [
+        '\'=HYPERLINK("http://x")',
+        "'-1+2",
+        "'@SUM",
+        "plain",
+        "3",
+    ]
+
+
+def test_coverage_json_is_inert_and_means_the_same_data(db: Path) -> None:
+    code, out, err = run("coverage", "--db", str(db), "--format", "json", "--diff")
+    assert code == 0
+    assert_inert(out, err)
+    data = json.loads(out)
+    assert data["outlets"] == [f"Evil{TITLE} News", f"Other{CLEAR}"]
+
+
+def test_store_facts_are_inert(tmp_path: Path) -> None:
+    db = tmp_path / f"s{TITLE}.json"
+    for args in ((), ("--json",)):
+        code, out, err = run("store", "--db", str(db), *args)
+        assert code == 0
+        assert_inert(out, err)
