@@ -34,11 +34,10 @@ SENTENCE_STARTERS = frozenset(
     who why how where which earlier later last next both each all""".split()
 )
 
-# A run of sentence-ending marks with the closing quotes and brackets after it. It is a sentence
-# end candidate only when whitespace follows (checked apart, so that a long run of marks with no
-# space after it is read once, not once per mark).
-_CANDIDATE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*")
-_SPACE = re.compile(r"\s")
+# A run of sentence-ending marks with the closing quotes and brackets after it, followed by
+# whitespace. It starts only where a run starts, and its quantifiers are possessive: a long run of
+# marks with no space after it is read once, not once per mark.
+_CANDIDATE = re.compile(r"(?<![.!?\u2026])[.!?\u2026]++[\"'\u201d\u2019)\]]*+(?=\s)")
 _NEXT_WORD = re.compile(r"\s+([\"'\u201c\u2018(\[]*)(\w[\w'\u2019.-]*)?")
 _WORD_PUNCTUATION = frozenset("_'\u2019.&-")  # besides letters and digits, in a word
 _ASCII_LETTERS = frozenset(string.ascii_letters)
@@ -129,8 +128,6 @@ def split_sentences(text: str, paragraphs: list[Range]) -> list[Range]:
         start = 0
         for match in _CANDIDATE.finditer(paragraph):
             m_start, m_end = match.span()
-            if not _SPACE.match(paragraph, m_end):
-                continue
             if m_end <= start or not _is_boundary(paragraph, first, m_start, m_end):
                 continue
             sentences.append((p_start + start, p_start + m_end))
