@@ -139,11 +139,11 @@ class Manifest:
         problems: list[Problem] = []
         if path.suffix == ".json":
             try:
-                data = json.loads(raw)
-            except json.JSONDecodeError as err:
-                return None, [
-                    Problem(str(path), f"manifest is not valid JSON: {err.msg}", err.lineno)
-                ]
+                data = _parse_json(raw)
+            except _LineError as err:
+                return None, [Problem(str(path), f"manifest is {err}", err.line)]
+            except DecodeError as err:
+                return None, [Problem(str(path), f"manifest: {err}", getattr(err, "line", None))]
             if isinstance(data, dict) and isinstance(data.get("files"), dict):
                 data = data["files"]
             if isinstance(data, dict):
@@ -263,7 +263,17 @@ def _discover(paths: Sequence[str | Path], problems: list[Problem]) -> Iterator[
             problems.append(Problem(str(path), "no such file or folder"))
             continue
         if path.is_dir():
-            yield from _walk(path, problems)
+            found = list(_walk(path, problems))
+            if not found:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "no articles in this folder (newsreader reads "
+                        + ", ".join(SUPPORTED_SUFFIXES)
+                        + ")",
+                    )
+                )
+            yield from found
         elif path.suffix.lower() in SUPPORTED_SUFFIXES:
             yield _Source(path, path.name)
         else:
@@ -416,6 +426,9 @@ def _json_depth(value: Any, depth: int = 0) -> int:
     return depth
 
 
+_LONG_NUMBER = re.compile(r"\d{4301}")
+
+
 def _parse_json(raw: str) -> Any:
     """Parse JSON text, refusing what is invalid or nested too deeply with a plain reason."""
     try:
@@ -423,7 +436,13 @@ def _parse_json(raw: str) -> Any:
     except json.JSONDecodeError as err:
         raise _LineError(f"not valid JSON: {err.msg} (column {err.colno})", err.lineno) from None
     except RecursionError:
-        raise DecodeError("JSON nested too deeply") from None
+        raise DecodeError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        found = _LONG_NUMBER.search(raw)
+        reason = "a number has more than 4,300 digits"
+        if found is None:
+            raise DecodeError(reason) from None
+        raise _LineError(reason, raw.count("\n", 0, found.start()) + 1) from None
     if _json_depth(value) > MAX_JSON_DEPTH:
         raise DecodeError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     return value

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -369,6 +370,9 @@ def import_command(
     path = Path(file)
     if not path.exists():
         _fail(f"{path}: no such file or folder")
+    for given in corpus:
+        if not Path(given).exists():
+            _fail(f"--corpus {given}: no such file or folder")
     if fmt is None:
         # newsreader's own JSONL unless the file is clearly another tool's.
         fmt = guess_format(path) or ("jsonl" if path.is_file() else None)
@@ -414,7 +418,10 @@ def _import_other(
     corpus: tuple[str, ...],
     err: Console,
 ) -> None:
-    documents = load_paths(list(corpus)).documents if corpus else []
+    loaded = load_paths(list(corpus)) if corpus else LoadResult()
+    for problem in loaded.problems:
+        err.print(Text(f"problem: {problem}", style="yellow"), soft_wrap=True)
+    documents = loaded.documents
     with _open_store(db, annotator=annotator) as store:
         try:
             result = import_file(store, path, fmt, corpus=documents, skip_invalid=skip_invalid)
@@ -463,7 +470,15 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
         facts = describe(path)
         if "locked_by" in facts:
             _fail(f"{path} is in use by process {facts['locked_by']}; close it first")
-        moved = move_aside(path, stamp)
+        if not path.parent.is_dir():
+            safe_console(soft_wrap=True).print(
+                f"nothing to move: {path} does not exist (there is no folder {path.parent})"
+            )
+            return
+        try:
+            moved = move_aside(path, stamp)
+        except OSError as error:
+            _fail(f"cannot move {path} aside: {error.strerror or error}")
         for target in moved:
             safe_console(soft_wrap=True).print(
                 f"moved {target.name.rsplit('.broken-', 1)[0]} → {target}"
@@ -556,6 +571,8 @@ def align_command(
 
     With --db, the pairs found are stored as link suggestions for the app to offer.
     """
+    if math.isnan(min_score):
+        _fail("--min-score must be a number from 0 to 100, not nan")
     err = safe_console(stderr=True, soft_wrap=True)
     result = _load(paths, manifest)
     for problem in result.problems:

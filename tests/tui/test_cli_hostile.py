@@ -158,3 +158,89 @@ def test_store_facts_are_inert(tmp_path: Path) -> None:
         code, out, err = run("store", "--db", str(db), *args)
         assert code == 0
         assert_inert(out, err)
+
+
+# ---- messages, not tracebacks -------------------------------------------------------------------
+
+
+def test_an_integer_of_5000_digits_in_a_json_article_is_a_problem_with_its_line(
+    tmp_path: Path,
+) -> None:
+    article = tmp_path / "big.json"
+    article.write_text('{"text": "Iran rejects the offer. It said so.",\n"n": ' + "7" * 5000 + "}")
+    code, _, err = run("inspect", "--json", str(article))
+    assert code == 1
+    assert err.strip() == f"{article}:2: a number has more than 4,300 digits"
+    lines = tmp_path / "big.jsonl"
+    lines.write_text('{"text": "Fine text here."}\n{"text": "x", "n": ' + "7" * 5000 + "}\n")
+    code, out, err = run("inspect", "--json", str(lines))
+    assert code == 1 and len(out.splitlines()) == 1
+    assert err.strip() == f"{lines}:2: a number has more than 4,300 digits"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ('{"files": {"a.txt": {"outlet": ' + "7" * 5000 + "}}}", "more than 4,300 digits"),
+        ("[" * 100_000 + "]" * 100_000, "nested more than 64 levels deep"),
+        ("[" * 200 + "]" * 200, "nested more than 64 levels deep"),
+    ],
+    ids=["long-integer", "recursion", "too-deep"],
+)
+def test_a_hostile_manifest_is_a_problem(tmp_path: Path, content: str, reason: str) -> None:
+    (tmp_path / "a.txt").write_text("Iran rejects the offer\n\nIt said so.\n")
+    manifest = tmp_path / "m.json"
+    manifest.write_text(content)
+    code, out, err = run("inspect", "--json", "--manifest", str(manifest), str(tmp_path / "a.txt"))
+    assert code == 1
+    assert len(out.splitlines()) == 1  # the article still loads
+    assert str(manifest) in err and reason in err
+
+
+def test_move_aside_in_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    code, out, _ = run("store", "--db", str(tmp_path / "no" / "such" / "s.json"), "--move-aside")
+    assert code == 0
+    assert "nothing to move" in out and "there is no folder" in out
+
+
+def test_min_score_nan_is_refused() -> None:
+    code, _, err = run("align", "--min-score", "nan", "x", "y")
+    assert code == 2
+    assert "--min-score must be a number from 0 to 100, not nan" in err
+
+
+def test_a_missing_corpus_path_on_import_is_named(tmp_path: Path) -> None:
+    record = tmp_path / "a.jsonl"
+    record.write_text('{"text": "Some text.", "label": [[0, 4, "claim"]]}\n')
+    missing = tmp_path / "missing-corpus"
+    code, _, err = run("import", str(record), "--format", "doccano", "--corpus", str(missing))
+    assert code == 2
+    assert f"--corpus {missing}: no such file or folder" in err
+
+
+def test_utf16_articles_are_read(tmp_path: Path) -> None:
+    text = "Iran rejects the offer\n\n\u201cWe will not,\u201d Khamenei said. It was firm.\n"
+    for name, encoding in (("le.txt", "utf-16"), ("be.txt", "utf-16-be"), ("u32.txt", "utf-32")):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        (tmp_path / name).write_bytes(data)
+    code, out, err = run("inspect", "--json", str(tmp_path))
+    assert code == 0, err
+    documents = [json.loads(line) for line in out.splitlines()]
+    assert [d["text"] for d in documents] == [text] * 3
+    assert all(d["title"] == "Iran rejects the offer" for d in documents)
+
+
+def test_a_folder_named_like_a_file_is_read_and_an_empty_one_is_a_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "x.txt"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Iran rejects the offer\n\nIt said so.\n")
+    code, out, _ = run("inspect", "--json", str(folder))
+    assert code == 0 and len(out.splitlines()) == 1
+    empty = tmp_path / "y.txt"
+    empty.mkdir()
+    (empty / "notes.pdf").write_bytes(b"%PDF")
+    code, out, err = run("inspect", str(empty))
+    assert code == 1
+    assert f"{empty}: no articles in this folder" in err
