@@ -21,6 +21,7 @@ import io
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -132,7 +133,7 @@ class Manifest:
     def read(cls, path: Path) -> tuple[Manifest | None, list[Problem]]:
         """Read a manifest; a bad one is a problem, never an exception."""
         try:
-            raw = decode_text(path.read_bytes())
+            raw = decode_text(_read_bytes(path, MAX_JSON_BYTES))
         except (OSError, DecodeError) as err:
             return None, [Problem(str(path), f"manifest cannot be read: {_reason(err)}")]
         entries: dict[str, Meta] = {}
@@ -164,14 +165,18 @@ class Manifest:
         else:
             delimiter = "\t" if path.suffix == ".tsv" else ","
             reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter)
-            for row in reader:
-                key = _file_key(row)
-                if key is None:
-                    problems.append(
-                        Problem(str(path), "row has no file/filename column", reader.line_num)
-                    )
-                    continue
-                entries[key] = _meta_from(row)
+            try:
+                for row in reader:
+                    key = _file_key(row)
+                    if key is None:
+                        problems.append(
+                            Problem(str(path), "row has no file/filename column", reader.line_num)
+                        )
+                        continue
+                    entries[key] = _meta_from(row)
+            except csv.Error as err:  # a field over 128 KB, a stray quote in strict mode
+                problems.append(Problem(str(path), f"not valid CSV: {err}", reader.line_num + 1))
+                return None, problems
         return cls(path, entries), problems
 
 
@@ -319,8 +324,17 @@ class _LineError(DecodeError):
 # ---- reading ------------------------------------------------------------------------------
 
 
+def _check_regular(path: Path) -> os.stat_result:
+    """The file's status; a pipe, socket or device is refused before it is opened (reading a
+    pipe would wait for ever)."""
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+        raise DecodeError("not a regular file (a pipe, socket or device)")
+    return status
+
+
 def _read_bytes(path: Path, limit: int) -> bytes:
-    size = path.stat().st_size
+    size = _check_regular(path).st_size
     if size > limit:
         raise DecodeError(
             f"too large: {size / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB an article may be"
@@ -505,6 +519,7 @@ def _json_documents(source: _Source, meta: Meta, problems: list[Problem]) -> Ite
 
 def _jsonl_documents(source: _Source, meta: Meta, problems: list[Problem]) -> Iterable[Document]:
     path = source.path
+    _check_regular(path)
     with path.open("rb") as handle:
         number = 0
         for line_number, line in enumerate(_bounded_lines(handle, MAX_ARTICLE_BYTES), 1):

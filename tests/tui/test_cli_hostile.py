@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,26 @@ def test_a_folder_named_like_a_file_is_read_and_an_empty_one_is_a_problem(tmp_pa
     code, out, err = run("inspect", str(empty))
     assert code == 1
     assert f"{empty}: no articles in this folder" in err
+
+
+def test_a_manifest_csv_with_a_huge_field_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Iran rejects the offer\n\nIt said so.\n")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,outlet\na.txt," + "x" * 200_000 + "\n")
+    code, out, err = run("inspect", "--json", "--manifest", str(manifest), str(tmp_path / "a.txt"))
+    assert code == 1 and len(out.splitlines()) == 1
+    assert f"{manifest}:2: not valid CSV: field larger than field limit" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX pipes")
+@pytest.mark.parametrize("name", ["pipe.txt", "pipe.jsonl", "manifest.json"])
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Iran rejects the offer\n\nIt said so.\n")
+    pipe = (tmp_path if name.startswith("manifest") else folder) / name
+    os.mkfifo(pipe)
+    manifest = ("--manifest", str(pipe)) if name.startswith("manifest") else ()
+    code, out, err = run("inspect", "--json", *manifest, str(folder))
+    assert code == 1 and len(out.splitlines()) == 1
+    assert f"{pipe}" in err and "not a regular file" in err
