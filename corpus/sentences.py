@@ -34,10 +34,16 @@ SENTENCE_STARTERS = frozenset(
     who why how where which earlier later last next both each all""".split()
 )
 
-# A run of sentence-ending marks with the closing quotes and brackets after it, followed by
-# whitespace. It starts only where a run starts, and its quantifiers are possessive: a long run of
-# marks with no space after it is read once, not once per mark.
-_CANDIDATE = re.compile(r"(?<![.!?\u2026])[.!?\u2026]++[\"'\u201d\u2019)\]]*+(?=\s)")
+# A run of sentence-ending marks with the closing quotes and brackets after it, then whitespace,
+# then an opening quote or bracket or a word (only there can a sentence start). It starts only
+# where a run starts (the look-behind after the first mark; a pattern that starts with its
+# character class is searched fast), and its quantifiers are possessive: a long run of marks is read once, not
+# once per mark, and a run of ". . . ." costs no Python work.
+_CANDIDATE = re.compile(
+    r"[.!?\u2026](?<![.!?\u2026][.!?\u2026])[.!?\u2026]*+[\"'\u201d\u2019)\]]*+"
+    r"(?=\s++[\"'\u201c\u2018(\[\w])"
+)
+_SPACES = re.compile(r"\s*")
 _NEXT_WORD = re.compile(r"\s+([\"'\u201c\u2018(\[]*)(\w[\w'\u2019.-]*)?")
 _WORD_PUNCTUATION = frozenset("_'\u2019.&-")  # besides letters and digits, in a word
 _ASCII_LETTERS = frozenset(string.ascii_letters)
@@ -131,12 +137,9 @@ def split_sentences(text: str, paragraphs: list[Range]) -> list[Range]:
             if m_end <= start or not _is_boundary(paragraph, first, m_start, m_end):
                 continue
             sentences.append((p_start + start, p_start + m_end))
-            start = m_end
-            while start < len(paragraph) and paragraph[start].isspace():
-                start += 1
+            start = _SPACES.match(paragraph, m_end).end()
         if start < len(paragraph):
-            end = len(paragraph)
-            while end > start and paragraph[end - 1].isspace():
-                end -= 1
-            sentences.append((p_start + start, p_start + end))
+            end = len(paragraph.rstrip())
+            if end > start:
+                sentences.append((p_start + start, p_start + end))
     return sentences
