@@ -37,8 +37,8 @@ SENTENCE_STARTERS = frozenset(
 # A run of sentence-ending marks with the closing quotes and brackets after it, then whitespace,
 # then an opening quote or bracket or a word (only there can a sentence start). It starts only
 # where a run starts (the look-behind after the first mark; a pattern that starts with its
-# character class is searched fast), and its quantifiers are possessive: a long run of marks is read once, not
-# once per mark, and a run of ". . . ." costs no Python work.
+# character class is searched fast), and its quantifiers are possessive: a long run of marks
+# is read once, not once per mark, and a run of ". . . ." costs no Python work.
 _CANDIDATE = re.compile(
     r"[.!?\u2026](?<![.!?\u2026][.!?\u2026])[.!?\u2026]*+[\"'\u201d\u2019)\]]*+"
     r"(?=\s++[\"'\u201c\u2018(\[\w])"
