@@ -16,6 +16,7 @@ A file that cannot be loaded becomes a :class:`Problem` naming it and the reason
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -521,6 +522,13 @@ def _jsonl_documents(source: _Source, meta: Meta, problems: list[Problem]) -> It
     path = source.path
     _check_regular(path)
     with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise DecodeError(
+                "JSONL is read line by line and must be UTF-8; this file starts with a UTF-16 or "
+                "UTF-32 byte order mark: convert it (for example with iconv -t UTF-8)"
+            )
+        handle.seek(0)
         number = 0
         for line_number, line in enumerate(_bounded_lines(handle, MAX_ARTICLE_BYTES), 1):
             if line is None:
