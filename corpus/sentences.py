@@ -137,7 +137,8 @@ def split_sentences(text: str, paragraphs: list[Range]) -> list[Range]:
             if m_end <= start or not _is_boundary(paragraph, first, m_start, m_end):
                 continue
             sentences.append((p_start + start, p_start + m_end))
-            start = _SPACES.match(paragraph, m_end).end()
+            spaces = _SPACES.match(paragraph, m_end)  # always matches: ``\s*``
+            start = spaces.end() if spaces else m_end
         if start < len(paragraph):
             end = len(paragraph.rstrip())
             if end > start:
