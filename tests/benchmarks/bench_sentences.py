@@ -53,10 +53,15 @@ def compare(shared: Path) -> str:
         documents = load_paths(folders).documents
         differ = 0
         sentences = 0
+        old_time = new_time = 0.0
         for doc in documents:
             paragraphs = find_paragraphs(doc.text)
+            began = time.perf_counter()
             old = split_v1(doc.text, paragraphs)
+            middle = time.perf_counter()
             new = split_sentences(doc.text, paragraphs)
+            old_time += middle - began
+            new_time += time.perf_counter() - middle
             sentences += len(new)
             if old != new:
                 differ += 1
@@ -65,7 +70,8 @@ def compare(shared: Path) -> str:
                 prose += " ".join(doc.text[s:e] for s, e in paragraphs if len(doc.text[s:e]) > 200)
         print(
             f"{name:8} {len(documents):4} articles, {sentences:6} sentences: "
-            f"{differ} articles split differently by the old and the new splitter"
+            f"{differ} articles split differently by the old and the new splitter; "
+            f"{new_time:.3f} s (old: {old_time:.3f} s)"
         )
     return prose or (
         "Gen. Martin Dempsey told the U.S. Senate on Tuesday that Iran had refused. "
