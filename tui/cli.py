@@ -33,7 +33,7 @@ from newsreader.annotations.linking import DEFAULT_MIN_SCORE, Alignment, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
-from newsreader.tui.safe import inert_json, safe_console, write_csv
+from newsreader.tui.safe import inert_json, inert_json_stream, safe_console, write_csv
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
@@ -263,7 +263,9 @@ def export_command(
         return
     with _open_store(db, read_only=True) as store:
         if output is None:
-            result = export_jsonl(store, sys.stdout, include_orphaned=include_orphaned)
+            result = export_jsonl(
+                store, inert_json_stream(sys.stdout), include_orphaned=include_orphaned
+            )
             sys.stdout.flush()
         else:
             target = Path(output)
@@ -316,7 +318,7 @@ def _export_other(db: str | None, fmt: str, output: str | None, force: bool, err
                 _fail(f"cannot write {folder}: {error.strerror}")
             err.print(f"wrote {fmt} files to {folder}", highlight=False)
         elif output is None:
-            warnings = export_formats(store, fmt, sys.stdout)
+            warnings = export_formats(store, fmt, inert_json_stream(sys.stdout))
             sys.stdout.flush()
         else:
             target = Path(output)

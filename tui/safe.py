@@ -12,6 +12,7 @@ no data is read as Rich markup), and writes CSV and JSON through :func:`inert_cs
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -132,3 +133,26 @@ def inert_json(value: Any) -> str:
     reader decodes to the same characters.
     """
     return json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES)
+
+
+class _JsonEscaping(io.TextIOBase):
+    """Writes JSON text to ``out`` with the characters :func:`inert_json` escapes escaped."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._out.write(text.translate(_JSON_ESCAPES))
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
+def inert_json_stream(out: IO[str]) -> IO[str]:
+    """``out`` for a writer of JSON or JSONL: DEL, C1 controls and bidi overrides, which only JSON
+    strings can hold, are written as ``\\uXXXX`` escapes (the same data to a JSON reader)."""
+    return _JsonEscaping(out)  # type: ignore[return-value]

@@ -268,3 +268,16 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path, name: str) -> Non
     code, out, err = run("inspect", "--json", *manifest, str(folder))
     assert code == 1 and len(out.splitlines()) == 1
     assert f"{pipe}" in err and "not a regular file" in err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "prodigy", "labelstudio", "w3c"])
+def test_export_to_a_terminal_is_inert_and_means_the_same_data(db: Path, fmt: str) -> None:
+    code, out, err = run("export", "--db", str(db), "--format", fmt)
+    assert code == 0, err
+    assert_inert(out, err)
+    assert "\\u009b" in out  # the 8-bit CSI in article b's quote, escaped
+    if fmt in ("jsonl", "doccano", "prodigy"):
+        values = [json.loads(line) for line in out.splitlines()]
+    else:
+        values = [json.loads(out)]
+    assert "\x9b" in json.dumps(values, ensure_ascii=False)
