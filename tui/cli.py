@@ -33,7 +33,13 @@ from newsreader.annotations.linking import DEFAULT_MIN_SCORE, Alignment, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
-from newsreader.tui.safe import inert_json, inert_json_stream, safe_console, write_csv
+from newsreader.tui.safe import (
+    inert_json,
+    inert_json_stream,
+    one_line,
+    safe_console,
+    write_csv,
+)
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
@@ -61,7 +67,7 @@ def _load(paths: Sequence[str], manifest: str | None) -> LoadResult:
 
 def _print_problems(result: LoadResult, console: Console) -> None:
     for problem in result.problems:
-        console.print(Text(f"problem: {problem}", style="bold red"), soft_wrap=True)
+        console.print(Text(one_line(f"problem: {problem}"), style="bold red"), soft_wrap=True)
 
 
 def _documents_table(result: LoadResult, width: int) -> Table:
@@ -114,7 +120,7 @@ def inspect_command(paths: tuple[str, ...], as_json: bool, manifest: str | None)
             out.write(inert_json(doc.to_json()) + "\n")
         out.flush()
         for problem in result.problems:
-            err.print(Text(str(problem)), soft_wrap=True, highlight=False)
+            err.print(Text(one_line(str(problem))), soft_wrap=True, highlight=False)
     else:
         console = safe_console()
         console.print(_documents_table(result, console.width))
@@ -393,7 +399,9 @@ def import_command(
             _fail(f"{path}: cannot be read: {error.strerror}")
         store.flush()
         for problem in result.problems:
-            err.print(Text(f"{path}: {problem}", style="red"), soft_wrap=True, highlight=False)
+            err.print(
+                Text(one_line(f"{path}: {problem}"), style="red"), soft_wrap=True, highlight=False
+            )
         for notice in result.notices:
             err.print(Text(f"{path}: {notice}", style="yellow"), soft_wrap=True, highlight=False)
         if not result.imported:
@@ -422,7 +430,7 @@ def _import_other(
 ) -> None:
     loaded = load_paths(list(corpus)) if corpus else LoadResult()
     for problem in loaded.problems:
-        err.print(Text(f"problem: {problem}", style="yellow"), soft_wrap=True)
+        err.print(Text(one_line(f"problem: {problem}"), style="yellow"), soft_wrap=True)
     documents = loaded.documents
     with _open_store(db, annotator=annotator) as store:
         try:
@@ -434,7 +442,7 @@ def _import_other(
         store.flush()
     for problem in result.problems:
         where = f"line {problem.line}: " if problem.line else ""
-        err.print(Text(f"{path}: {where}{problem.reason}", style="red"), highlight=False)
+        err.print(Text(one_line(f"{path}: {where}{problem.reason}"), style="red"), highlight=False)
     for notice in result.notices:
         err.print(Text(f"{path}: {notice}", style="yellow"), highlight=False)
     if not result.imported:
@@ -578,7 +586,7 @@ def align_command(
     err = safe_console(stderr=True, soft_wrap=True)
     result = _load(paths, manifest)
     for problem in result.problems:
-        err.print(Text(f"problem: {problem}", style="red"), highlight=False)
+        err.print(Text(one_line(f"problem: {problem}"), style="red"), highlight=False)
     documents = result.documents
     if len(documents) < 2:
         _fail("align needs at least two articles")

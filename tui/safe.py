@@ -50,6 +50,12 @@ def inert(text: str) -> str:
     return text.translate(_INERT)
 
 
+def one_line(text: str) -> str:
+    """``text`` as one line: a newline (in a file name, say) is shown as ␊, so that a problem
+    line cannot pass for two."""
+    return text.replace("\n", "\u240a")
+
+
 # ---- the command line's console ---------------------------------------------------------------
 
 

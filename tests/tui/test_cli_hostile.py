@@ -281,3 +281,12 @@ def test_export_to_a_terminal_is_inert_and_means_the_same_data(db: Path, fmt: st
     else:
         values = [json.loads(out)]
     assert "\x9b" in json.dumps(values, ensure_ascii=False)
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_second_problem_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt\nnewsreader: all is well.txt").write_text("")
+    for args in (("--json",), ()):
+        code, _, err = run("inspect", *args, str(tmp_path))
+        assert code == 1
+        assert len(err.strip().splitlines()) == 1
+        assert "a.txt\u240anewsreader: all is well.txt: empty file" in err
