@@ -16,11 +16,13 @@ A file that cannot be loaded becomes a :class:`Problem` naming it and the reason
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -132,18 +134,18 @@ class Manifest:
     def read(cls, path: Path) -> tuple[Manifest | None, list[Problem]]:
         """Read a manifest; a bad one is a problem, never an exception."""
         try:
-            raw = decode_text(path.read_bytes())
+            raw = decode_text(_read_bytes(path, MAX_JSON_BYTES))
         except (OSError, DecodeError) as err:
             return None, [Problem(str(path), f"manifest cannot be read: {_reason(err)}")]
         entries: dict[str, Meta] = {}
         problems: list[Problem] = []
         if path.suffix == ".json":
             try:
-                data = json.loads(raw)
-            except json.JSONDecodeError as err:
-                return None, [
-                    Problem(str(path), f"manifest is not valid JSON: {err.msg}", err.lineno)
-                ]
+                data = _parse_json(raw)
+            except _LineError as err:
+                return None, [Problem(str(path), f"manifest is {err}", err.line)]
+            except DecodeError as err:
+                return None, [Problem(str(path), f"manifest: {err}", getattr(err, "line", None))]
             if isinstance(data, dict) and isinstance(data.get("files"), dict):
                 data = data["files"]
             if isinstance(data, dict):
@@ -164,14 +166,18 @@ class Manifest:
         else:
             delimiter = "\t" if path.suffix == ".tsv" else ","
             reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter)
-            for row in reader:
-                key = _file_key(row)
-                if key is None:
-                    problems.append(
-                        Problem(str(path), "row has no file/filename column", reader.line_num)
-                    )
-                    continue
-                entries[key] = _meta_from(row)
+            try:
+                for row in reader:
+                    key = _file_key(row)
+                    if key is None:
+                        problems.append(
+                            Problem(str(path), "row has no file/filename column", reader.line_num)
+                        )
+                        continue
+                    entries[key] = _meta_from(row)
+            except csv.Error as err:  # a field over 128 KB, a stray quote in strict mode
+                problems.append(Problem(str(path), f"not valid CSV: {err}", reader.line_num + 1))
+                return None, problems
         return cls(path, entries), problems
 
 
@@ -263,7 +269,17 @@ def _discover(paths: Sequence[str | Path], problems: list[Problem]) -> Iterator[
             problems.append(Problem(str(path), "no such file or folder"))
             continue
         if path.is_dir():
-            yield from _walk(path, problems)
+            found = list(_walk(path, problems))
+            if not found:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "no articles in this folder (newsreader reads "
+                        + ", ".join(SUPPORTED_SUFFIXES)
+                        + ")",
+                    )
+                )
+            yield from found
         elif path.suffix.lower() in SUPPORTED_SUFFIXES:
             yield _Source(path, path.name)
         else:
@@ -309,8 +325,17 @@ class _LineError(DecodeError):
 # ---- reading ------------------------------------------------------------------------------
 
 
+def _check_regular(path: Path) -> os.stat_result:
+    """The file's status; a pipe, socket or device is refused before it is opened (reading a
+    pipe would wait for ever)."""
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+        raise DecodeError("not a regular file (a pipe, socket or device)")
+    return status
+
+
 def _read_bytes(path: Path, limit: int) -> bytes:
-    size = path.stat().st_size
+    size = _check_regular(path).st_size
     if size > limit:
         raise DecodeError(
             f"too large: {size / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB an article may be"
@@ -416,6 +441,9 @@ def _json_depth(value: Any, depth: int = 0) -> int:
     return depth
 
 
+_LONG_NUMBER = re.compile(r"\d{4301}")
+
+
 def _parse_json(raw: str) -> Any:
     """Parse JSON text, refusing what is invalid or nested too deeply with a plain reason."""
     try:
@@ -423,7 +451,13 @@ def _parse_json(raw: str) -> Any:
     except json.JSONDecodeError as err:
         raise _LineError(f"not valid JSON: {err.msg} (column {err.colno})", err.lineno) from None
     except RecursionError:
-        raise DecodeError("JSON nested too deeply") from None
+        raise DecodeError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        found = _LONG_NUMBER.search(raw)
+        reason = "a number has more than 4,300 digits"
+        if found is None:
+            raise DecodeError(reason) from None
+        raise _LineError(reason, raw.count("\n", 0, found.start()) + 1) from None
     if _json_depth(value) > MAX_JSON_DEPTH:
         raise DecodeError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     return value
@@ -486,7 +520,15 @@ def _json_documents(source: _Source, meta: Meta, problems: list[Problem]) -> Ite
 
 def _jsonl_documents(source: _Source, meta: Meta, problems: list[Problem]) -> Iterable[Document]:
     path = source.path
+    _check_regular(path)
     with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise DecodeError(
+                "JSONL is read line by line and must be UTF-8; this file starts with a UTF-16 or "
+                "UTF-32 byte order mark: convert it (for example with iconv -t UTF-8)"
+            )
+        handle.seek(0)
         number = 0
         for line_number, line in enumerate(_bounded_lines(handle, MAX_ARTICLE_BYTES), 1):
             if line is None:

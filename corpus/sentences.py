@@ -9,6 +9,7 @@ is lost or rewritten, and it is fast enough to run on every document at load tim
 from __future__ import annotations
 
 import re
+import string
 
 from .document import Range
 
@@ -33,15 +34,64 @@ SENTENCE_STARTERS = frozenset(
     who why how where which earlier later last next both each all""".split()
 )
 
-_CANDIDATE = re.compile(r"(?:[.!?\u2026]+|\.\.\.)[\"'\u201d\u2019)\]]*(?=\s)")
+# A run of sentence-ending marks with the closing quotes and brackets after it, then whitespace,
+# then an opening quote or bracket or a word (only there can a sentence start). It starts only
+# where a run starts (the look-behind after the first mark; a pattern that starts with its
+# character class is searched fast), and its quantifiers are possessive: a long run of marks
+# is read once, not once per mark, and a run of ". . . ." costs no Python work.
+_CANDIDATE = re.compile(
+    r"[.!?\u2026](?<![.!?\u2026][.!?\u2026])[.!?\u2026]*+[\"'\u201d\u2019)\]]*+"
+    r"(?=\s++[\"'\u201c\u2018(\[\w])"
+)
+_SPACES = re.compile(r"\s*")
 _NEXT_WORD = re.compile(r"\s+([\"'\u201c\u2018(\[]*)(\w[\w'\u2019.-]*)?")
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}$")
-_PREV_WORD = re.compile(r"([\w'\u2019.&-]+)$")
+_WORD_PUNCTUATION = frozenset("_'\u2019.&-")  # besides letters and digits, in a word
+_ASCII_LETTERS = frozenset(string.ascii_letters)
+_CLOSERS = "\"'\u201d\u2019)]"
+
+# Every step below looks only at the word before a candidate, the whitespace around it and the
+# word after it; each character is looked at a bounded number of times, so splitting is linear
+# in the paragraph's length (the old splitter rescanned the paragraph before every full stop).
 
 
-def _is_boundary(paragraph: str, match: re.Match[str]) -> bool:
-    mark = match.group()
-    after = _NEXT_WORD.match(paragraph, match.end())
+def _word_before(paragraph: str, end: int) -> str:
+    """The run of word characters (``\\w`` and ``' . & -``) that ends at ``end``, or just before
+    a newline there (where the ``$`` of the regular expression this replaces matched too)."""
+    if end > 0 and paragraph[end - 1] == "\n":
+        end -= 1
+    start = end
+    while start > 0:
+        char = paragraph[start - 1]
+        if not (char.isalnum() or char in _WORD_PUNCTUATION):
+            break
+        start -= 1
+    return paragraph[start:end]
+
+
+def _is_initialism(token: str) -> bool:
+    """True when ``token`` and the full stop after it end in two or more letter-dot pairs, as
+    "U.S." and "D.C." do."""
+    dotted = token + "."
+    pairs = 0
+    end = len(dotted)
+    while end >= 2 and dotted[end - 1] == "." and dotted[end - 2] in _ASCII_LETTERS:
+        pairs += 1
+        end -= 2
+    return pairs >= 2
+
+
+def _is_list_number(paragraph: str, first: int, end: int) -> bool:
+    """True when the paragraph's text before ``end`` is a list item's number of 1-3 digits."""
+    while end > first and paragraph[end - 1].isspace():
+        end -= 1
+    return 0 < end - first <= 3 and paragraph[first:end].isdigit()
+
+
+def _is_boundary(paragraph: str, first: int, start: int, end: int) -> bool:
+    """Whether the candidate ``paragraph[start:end]`` ends a sentence; ``first`` is the
+    paragraph's first non-space character."""
+    mark = paragraph[start:end]
+    after = _NEXT_WORD.match(paragraph, end)
     if after is None:
         return True
     opener, word = after.group(1), after.group(2) or ""
@@ -49,48 +99,48 @@ def _is_boundary(paragraph: str, match: re.Match[str]) -> bool:
         # Whatever follows starts with punctuation that is not an opening quote: not a new
         # sentence unless an opening quote or bracket starts it.
         return bool(opener)
-    first = word[0]
-    if first.islower():
+    initial = word[0]
+    if initial.islower():
         return False
     if not mark.startswith("."):
         return True
     # A full stop: is the word before it an abbreviation?
-    before = _PREV_WORD.search(paragraph, 0, match.start())
-    token = before.group(1) if before else ""
-    core = token.rstrip(".").lower()
-    next_lower = word.lower().rstrip(".")
-    if "." in mark[1:] or len(mark.rstrip("\"'\u201d\u2019)]")) > 1:
+    token = _word_before(paragraph, start)
+    if "." in mark[1:] or len(mark.rstrip(_CLOSERS)) > 1:
         return True  # an ellipsis or several marks: a real stop
-    lead = paragraph[: match.start()].strip()
-    if lead.isdigit() and len(lead) <= 3:
+    if _is_list_number(paragraph, first, start):
         return False  # the number of a numbered list item: "1. Business Standard"
+    core = token.rstrip(".").lower()
     if core in TITLES:
         return False
-    if re.fullmatch(r"[A-Z]", token):
+    if len(token) == 1 and "A" <= token <= "Z":
         return False  # a middle initial: "John F. Kennedy"
-    if _INITIALISM.search(token + ".") or core in ABBREVIATIONS:
-        if first.isdigit():
+    if _is_initialism(token) or core in ABBREVIATIONS:
+        if initial.isdigit():
             return False  # "Sept. 11", "No. 1"
-        return bool(opener) or next_lower in SENTENCE_STARTERS
+        return bool(opener) or word.lower().rstrip(".") in SENTENCE_STARTERS
     return True
 
 
 def split_sentences(text: str, paragraphs: list[Range]) -> list[Range]:
-    """Split each paragraph of ``text`` into sentences; ranges exclude surrounding whitespace."""
+    """Split each paragraph of ``text`` into sentences; ranges exclude surrounding whitespace.
+
+    Linear in the length of the text, whatever it holds.
+    """
     sentences: list[Range] = []
     for p_start, p_end in paragraphs:
         paragraph = text[p_start:p_end]
+        first = len(paragraph) - len(paragraph.lstrip())
         start = 0
         for match in _CANDIDATE.finditer(paragraph):
-            if match.end() <= start or not _is_boundary(paragraph, match):
+            m_start, m_end = match.span()
+            if m_end <= start or not _is_boundary(paragraph, first, m_start, m_end):
                 continue
-            sentences.append((p_start + start, p_start + match.end()))
-            start = match.end()
-            while start < len(paragraph) and paragraph[start].isspace():
-                start += 1
+            sentences.append((p_start + start, p_start + m_end))
+            spaces = _SPACES.match(paragraph, m_end)  # always matches: ``\s*``
+            start = spaces.end() if spaces else m_end
         if start < len(paragraph):
-            end = len(paragraph)
-            while end > start and paragraph[end - 1].isspace():
-                end -= 1
-            sentences.append((p_start + start, p_start + end))
+            end = len(paragraph.rstrip())
+            if end > start:
+                sentences.append((p_start + start, p_start + end))
     return sentences

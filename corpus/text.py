@@ -8,6 +8,7 @@ only place where that rule is implemented.
 from __future__ import annotations
 
 import bisect
+import codecs
 import hashlib
 
 
@@ -26,12 +27,32 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(head) > 0.05
 
 
+# Byte order marks of the encodings other than UTF-8 that a file may announce (UTF-32 first: its
+# little-endian mark starts with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode_text(data: bytes) -> str:
     """Decode UTF-8 bytes (a leading BOM is dropped) and normalise line endings to ``\\n``.
 
-    Raises :class:`DecodeError` for binary data and for bytes that are not UTF-8, naming the
-    byte offset and line of the first bad byte.
+    A file that starts with a UTF-16 or UTF-32 byte order mark is decoded as such (offsets then
+    index the decoded text, as always). Raises :class:`DecodeError` for binary data and for
+    bytes that are not UTF-8, naming the byte offset and line of the first bad byte.
     """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return normalise_newlines(data.decode(encoding))
+            except UnicodeDecodeError as err:
+                raise DecodeError(
+                    f"not valid {encoding.upper()} (it starts with a {encoding.upper()} byte "
+                    f"order mark): bad bytes at offset {err.start}; convert the file to UTF-8"
+                ) from None
     if looks_binary(data):
         raise DecodeError("binary file, not text")
     try:

@@ -9,8 +9,7 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import json
+import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -34,6 +33,13 @@ from newsreader.annotations.linking import DEFAULT_MIN_SCORE, Alignment, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
+from newsreader.tui.safe import (
+    inert_json,
+    inert_json_stream,
+    one_line,
+    safe_console,
+    write_csv,
+)
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
@@ -61,7 +67,7 @@ def _load(paths: Sequence[str], manifest: str | None) -> LoadResult:
 
 def _print_problems(result: LoadResult, console: Console) -> None:
     for problem in result.problems:
-        console.print(Text(f"problem: {problem}", style="bold red"), soft_wrap=True)
+        console.print(Text(one_line(f"problem: {problem}"), style="bold red"), soft_wrap=True)
 
 
 def _documents_table(result: LoadResult, width: int) -> Table:
@@ -107,24 +113,24 @@ def inspect_command(paths: tuple[str, ...], as_json: bool, manifest: str | None)
     Problems go to stderr, one line per file; the exit status is 1 when any file failed.
     """
     result = _load(paths, manifest)
-    err = Console(stderr=True, soft_wrap=True)
+    err = safe_console(stderr=True, soft_wrap=True)
     if as_json:
         out = sys.stdout
         for doc in result.documents:
-            out.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+            out.write(inert_json(doc.to_json()) + "\n")
         out.flush()
         for problem in result.problems:
-            err.print(Text(str(problem)), soft_wrap=True, highlight=False)
+            err.print(Text(one_line(str(problem))), soft_wrap=True, highlight=False)
     else:
-        console = Console()
+        console = safe_console()
         console.print(_documents_table(result, console.width))
-        _print_problems(result, console)
+        _print_problems(result, err)
     if result.problems:
         sys.exit(1)
 
 
 def _fail(message: str, status: int = 2) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(
+    safe_console(stderr=True, soft_wrap=True).print(
         Text(f"newsreader: {message}", style="bold red"), soft_wrap=True
     )
     sys.exit(status)
@@ -157,7 +163,7 @@ def _open_store(
         _fail(str(error))
     try:
         for warning in store.warnings:
-            Console(stderr=True, soft_wrap=True).print(
+            safe_console(stderr=True, soft_wrap=True).print(
                 Text(f"warning: {warning}", style="yellow"), soft_wrap=True
             )
         yield store
@@ -211,9 +217,9 @@ def open_command(
         app.run()
         return
     result = _load(paths, manifest)
-    console = Console()
+    console = safe_console()
     console.print(_documents_table(result, console.width))
-    _print_problems(result, console)
+    _print_problems(result, safe_console(stderr=True, soft_wrap=True))
     with _open_store(db, annotator=annotator, read_only=read_only) as store:
         report = store.attach(result.documents)
         for line in report.lines(store.documents()):
@@ -257,13 +263,15 @@ def export_command(
     Each span is checked against its article's file first; spans of a changed article are found
     again, and what moved or could not be found is reported on stderr.
     """
-    err = Console(stderr=True, soft_wrap=True)
+    err = safe_console(stderr=True, soft_wrap=True)
     if fmt != "jsonl":
         _export_other(db, fmt, output, force, err)
         return
     with _open_store(db, read_only=True) as store:
         if output is None:
-            result = export_jsonl(store, sys.stdout, include_orphaned=include_orphaned)
+            result = export_jsonl(
+                store, inert_json_stream(sys.stdout), include_orphaned=include_orphaned
+            )
             sys.stdout.flush()
         else:
             target = Path(output)
@@ -316,7 +324,7 @@ def _export_other(db: str | None, fmt: str, output: str | None, force: bool, err
                 _fail(f"cannot write {folder}: {error.strerror}")
             err.print(f"wrote {fmt} files to {folder}", highlight=False)
         elif output is None:
-            warnings = export_formats(store, fmt, sys.stdout)
+            warnings = export_formats(store, fmt, inert_json_stream(sys.stdout))
             sys.stdout.flush()
         else:
             target = Path(output)
@@ -370,12 +378,15 @@ def import_command(
     path = Path(file)
     if not path.exists():
         _fail(f"{path}: no such file or folder")
+    for given in corpus:
+        if not Path(given).exists():
+            _fail(f"--corpus {given}: no such file or folder")
     if fmt is None:
         # newsreader's own JSONL unless the file is clearly another tool's.
         fmt = guess_format(path) or ("jsonl" if path.is_file() else None)
         if fmt is None:
             _fail(f"{path}: cannot tell its format; name it with --format ({', '.join(FORMATS)})")
-    err = Console(stderr=True, soft_wrap=True)
+    err = safe_console(stderr=True, soft_wrap=True)
     if fmt != "jsonl":
         _import_other(path, fmt, db, skip_invalid, annotator, corpus, err)
         return
@@ -388,7 +399,9 @@ def import_command(
             _fail(f"{path}: cannot be read: {error.strerror}")
         store.flush()
         for problem in result.problems:
-            err.print(Text(f"{path}: {problem}", style="red"), soft_wrap=True, highlight=False)
+            err.print(
+                Text(one_line(f"{path}: {problem}"), style="red"), soft_wrap=True, highlight=False
+            )
         for notice in result.notices:
             err.print(Text(f"{path}: {notice}", style="yellow"), soft_wrap=True, highlight=False)
         if not result.imported:
@@ -415,7 +428,10 @@ def _import_other(
     corpus: tuple[str, ...],
     err: Console,
 ) -> None:
-    documents = load_paths(list(corpus)).documents if corpus else []
+    loaded = load_paths(list(corpus)) if corpus else LoadResult()
+    for problem in loaded.problems:
+        err.print(Text(one_line(f"problem: {problem}"), style="yellow"), soft_wrap=True)
+    documents = loaded.documents
     with _open_store(db, annotator=annotator) as store:
         try:
             result = import_file(store, path, fmt, corpus=documents, skip_invalid=skip_invalid)
@@ -425,7 +441,7 @@ def _import_other(
             _fail(f"{path}: cannot be read: {error.strerror}")
         store.flush()
     for problem in result.problems:
-        err.print(Text(f"{path}: {problem}", style="red"), highlight=False)
+        err.print(Text(one_line(f"{path}: {problem}"), style="red"), highlight=False)
     for notice in result.notices:
         err.print(Text(f"{path}: {notice}", style="yellow"), highlight=False)
     if not result.imported:
@@ -463,13 +479,21 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
         facts = describe(path)
         if "locked_by" in facts:
             _fail(f"{path} is in use by process {facts['locked_by']}; close it first")
-        moved = move_aside(path, stamp)
+        if not path.parent.is_dir():
+            safe_console(soft_wrap=True).print(
+                f"nothing to move: {path} does not exist (there is no folder {path.parent})"
+            )
+            return
+        try:
+            moved = move_aside(path, stamp)
+        except OSError as error:
+            _fail(f"cannot move {path} aside: {error.strerror or error}")
         for target in moved:
-            Console(soft_wrap=True).print(
+            safe_console(soft_wrap=True).print(
                 f"moved {target.name.rsplit('.broken-', 1)[0]} → {target}"
             )
         if not moved:
-            Console(soft_wrap=True).print(f"nothing to move: {path} does not exist")
+            safe_console(soft_wrap=True).print(f"nothing to move: {path} does not exist")
         return
     facts = describe(path)
     facts["config"] = str(config.source) if config.source else None
@@ -481,9 +505,9 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
     except StoreError as error:
         facts["problem"] = str(error)
     if as_json:
-        print(json.dumps(facts, ensure_ascii=False))
+        print(inert_json(facts))
     else:
-        console = Console(soft_wrap=True)
+        console = safe_console(soft_wrap=True)
         console.print(f"store: {facts['path']}" + ("" if facts["exists"] else " (not created yet)"))
         if facts.get("config"):
             console.print(f"configuration: {facts['config']}")
@@ -556,10 +580,12 @@ def align_command(
 
     With --db, the pairs found are stored as link suggestions for the app to offer.
     """
-    err = Console(stderr=True, soft_wrap=True)
+    if math.isnan(min_score):
+        _fail("--min-score must be a number from 0 to 100, not nan")
+    err = safe_console(stderr=True, soft_wrap=True)
     result = _load(paths, manifest)
     for problem in result.problems:
-        err.print(Text(f"problem: {problem}", style="red"), highlight=False)
+        err.print(Text(one_line(f"problem: {problem}"), style="red"), highlight=False)
     documents = result.documents
     if len(documents) < 2:
         _fail("align needs at least two articles")
@@ -599,10 +625,10 @@ def align_command(
                     "target": {"doc": c.doc_id, "start": c.start, "end": c.end, "text": c.text},
                     "score": c.score,
                 }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(inert_json(record) + "\n")
         out.flush()
     else:
-        console = Console(soft_wrap=True, highlight=False)
+        console = safe_console(soft_wrap=True)
         width = max(40, console.width - 24)
         current = None
         for a in alignments:
@@ -691,13 +717,12 @@ def coverage_command(db: str | None, fmt: str, show_diff: bool, include_unlinked
                     }
                     for comparison in statement.comparisons
                 ]
-        print(json.dumps(data, ensure_ascii=False))
+        print(inert_json(data))
         return
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["statement", "text", *matrix.outlets])
+        rows: list[list[str]] = [["statement", "text", *matrix.outlets]]
         for statement in matrix.statements:
-            writer.writerow(
+            rows.append(
                 [
                     statement.id,
                     statement.text,
@@ -707,8 +732,9 @@ def coverage_command(db: str | None, fmt: str, show_diff: bool, include_unlinked
                     ),
                 ]
             )
+        write_csv(sys.stdout, rows)
         return
-    console = Console(soft_wrap=False)
+    console = safe_console(soft_wrap=False)
     if not matrix.statements:
         console.print(
             "No statement groups yet: link spans across outlets in the app "

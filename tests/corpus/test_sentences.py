@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsreader.corpus.paragraphs import find_paragraphs
 from newsreader.corpus.sentences import split_sentences
+from tests.benchmarks.sentences_v1 import split_sentences as split_v1
 
 
 def sentences(text: str) -> list[str]:
@@ -81,3 +85,45 @@ def test_the_number_of_a_list_item_is_not_a_sentence() -> None:
         "1. [Reuters reports the talks resume.](http://x)",
         "12. Then more.",
     ]
+
+
+# ---- linear time, same boundaries as before -------------------------------------------------
+
+_ALPHABET = st.sampled_from(
+    [
+        "U.S.", "Gen.", "Mr.", "Sept.", "No.", "F.", "Inc.", "a", "The", "He", "said", "1",
+        "12", "1234", ".", "...", "!", "?", "\u2026", '"', "'", "\u201c", "\u201d", "\u2019",
+        "(", ")", "[", "]", " ", " ", " ", "\n", "\t", "-", "&", "_", "é", "\u00a0",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_the_linear_splitter_draws_the_old_boundaries(text: str) -> None:
+    paragraphs = find_paragraphs(text)
+    assert split_sentences(text, paragraphs) == split_v1(text, paragraphs)
+
+
+def test_a_two_mebibyte_paragraph_of_abbreviations_splits() -> None:
+    # The old splitter rescanned the paragraph before every full stop: this took hours.
+    text = "Talks stalled with the U.S. The Gen. Smith said 1. No. 5 came. " * 33_000
+    spans = split_sentences(text, [(0, len(text))])
+    assert len(spans) == 3 * 33_000
+    assert [text[s:e] for s, e in spans[-3:]] == [
+        "Talks stalled with the U.S.",
+        "The Gen. Smith said 1.",
+        "No. 5 came.",
+    ]
+
+
+def test_hostile_runs_split_without_rescanning() -> None:
+    size = 1 << 20
+    assert split_sentences("." * size, [(0, size)]) == [(0, size)]
+    text = "A." * (size // 2) + " The"
+    assert split_sentences(text, [(0, len(text))]) == [
+        (0, len(text) - 4),
+        (len(text) - 3, len(text)),
+    ]
+    text = ". " * (size // 2)
+    assert split_sentences(text, [(0, len(text))]) == [(0, len(text) - 1)]

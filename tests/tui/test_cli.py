@@ -55,11 +55,12 @@ def test_problems_go_to_stderr_and_fail_the_exit_status(tmp_path: Path) -> None:
     assert "Traceback" not in out + err
 
 
-def test_table_lists_problems_below_it(tmp_path: Path) -> None:
-    code, out, _ = run("inspect", str(tmp_path / "missing.txt"), SAMPLE_FILES[0])
+def test_table_mode_lists_problems_on_stderr(tmp_path: Path) -> None:
+    code, out, err = run("inspect", str(tmp_path / "missing.txt"), SAMPLE_FILES[0])
     assert code == 1
     assert "1 documents" in out
-    assert "missing.txt: no such file or folder" in out
+    assert "missing.txt: no such file or folder" in err
+    assert "missing.txt" not in out
 
 
 def test_no_arguments_opens_the_sample_corpus() -> None:
