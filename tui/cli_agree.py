@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -20,7 +20,7 @@ from newsreader.annotations.agreement import (
     to_json,
 )
 
-from .safe import inert
+from .safe import inert, inert_json, safe_console
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
@@ -123,7 +123,7 @@ def agree_command(
     """
     from .cli import _fail, _open_store
 
-    err = Console(stderr=True, soft_wrap=True)
+    err = safe_console(stderr=True, soft_wrap=True)
     data = AgreementInput()
     if files:
         data = read_exports(files)
@@ -164,10 +164,10 @@ def agree_command(
             soft_wrap=True,
         )
     if as_json:
-        sys.stdout.write(to_json(pairs) + "\n")
+        sys.stdout.write(inert_json(json.loads(to_json(pairs))) + "\n")
         sys.stdout.flush()
         return
-    console = Console()
+    console = safe_console()
     console.print(_summary(pairs))
     for pair in pairs:
         if not pair.articles:
