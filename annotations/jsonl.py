@@ -8,16 +8,22 @@ string indices into the text ``newsreader inspect --json`` prints).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from newsreader.corpus import Document, load_paths
+from newsreader.corpus.analysis import without_analysis
 
 from .anchoring import find_again
-from .model import Anchor, DocumentRecord, Span, context, now
-from .store import AnchorReport, Store, clean_attributes
+from .model import Anchor, DocumentRecord, Span, context, new_id, now
+from .store import MAX_OFFSET, AnchorReport, Store, clean_attributes
+
+SPAN_ID = re.compile(r"s_[0-9a-f]{16}")
+"""What a span id looks like: ``s_`` and 16 hex digits."""
 
 FIELDS = (
     "id",
@@ -56,8 +62,29 @@ class Exported:
     anchoring: AnchorReport = field(default_factory=AnchorReport)
 
 
+def resolve_article(path: str, store_path: Path | None = None) -> Path | None:
+    """The file an article record names: an absolute path as it is; a relative one (stores
+    written before paths were absolute) from the current folder, else from the store's."""
+    if not path:
+        return None
+    candidate = Path(path)
+    if candidate.is_absolute():
+        return candidate if candidate.is_file() else None
+    for base in (Path.cwd(), store_path.parent if store_path else None):
+        if base is not None and (base / candidate).is_file():
+            return (base / candidate).resolve()
+    return None
+
+
+def load_texts(paths: Sequence[str | Path]) -> list[Document]:
+    """The articles at ``paths`` with their text and metadata but no analysis (no sentences
+    or quotes): what import and export need, at a fraction of the cost."""
+    with without_analysis():
+        return load_paths(list(paths)).documents
+
+
 def current_documents(store: Store) -> tuple[list[Document], list[str]]:
-    """The articles the store's spans are on, read again from their files.
+    """The articles the store's spans are on, read again from their files (text only).
 
     Returns the documents found (with the ids the store knows them by) and the paths that could
     not be read. A file holding several articles (JSONL) is matched by content, then by id.
@@ -68,10 +95,11 @@ def current_documents(store: Store) -> tuple[list[Document], list[str]]:
     for record in store.documents().values():
         by_path.setdefault(record.path, []).append(record)
     for path, records in sorted(by_path.items()):
-        if not path or not Path(path).is_file():
+        file = resolve_article(path, store.path)
+        if file is None:
             missing.append(path or "(no path)")
             continue
-        loaded = load_paths([path]).documents
+        loaded = load_texts([file])
         for record in records:
             match = next((d for d in loaded if d.content_hash == record.content_hash), None)
             match = match or next((d for d in loaded if d.id == record.id), None)
@@ -80,14 +108,39 @@ def current_documents(store: Store) -> tuple[list[Document], list[str]]:
             if match is None:
                 missing.append(f"{path} (article {record.id})")
                 continue
-            found.append(replace(match, id=record.id))
+            found.append(replace(match, id=record.id, path=str(file)))
     return found, missing
 
 
-def export_lines(store: Store, *, include_orphaned: bool = False) -> Iterator[dict[str, Any]]:
+@dataclass(frozen=True)
+class ExportFilter:
+    """What an export limits itself to (empty: everything): annotators, labels, and articles
+    named by id or by file path."""
+
+    annotators: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
+    articles: frozenset[str] = frozenset()
+
+    def keeps(self, span: Span, doc: DocumentRecord | None) -> bool:
+        if self.annotators and span.annotator not in self.annotators:
+            return False
+        if self.labels and span.label not in self.labels:
+            return False
+        if self.articles:
+            names = {span.doc_id}
+            if doc is not None and doc.path:
+                names.add(doc.path)
+                names.add(os.path.abspath(doc.path))
+            return not names.isdisjoint(self.articles)
+        return True
+
+
+def export_lines(
+    store: Store, *, include_orphaned: bool = False, only: ExportFilter | None = None
+) -> Iterator[dict[str, Any]]:
     """The store's spans as export records, by article (outlet, path) then offset.
 
-    Orphaned spans are left out unless ``include_orphaned``.
+    Orphaned spans are left out unless ``include_orphaned``; ``only`` limits what is written.
     """
     documents = store.documents()
     groups = {g.id: g for g in store.groups()}
@@ -107,6 +160,8 @@ def export_lines(store: Store, *, include_orphaned: bool = False) -> Iterator[di
         if span.orphaned and not include_orphaned:
             continue
         doc = documents.get(span.doc_id)
+        if only is not None and not only.keeps(span, doc):
+            continue
         group, relation = member_of.get(span.id, (None, None))
         yield {
             "id": span.id,
@@ -131,16 +186,19 @@ def export_lines(store: Store, *, include_orphaned: bool = False) -> Iterator[di
         }
 
 
-def export_jsonl(store: Store, out: TextIO, *, include_orphaned: bool = False) -> Exported:
+def export_jsonl(
+    store: Store, out: TextIO, *, include_orphaned: bool = False, only: ExportFilter | None = None
+) -> Exported:
     """Write the store as JSONL to ``out``, after checking each span against its article's file.
 
     Articles whose file changed have their spans found again first (in memory when the store is
     read-only); the result says what moved, what was orphaned and which files are gone.
+    ``only`` limits what is written (annotators, labels, articles).
     """
     result = Exported()
     documents, result.missing_files = current_documents(store)
     result.anchoring = store.attach(documents)
-    for record in export_lines(store, include_orphaned=True):
+    for record in export_lines(store, include_orphaned=True, only=only):
         if record["anchor"] == "orphaned" and not include_orphaned:
             span = store.span(record["id"])
             if span is not None:
@@ -183,12 +241,22 @@ def _check(record: Any, labels: Iterable[str], relations: Iterable[str]) -> str 
     for name in ("id", "doc_id", "label"):
         if not isinstance(record[name], str) or not record[name]:
             return f"{name!r} must be non-empty text"
-    if len(record["id"]) > 200:
-        return "'id' is longer than 200 characters"
+    if not SPAN_ID.fullmatch(record["id"]):
+        return (
+            "'id' must be 's_' and 16 hex digits (as newsreader makes them), "
+            f"not {_show(record['id'])}"
+        )
+    if not _safe_doc_id(record["doc_id"]):
+        return (
+            f"'doc_id' {_show(record['doc_id'])} is not an article id "
+            "(no control characters, no '..', not absolute)"
+        )
     for name in ("start", "end"):
         value = record[name]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return f"{name!r} must be a whole number ≥ 0, not {value!r}"
+            return f"{name!r} must be a whole number ≥ 0, not {_show(value)}"
+        if value > MAX_OFFSET:
+            return f"{name!r} is {_show(value)}, past the end of any article"
     if record["start"] >= record["end"]:
         return f"'start' ({record['start']}) must be less than 'end' ({record['end']})"
     if not isinstance(record["text"], str):
@@ -241,6 +309,23 @@ def _check(record: Any, labels: Iterable[str], relations: Iterable[str]) -> str 
     return None
 
 
+def _show(value: Any) -> str:
+    """A value for a message: its repr, clipped, with control characters escaped by repr."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _safe_doc_id(doc_id: str) -> bool:
+    if len(doc_id) > 1000 or _CONTROL.search(doc_id):
+        return False
+    if doc_id.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", doc_id):
+        return False
+    return ".." not in re.split(r"[/\\]", doc_id)
+
+
 def read_lines(source: Iterable[bytes]) -> Iterator[tuple[int, Any | LineProblem]]:
     """(line number, parsed JSON or the problem) for each non-blank line of ``source``."""
     for number, raw in enumerate(source, start=1):
@@ -257,6 +342,8 @@ def read_lines(source: Iterable[bytes]) -> Iterator[tuple[int, Any | LineProblem
             yield number, LineProblem(number, f"not JSON ({error.msg} at column {error.colno})")
         except RecursionError:
             yield number, LineProblem(number, "nested too deeply")
+        except ValueError as error:  # an integer of more than 4,300 digits
+            yield number, LineProblem(number, f"not usable JSON ({str(error)[:120]})")
 
 
 def _bounded_lines(handle: Any) -> Iterator[bytes]:
@@ -273,109 +360,189 @@ def _bounded_lines(handle: Any) -> Iterator[bytes]:
         yield line
 
 
-def import_jsonl(store: Store, path: Path, *, skip_invalid: bool = False) -> ImportResult:
-    """Import the JSONL file at ``path`` into ``store``.
+class ArticleRoots:
+    """Where the articles an import may read are: the folders named with ``--corpus``, the
+    folders of the articles the store already knows, and the bundled sample. A ``doc_path``
+    anywhere else (``/etc/passwd``) is refused, so no import makes a later export read it."""
 
-    Every line is checked first; when any line is bad nothing is imported unless
-    ``skip_invalid``. A line whose text is not at its offsets in the article's current file is
-    found again there (and noted), or refused when it cannot be found. Importing the same file
-    twice changes nothing.
+    def __init__(self, store: Store, corpus: Sequence[str | Path] = ()) -> None:
+        from newsreader.corpus import SAMPLE_DIR
+
+        self.named = [Path(c).resolve() for c in corpus]
+        roots = {*self.named, Path(SAMPLE_DIR).resolve()}
+        for record in store.documents().values():
+            file = resolve_article(record.path, store.path)
+            if file is not None:
+                roots.add(file.resolve().parent)
+        self.roots = roots
+        self._verdicts: dict[str, Path | None] = {}
+
+    def place(self, doc_path: str) -> Path | None:
+        """The absolute path ``doc_path`` names when it is inside a root, else None."""
+        if doc_path in self._verdicts:
+            return self._verdicts[doc_path]
+        path = Path(os.path.abspath(doc_path))
+        resolved = path.resolve()
+        inside = any(p in self.roots for p in (resolved, *resolved.parents))
+        verdict = path if inside else None
+        self._verdicts[doc_path] = verdict
+        return verdict
+
+    def describe(self) -> str:
+        if self.named:
+            return "the --corpus folders (" + ", ".join(str(p) for p in self.named) + ")"
+        return "the articles the store knows; name the articles' folder with --corpus"
+
+
+def _drain(items: list[Span]) -> Iterator[Span]:
+    # Hands the spans over one by one and lets go of each, so they are not held twice.
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
+def import_jsonl(
+    store: Store,
+    path: Path,
+    *,
+    skip_invalid: bool = False,
+    corpus: Sequence[str | Path] = (),
+) -> ImportResult:
+    """Import the JSONL file at ``path`` into ``store``, reading it once, line by line.
+
+    Every line is checked; when any line is bad nothing is imported unless ``skip_invalid``.
+    A line whose text is not at its offsets in the article's current file is found again there
+    (and noted), or refused when it cannot be found. A ``doc_path`` outside the corpus
+    (``corpus`` folders, the articles the store knows) is refused. A span whose id is already
+    another annotator's span in the store gets a new id (and a notice): both are kept. Importing
+    the same file twice changes nothing. Time and memory grow linearly with the file.
     """
     result = ImportResult()
-    records: list[tuple[int, dict[str, Any]]] = []
+    roots = ArticleRoots(store, corpus)
+    labels, relations = store.labels, store.relations
     seen: dict[str, int] = {}
+    files: dict[Path, list[Document]] = {}
+    spans: list[Span] = []
+    memberships: dict[str, tuple[str | None, str | None]] = {}
+    documents: dict[str, DocumentRecord] = {}
+    renamed = 0
+    stamp = now()
     with open(path, "rb") as handle:
         for number, item in read_lines(_bounded_lines(handle)):
             if isinstance(item, LineProblem):
                 result.problems.append(item)
                 continue
-            reason = _check(item, store.labels, store.relations)
+            reason = _check(item, labels, relations)
             if reason is None and item["id"] in seen:
                 reason = f"id {item['id']!r} already appears on line {seen[item['id']]}"
+            doc_path = item.get("doc_path") if reason is None else None
+            place: Path | None = None
+            if doc_path:
+                place = roots.place(doc_path)
+                if place is None:
+                    reason = f"'doc_path' {_show(doc_path)} is outside {roots.describe()}"
             if reason is not None:
                 result.problems.append(LineProblem(number, reason))
                 continue
             seen[item["id"]] = number
-            records.append((number, item))
-
-    # Check each line against its article's current file, when that file is at hand.
-    files: dict[str, list[Document]] = {}
-    spans: list[Span] = []
-    memberships: dict[str, tuple[str | None, str | None]] = {}
-    documents: dict[str, DocumentRecord] = {}
-    stamp = now()
-    for number, item in records:
-        doc_path = item.get("doc_path")
-        doc = None
-        if doc_path and item.get("anchor") != "orphaned":
-            if doc_path not in files:
-                files[doc_path] = (
-                    load_paths([doc_path]).documents if Path(doc_path).is_file() else []
+            made = _line_span(store, item, number, place, files, result, stamp)
+            if made is None:
+                continue
+            span, doc = made
+            existing = store.span(span.id)
+            if existing is not None and existing.annotator != span.annotator:
+                # Another annotator's span has this id: keep both, side by side.
+                span = replace(span, id=new_id("s"))
+                renamed += 1
+            spans.append(span)
+            memberships[span.id] = (item.get("group"), item.get("relation"))
+            if span.doc_id not in documents:
+                documents[span.doc_id] = DocumentRecord(
+                    id=span.doc_id,
+                    path=str(place) if place else (doc_path or ""),
+                    content_hash=doc.content_hash if doc else span.doc_hash,
+                    outlet=(doc.outlet if doc else None) or item.get("outlet"),
+                    title=(doc.title if doc else None) or item.get("title") or "",
                 )
-            loaded = files[doc_path]
-            doc = next((d for d in loaded if d.id == item["doc_id"]), None)
-            doc = doc or next((d for d in loaded if d.content_hash == item.get("doc_hash")), None)
-            if doc is None and len(loaded) == 1:
-                doc = loaded[0]
-        start, end, text = item["start"], item["end"], item["text"]
-        prefix, suffix = item.get("prefix") or "", item.get("suffix") or ""
-        doc_hash = item.get("doc_hash") or ""
-        anchor = Anchor(item.get("anchor") or "ok")
-        if doc is not None:
-            doc_hash = doc.content_hash
-            if doc.text[start:end] != text:
-                found = find_again(doc.text, text, prefix, suffix, start, end)
-                if found.state == "orphaned":
-                    result.problems.append(
-                        LineProblem(number, f"its text is not in {doc_path} any more")
-                    )
-                    continue
-                result.notices.append(
-                    f"line {number}: the text was not at {start}-{end} of {doc_path}; found "
-                    f"{'with changed words ' if found.state == 'fuzzy' else ''}at "
-                    f"{found.start}-{found.end}"
-                )
-                anchor = Anchor(
-                    found.state,
-                    score=found.score if found.state == "fuzzy" else None,
-                    old_start=start,
-                    old_end=end,
-                    old_text=text if found.state == "fuzzy" else None,
-                )
-                start, end, text = found.start, found.end, doc.text[found.start : found.end]
-            prefix, suffix = context(doc.text, start, end)
-        existing = store.span(item["id"])
-        span = Span(
-            id=item["id"],
-            doc_id=item["doc_id"],
-            doc_hash=doc_hash,
-            start=start,
-            end=end,
-            text=text,
-            prefix=prefix,
-            suffix=suffix,
-            label=item["label"],
-            attributes=clean_attributes(item.get("attributes") or {}),
-            annotator=item.get("annotator")
-            or (existing.annotator if existing else store.annotator),
-            created=item.get("created") or (existing.created if existing else stamp),
-            modified=item.get("modified") or (existing.modified if existing else stamp),
-            anchor=anchor,
+    if renamed:
+        result.notices.append(
+            f"{renamed} annotations had the id of another annotator's annotation in the store; "
+            "they were given new ids, and both are kept"
         )
-        spans.append(span)
-        memberships[span.id] = (item.get("group"), item.get("relation"))
-        if item["doc_id"] not in documents:
-            documents[item["doc_id"]] = DocumentRecord(
-                id=item["doc_id"],
-                path=doc_path or "",
-                content_hash=doc.content_hash if doc else doc_hash,
-                outlet=(doc.outlet if doc else None) or item.get("outlet"),
-                title=(doc.title if doc else None) or item.get("title") or "",
-            )
     if result.problems and not skip_invalid:
         return result
     result.counts = store.import_spans(
-        spans, memberships, list(documents.values()), label=f"import {path.name}"
+        _drain(spans), memberships, list(documents.values()), label=f"import {path.name}"
     )
     result.imported = True
     return result
+
+
+def _line_span(
+    store: Store,
+    item: dict[str, Any],
+    number: int,
+    place: Path | None,
+    files: dict[Path, list[Document]],
+    result: ImportResult,
+    stamp: str,
+) -> tuple[Span, Document | None] | None:
+    """The span a checked line gives, checked against its article's file when that is at hand
+    (None, with the problem noted, when its text is no longer in the article)."""
+    doc = None
+    if place is not None and item.get("anchor") != "orphaned":
+        if place not in files:
+            files[place] = load_texts([place]) if place.is_file() else []
+        loaded = files[place]
+        doc = next((d for d in loaded if d.id == item["doc_id"]), None)
+        doc = doc or next((d for d in loaded if d.content_hash == item.get("doc_hash")), None)
+        if doc is None and len(loaded) == 1:
+            doc = loaded[0]
+    start, end, text = item["start"], item["end"], item["text"]
+    prefix, suffix = item.get("prefix") or "", item.get("suffix") or ""
+    doc_hash = item.get("doc_hash") or ""
+    anchor = Anchor(item.get("anchor") or "ok")
+    doc_path = item.get("doc_path")
+    if doc is not None:
+        doc_hash = doc.content_hash
+        if doc.text[start:end] != text:
+            found = find_again(doc.text, text, prefix, suffix, start, end)
+            if found.state == "orphaned":
+                result.problems.append(
+                    LineProblem(number, f"its text is not in {doc_path} any more")
+                )
+                return None
+            result.notices.append(
+                f"line {number}: the text was not at {start}-{end} of {doc_path}; found "
+                f"{'with changed words ' if found.state == 'fuzzy' else ''}at "
+                f"{found.start}-{found.end}"
+            )
+            anchor = Anchor(
+                found.state,
+                score=found.score if found.state == "fuzzy" else None,
+                old_start=start,
+                old_end=end,
+                old_text=text if found.state == "fuzzy" else None,
+            )
+            start, end, text = found.start, found.end, doc.text[found.start : found.end]
+        prefix, suffix = context(doc.text, start, end)
+    existing = store.span(item["id"])
+    annotator = item.get("annotator") or store.annotator
+    same = existing is not None and existing.annotator == annotator
+    span = Span(
+        id=item["id"],
+        doc_id=item["doc_id"],
+        doc_hash=doc_hash,
+        start=start,
+        end=end,
+        text=text,
+        prefix=prefix,
+        suffix=suffix,
+        label=item["label"],
+        attributes=clean_attributes(item.get("attributes") or {}),
+        annotator=annotator,
+        created=item.get("created") or (existing.created if same and existing else stamp),
+        modified=item.get("modified") or (existing.modified if same and existing else stamp),
+        anchor=anchor,
+    )
+    return span, doc

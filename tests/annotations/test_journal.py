@@ -113,7 +113,7 @@ def test_an_empty_tinydb_file_becomes_a_store(tmp_path: Path) -> None:
     path.write_text('{"_default": {}}')
     with Store.open(path) as store:
         assert store.spans() == []
-    assert json.loads(path.read_text())["meta"]["1"]["schema"] == 1
+    assert json.loads(path.read_text())["meta"]["1"]["schema"] == journal.SCHEMA_VERSION
 
 
 def test_a_newer_store_is_refused_but_readable_read_only(
@@ -160,7 +160,7 @@ def test_an_older_schema_is_migrated_with_a_backup(
         assert {s.label for s in store.spans()} == {"claim"}
         assert store.storage.migrated_from == 0
     assert json.loads((tmp_path / "s.json.schema0.bak").read_text()) == old
-    assert json.loads(path.read_text())["meta"]["1"]["schema"] == 1
+    assert json.loads(path.read_text())["meta"]["1"]["schema"] == journal.SCHEMA_VERSION
 
 
 def test_a_second_process_is_told_the_store_is_locked(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from newsreader.annotations.journal import StoreReadOnly, journal_path, lock_path
+from newsreader.annotations.journal import SCHEMA_VERSION, StoreReadOnly, journal_path, lock_path
 from newsreader.annotations.model import Passage
 from newsreader.annotations.store import HISTORY_LIMIT, EditError, Store, StoreChange
 from newsreader.corpus import Document
@@ -228,7 +228,7 @@ def test_store_is_a_tinydb_file_and_leaves_nothing_behind(
     with TinyDB(store.path) as db:
         (record,) = db.table("spans").all()
         assert record["text"] == docs[0].text[0:40]
-        assert db.table("meta").get(doc_id=1)["schema"] == 1  # type: ignore[index]
+        assert db.table("meta").get(doc_id=1)["schema"] == SCHEMA_VERSION  # type: ignore[index]
 
 
 def test_read_only_store_refuses_edits(tmp_path: Path, docs: list[Document]) -> None:

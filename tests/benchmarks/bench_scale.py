@@ -1,0 +1,204 @@
+"""The store at the size of real work: import, coverage, export and memory at 10k, 100k, 200k.
+
+On the PolNeAR corpus (``../shared/corpora/polnear/data``, 924 articles), N claim spans are made
+from its sentences the way ``../shared/checks/edit_scaling.py`` makes them (windows of words in
+each sentence, ids ``s_`` + 16 hex digits) and written as a newsreader JSONL file. Then, each as
+a user runs it (a fresh process, timed from start to exit), beside a baseline from the same run:
+
+- ``newsreader import FILE --db STORE --corpus POLNEAR`` against a process that writes the same
+  records with TinyDB's own ``insert_multiple`` (start-up, reading and parsing the file, writing
+  the TinyDB file). Target: at most 10x.
+- ``newsreader coverage --db STORE --format json`` and ``newsreader export --db STORE -o OUT``
+  against a process that reads the same store with TinyDB (``TinyDB(path).table('spans').all()``:
+  start-up, importing TinyDB, parsing the file). Target: at most 3x. ``export`` runs twice: the
+  first run analyses the articles, the second finds their analyses in the cache.
+- peak RSS of each process (``ru_maxrss``), the size of the import's history entry, and the
+  memory an opened store holds (tracemalloc, and RSS growth) in this process.
+
+    python tests/benchmarks/bench_scale.py [--sizes 10000 100000 200000] [--corpus PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+from newsreader.corpus import Document, load_paths
+
+REPO = Path(__file__).resolve().parents[2]
+POLNEAR = REPO.parent / "shared" / "corpora" / "polnear" / "data"
+WINDOWS = [(0, None), (0, 5), (-4, None), (1, 7), (2, 9), (-7, -1), (0, 3), (3, 12), (-3, None)]
+WINDOWS += [(4, 8), (1, None), (0, -1), (2, 6), (5, 11), (-5, -2), (1, 4)]
+
+_RUN = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "took = time.perf_counter() - t\n"
+    "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "sys.stderr.buffer.write(r.stderr[-400:])\n"
+    "print(took, rss, r.returncode)\n"
+)
+
+
+def records_for(docs: list[Document], count: int) -> list[dict[str, Any]]:
+    """``count`` distinct claim spans on the sentences of ``docs`` (as edit_scaling.py does)."""
+    records: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for w0, w1 in WINDOWS:
+        for doc in docs:
+            for s, e in doc.sentences[3:]:
+                words = [m.span() for m in re.finditer(r"\S+", doc.text[s:e])]
+                part = words[w0:w1]
+                if len(part) < 2 or len(records) >= count:
+                    continue
+                a, b = s + part[0][0], s + part[-1][1]
+                if (doc.id, a, b) not in records:
+                    records[(doc.id, a, b)] = {
+                        "id": f"s_{len(records) + 1:016x}",
+                        "doc_id": doc.id,
+                        "doc_path": doc.path,
+                        "doc_hash": doc.content_hash,
+                        "start": a,
+                        "end": b,
+                        "text": doc.text[a:b],
+                        "label": "claim",
+                        "annotator": "bulk",
+                    }
+    if len(records) < count:
+        raise SystemExit(f"only {len(records)} distinct spans could be made")
+    return list(records.values())
+
+
+def run(*argv: str, env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one process run to its end; fails loudly if it fails."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, *argv], capture_output=True, text=True, env=env, check=True
+    )
+    took, rss, code = done.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(argv[:3])} failed ({code}): {done.stderr}")
+    return float(took), int(rss) / 1024
+
+
+def newsreader(*args: str) -> list[str]:
+    return [str(Path(sys.executable).parent / "newsreader"), *args]
+
+
+def opened_memory(store_path: Path) -> tuple[float, float, float]:
+    """(seconds to open, MiB held by tracemalloc, MiB of RSS growth) of Store.open(read_only)."""
+    from newsreader.annotations.store import Store
+
+    gc.collect()
+    rss0 = _rss()
+    began = time.perf_counter()
+    store = Store.open(store_path, read_only=True)
+    took = time.perf_counter() - began
+    grown = _rss() - rss0
+    store.close()
+    del store
+    gc.collect()
+    tracemalloc.start()
+    store = Store.open(store_path, read_only=True)
+    gc.collect()
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    store.close()
+    return took, held / 2**20, grown
+
+
+def _rss() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def history_bytes(store_path: Path) -> int:
+    data = json.loads(store_path.read_text(encoding="utf-8"))
+    return sum(len(json.dumps(entry)) for entry in data.get("history", {}).values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 200_000])
+    parser.add_argument("--corpus", type=Path, default=POLNEAR)
+    args = parser.parse_args()
+    docs = load_paths([args.corpus]).documents
+    print(f"{len(docs)} articles in {args.corpus}")
+    for size in args.sizes:
+        folder = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+        env = {
+            **os.environ,
+            "NEWSREADER_CONFIG": str(folder / "none.toml"),
+            "XDG_DATA_HOME": str(folder / "data"),
+            "NEWSREADER_DB": str(folder / "store.json"),
+        }
+        try:
+            bench_one(size, docs, args.corpus, folder, env)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_one(
+    size: int, docs: list[Document], corpus: Path, folder: Path, env: dict[str, str]
+) -> None:
+    big = folder / "big.jsonl"
+    with open(big, "w", encoding="utf-8") as out:
+        for record in records_for(docs, size):
+            out.write(json.dumps(record) + "\n")
+    store = folder / "store.json"
+    tiny_write, tiny_write_rss = run(
+        sys.executable,
+        "-c",
+        "import json, sys\nfrom tinydb import TinyDB\ndb = TinyDB(sys.argv[1])\n"
+        "db.insert_multiple(json.loads(line) for line in open(sys.argv[2]))\ndb.close()",
+        str(folder / "tiny.json"),
+        str(big),
+        env=env,
+    )
+    took, rss = run(
+        *newsreader("import", str(big), "--db", str(store), "--corpus", str(corpus)), env=env
+    )
+    print(f"\n{size:,} annotations")
+    print(
+        f"  import      {took:6.2f}s  peak {rss:5.0f} MiB | TinyDB insert_multiple "
+        f"{tiny_write:5.2f}s peak {tiny_write_rss:4.0f} MiB | ratio {took / tiny_write:4.1f} "
+        "(target <= 10)"
+    )
+    print(f"  history of the import: {history_bytes(store) / 2**20:.2f} MiB in the store file")
+    tiny_read, tiny_read_rss = run(
+        sys.executable,
+        "-c",
+        "import sys\nfrom tinydb import TinyDB\nassert TinyDB(sys.argv[1]).table('spans').all()",
+        str(store),
+        env=env,
+    )
+    print(f"  TinyDB read of the store: {tiny_read:5.2f}s peak {tiny_read_rss:4.0f} MiB (baseline)")
+    for name, argv in (
+        ("coverage", newsreader("coverage", "--db", str(store), "--format", "json")),
+        ("export 1st", newsreader("export", "--db", str(store), "-o", str(folder / "o1.jsonl"))),
+        ("export 2nd", newsreader("export", "--db", str(store), "-o", str(folder / "o2.jsonl"))),
+    ):
+        took, rss = run(*argv, env=env)
+        print(
+            f"  {name:<11} {took:6.2f}s  peak {rss:5.0f} MiB | ratio {took / tiny_read:4.1f} "
+            "to the TinyDB read (target <= 3)"
+        )
+    seconds, held, grown = opened_memory(store)
+    print(
+        f"  an opened store: {seconds:.2f}s to open, {held:.0f} MiB held (tracemalloc), "
+        f"RSS +{grown:.0f} MiB; file {store.stat().st_size / 2**20:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
