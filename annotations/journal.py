@@ -446,6 +446,8 @@ class JournalStorage(Storage):
             write_tables(self.path, tables)
         if schema < SCHEMA_VERSION:
             tables = self._migrate(tables, schema)
+            if not self.read_only:
+                end = 0  # the journal is folded into the upgraded file and removed
         _intern(tables)
         return tables, end
 
