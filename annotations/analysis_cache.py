@@ -10,6 +10,10 @@ is ignored (the article is analysed as without it), never an error.
 
     from newsreader.annotations.analysis_cache import install
     install(data_folder)   # every later load in this process uses it
+
+It also remembers, per article file, its size, modification time and the content hashes of the
+articles it held when read, so that ``export`` does not read again a file that has not changed
+since (as git's index does).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +99,10 @@ class AnalysisCache:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(path, timeout=2, check_same_thread=False)
                 db.execute("CREATE TABLE IF NOT EXISTS analyses (key TEXT PRIMARY KEY, value TEXT)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
+                    "mtime_ns INTEGER, seen_ns INTEGER, hashes TEXT)"
+                )
                 db.commit()
                 self._db = db
 
@@ -131,10 +140,60 @@ class AnalysisCache:
                     )
                     self._db.commit()
 
+    # -- which texts files held ---------------------------------------------------------
+
+    def file_hashes(self, path: Path) -> list[str] | None:
+        """The content hashes of the articles in the file at ``path`` when it was last read,
+        if it has not changed since (same size and modification time, and that time older
+        than the reading by more than the file system's clock granularity); else None."""
+        if self._db is None:
+            return None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        with self._lock:
+            row: Any = None
+            with contextlib.suppress(sqlite3.Error):
+                row = self._db.execute(
+                    "SELECT size, mtime_ns, seen_ns, hashes FROM files WHERE path = ?",
+                    (str(path),),
+                ).fetchone()
+        if row is None:
+            return None
+        size, mtime_ns, seen_ns, hashes = row
+        if (size, mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            return None
+        if stat.st_mtime_ns > seen_ns - 2_000_000_000:  # changed too near the reading to tell
+            return None
+        try:
+            found = json.loads(hashes)
+        except ValueError:
+            return None
+        return [str(h) for h in found] if isinstance(found, list) else None
+
+    def saw_file(self, path: Path, size: int, mtime_ns: int, hashes: list[str]) -> None:
+        """Remember the content hashes of the articles the file at ``path`` held when read."""
+        if self._db is None:
+            return
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                (str(path), size, mtime_ns, time.time_ns(), json.dumps(hashes)),
+            )
+
+    def commit(self) -> None:
+        """Make what ``saw_file`` remembered durable (one transaction for many files)."""
+        with self._lock:
+            if self._db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.commit()
+
     def close(self) -> None:
         with self._lock:
             if self._db is not None:
                 with contextlib.suppress(sqlite3.Error):
+                    self._db.commit()
                     self._db.close()
                 self._db = None
 
@@ -142,6 +201,16 @@ class AnalysisCache:
 def install(data_folder: Path | None) -> AnalysisCache:
     """Use an analysis cache (in ``data_folder``, or in memory only when None) for every
     article loaded in this process from now on; returns it."""
+    global _installed
     cache = AnalysisCache(data_folder / FILE_NAME if data_folder is not None else None)
     use_analysis_cache(cache)
+    _installed = cache
     return cache
+
+
+_installed: AnalysisCache | None = None
+
+
+def installed() -> AnalysisCache | None:
+    """The cache ``install`` put in place, if any."""
+    return _installed

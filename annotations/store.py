@@ -305,7 +305,21 @@ class Store:
         self._label_count.clear()
         self._orphans.clear()
         for key, record in self.storage.table("spans").items():
-            _check_span_record(self.path, key, record)
+            try:
+                start, end = record["start"], record["end"]
+                usable = (
+                    type(start) is int
+                    and type(end) is int
+                    and 0 <= start < end <= MAX_OFFSET
+                    and type(record["id"]) is str
+                    and type(record["doc_id"]) is str
+                    and type(record["label"]) is str
+                    and type(record["text"]) is str
+                )
+            except (KeyError, TypeError):
+                usable = False
+            if not usable:
+                _check_span_record(self.path, key, record)
             self._index_span(record, add=True)
         self._group_of.clear()
         for record in self.storage.table("groups").values():
@@ -463,6 +477,21 @@ class Store:
         spans = [Span.from_record(r) for r in records]
         spans.sort(key=lambda s: (s.doc_id, s.start, s.end, s.label, s.id))
         return spans
+
+    def span_records(self) -> list[Record]:
+        """Every span as its stored record (a dict with the fields of ``Span.to_record``), in
+        no particular order: for reading a whole store fast (export). Do not modify them."""
+        with self._lock:
+            return list(self.storage.table("spans").values())
+
+    def membership(self) -> dict[str, tuple[str, str | None]]:
+        """Each linked span's (group id, relation)."""
+        with self._lock:
+            return {
+                member: (record["id"], relation)
+                for record in self.storage.table("groups").values()
+                for member, relation in record["members"].items()
+            }
 
     def group(self, group_id: str) -> Group | None:
         """The statement group with this id, or None."""
