@@ -176,6 +176,11 @@ def export_lines(
     """
     documents = store.documents()
     member_of = store.membership()
+    for doc_id, doc in list(documents.items()):
+        if doc.path and not Path(doc.path).is_absolute():  # written before paths were absolute
+            found = resolve_article(doc.path, store.path)
+            if found is not None:
+                documents[doc_id] = replace(doc, path=str(found))
     order = {doc_id: ((doc.outlet or ""), doc.path) for doc_id, doc in documents.items()}
     blank = ("", "")
 

@@ -23,7 +23,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from newsreader.annotations.config import Config, ConfigError, load_config
+from newsreader.annotations import analysis_cache
+from newsreader.annotations.config import Config, ConfigError, data_folder, load_config
 from newsreader.annotations.coverage import coverage
 from newsreader.annotations.formats import FORMATS, FormatError, guess_format, import_file
 from newsreader.annotations.formats import export as export_formats
@@ -282,6 +283,7 @@ def export_command(
     if fmt != "jsonl":
         _export_other(db, fmt, output, force, err)
         return
+    analysis_cache.install(data_folder())  # files known unchanged are not read again
     only = ExportFilter(
         frozenset(annotators),
         frozenset(labels),
@@ -434,6 +436,7 @@ def import_command(
         return
     if not path.is_file():
         _fail(f"{path}: not a file")
+    analysis_cache.install(data_folder())  # so a later export need not read the articles again
     with _open_store(db, annotator=annotator) as store:
         try:
             result = import_jsonl(store, path, skip_invalid=skip_invalid, corpus=corpus)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import errno
-import os
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -312,10 +312,20 @@ def schema_1_store(path: Path, docs: list[Document]) -> dict[str, object]:
         "decisions": {},
         "suggestions": {},
         "history": {
-            "1": {"label": "tag", "at": "t", "annotator": "old", "undone": False,
-                  "changes": [["spans", "1", None, span]]},
-            "2": {"label": "relabel", "at": "t", "annotator": "old", "undone": False,
-                  "changes": [["spans", "1", span, relabelled]]},
+            "1": {
+                "label": "tag",
+                "at": "t",
+                "annotator": "old",
+                "undone": False,
+                "changes": [["spans", "1", None, span]],
+            },
+            "2": {
+                "label": "relabel",
+                "at": "t",
+                "annotator": "old",
+                "undone": False,
+                "changes": [["spans", "1", span, relabelled]],
+            },
         },
     }
     path.write_text(json.dumps(data))
@@ -328,8 +338,13 @@ def test_a_schema_1_store_is_upgraded_keeping_a_copy_and_its_history_still_undoe
     path = tmp_path / "s.json"
     old = schema_1_store(path, docs)
     # A schema 1 journal (no checksums) holds one more edit: an undo of the relabel.
-    undo = {"seq": 1, "ops": [["spans", "1", old["spans"]["1"] | {"label": "claim"}],  # type: ignore[index]
-                              ["history", "2", old["history"]["2"] | {"undone": True}]]}  # type: ignore[index]
+    undo = {
+        "seq": 1,
+        "ops": [
+            ["spans", "1", old["spans"]["1"] | {"label": "claim"}],  # type: ignore[index]
+            ["history", "2", old["history"]["2"] | {"undone": True}],
+        ],
+    }  # type: ignore[index]
     journal_path(path).write_text(json.dumps(undo) + "\n")
     original = path.read_bytes()
     with Store.open(path) as store:
@@ -393,7 +408,7 @@ def test_a_lock_left_by_a_killed_process_does_not_block_recovery(tmp_path: Path)
         child.wait()
     assert journal.lock_path(path).exists()
     assert "locked_by" not in journal.describe(path)
-    assert [p.name for p in journal.move_aside(path, "T")][0] == "s.json.broken-T"
+    assert next(p.name for p in journal.move_aside(path, "T")) == "s.json.broken-T"
 
 
 @pytest.mark.parametrize(
