@@ -176,12 +176,12 @@ def export_lines(
     """
     documents = store.documents()
     member_of = store.membership()
-    for doc_id, doc in list(documents.items()):
-        if doc.path and not Path(doc.path).is_absolute():  # written before paths were absolute
-            found = resolve_article(doc.path, store.path)
+    for doc_id, known in list(documents.items()):
+        if known.path and not Path(known.path).is_absolute():  # stored before paths were absolute
+            found = resolve_article(known.path, store.path)
             if found is not None:
-                documents[doc_id] = replace(doc, path=str(found))
-    order = {doc_id: ((doc.outlet or ""), doc.path) for doc_id, doc in documents.items()}
+                documents[doc_id] = replace(known, path=str(found))
+    order = {doc_id: ((d.outlet or ""), d.path) for doc_id, d in documents.items()}
     blank = ("", "")
 
     def article_order(record: dict[str, Any]) -> tuple[tuple[str, str], int, int, str]:
