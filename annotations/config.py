@@ -99,6 +99,8 @@ class Config:
     """Key bindings by binding id (``[keys]`` in the file), e.g. ``tag_claim = "C"``."""
     source: Path | None = None
     """The file the settings came from (None when there was none)."""
+    warnings: tuple[str, ...] = ()
+    """What the user should know about how the settings were read (a missing named file)."""
 
     def store_path(self, db: str | os.PathLike[str] | None = None) -> Path:
         """The store to use: ``db`` (from --db), else $NEWSREADER_DB, else ``db`` here, else
@@ -116,11 +118,21 @@ def load_config(path: Path | None = None) -> Config:
 
     Raises ConfigError naming the file and line for TOML errors, unknown keys and wrong types.
     """
+    named = path is None and bool(os.environ.get("NEWSREADER_CONFIG"))
     path = path or config_path()
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if named:
+            return Config(
+                warnings=(
+                    f"$NEWSREADER_CONFIG names {path}, which does not exist; "
+                    "using the default settings",
+                )
+            )
         return Config()
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a configuration file") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read: {error.strerror}") from None
     try:

@@ -448,7 +448,8 @@ class JournalStorage(Storage):
             tables = self._migrate(tables, schema)
             if not self.read_only:
                 end = 0  # the journal is folded into the upgraded file and removed
-        _intern(tables)
+        if not self.read_only:  # a long-lived, writable store: worth sharing the strings
+            _intern(tables)
         return tables, end
 
     def _replay(self, tables: Tables, base_seq: int) -> tuple[int, int, bool]:

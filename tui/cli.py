@@ -133,9 +133,14 @@ def _fail(message: str, status: int = 2) -> NoReturn:
 
 def _config() -> Config:
     try:
-        return load_config()
+        config = load_config()
     except ConfigError as error:
         _fail(str(error))
+    for warning in config.warnings:
+        Console(stderr=True, soft_wrap=True).print(
+            Text(f"warning: {warning}", style="yellow"), soft_wrap=True
+        )
+    return config
 
 
 @contextlib.contextmanager

@@ -368,3 +368,12 @@ def test_windows_folders_are_the_roaming_appdata(
     dirs = windows.Windows("newsreader", appauthor=False, roaming=True)
     assert Path(dirs.user_data_dir) == tmp_path / "Roaming" / "newsreader"
     assert Path(dirs.user_config_dir) == tmp_path / "Roaming" / "newsreader"
+
+
+def test_a_missing_configuration_file_that_was_named_is_reported(tmp_path: Path) -> None:
+    named = tmp_path / "gone.toml"
+    code, _, err = run("store", env={"NEWSREADER_CONFIG": str(named)})
+    assert code == 0 and f"$NEWSREADER_CONFIG names {named}, which does not exist" in err
+    named.write_text('annotator = "ana"\n')
+    code, _, err = run("store", env={"NEWSREADER_CONFIG": str(named)})
+    assert code == 0 and "does not exist" not in err
