@@ -206,7 +206,8 @@ def bench_one(
     print(f"  export, cold cache {took} | {took.ratio(tiny_read)}")
     seconds, held, grown = opened_memory(store)
     print(
-        f"  an opened store (writable, as the app opens it): {seconds:.2f}s to open, {held:.0f} MiB held (tracemalloc), "
+        f"  an opened store (writable, as the app opens it): {seconds:.2f}s to open, "
+        f"{held:.0f} MiB held (tracemalloc), "
         f"RSS +{grown:.0f} MiB; file {store.stat().st_size / 2**20:.0f} MiB"
     )
 
