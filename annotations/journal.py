@@ -786,11 +786,13 @@ def _intern(tables: Tables) -> None:
     """Share the strings that repeat across records (ids of articles, labels, names): a store
     of 100k spans holds only a few distinct values of each. Done once, before anyone shares the
     records."""
+    seen: dict[str, str] = {}
+    share = seen.setdefault
     for record in tables.get("spans", {}).values():
         for name in _REPEATED:
             value = record.get(name)
-            if type(value) is str:
-                record[name] = sys.intern(value)
+            if value.__class__ is str:
+                record[name] = share(value, value)
 
 
 def _apply(tables: Tables, ops: Iterable[Op]) -> None:

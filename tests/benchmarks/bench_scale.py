@@ -184,7 +184,7 @@ def bench_one(
     print(f"\n{size:,} annotations")
     print(f"  import      {ours} | {ours.ratio(tiny_write)} (target <= 10)")
     print(f"    baseline: TinyDB insert_multiple {tiny_write}")
-    print(f"  history of the import: {history_bytes(store) / 2**20:.2f} MiB in the store file")
+    print(f"  history of the import: {history_bytes(store):,} bytes in the store file")
     tiny_read = Run(
         sys.executable,
         "-c",
