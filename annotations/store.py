@@ -295,6 +295,8 @@ class Store:
         for name in _TABLE_OF:
             ids = self._ids[name]
             ids.clear()
+            if name == "spans":
+                continue  # indexed below, with the checks, in one pass
             for key, record in self.storage.table(name).items():
                 ids[record["id"]] = key
         for name in (*_TABLE_OF, "history"):
@@ -304,23 +306,38 @@ class Store:
         self._same.clear()
         self._label_count.clear()
         self._orphans.clear()
+        # One pass over the spans, with everything looked up once: at 100k spans this loop is
+        # a good part of the time to open a store.
+        span_ids, by_doc, same = self._ids["spans"], self._by_doc, self._same
+        label_count: dict[str, int] = {}
         for key, record in self.storage.table("spans").items():
             try:
                 start, end = record["start"], record["end"]
+                span_id, doc_id, label = record["id"], record["doc_id"], record["label"]
                 usable = (
-                    type(start) is int
-                    and type(end) is int
+                    start.__class__ is int
+                    and end.__class__ is int
                     and 0 <= start < end <= MAX_OFFSET
-                    and type(record["id"]) is str
-                    and type(record["doc_id"]) is str
-                    and type(record["label"]) is str
-                    and type(record["text"]) is str
+                    and span_id.__class__ is str
+                    and doc_id.__class__ is str
+                    and label.__class__ is str
+                    and record["text"].__class__ is str
                 )
             except (KeyError, TypeError):
                 usable = False
             if not usable:
                 _check_span_record(self.path, key, record)
-            self._index_span(record, add=True)
+            span_ids[span_id] = key
+            members = by_doc.get(doc_id)
+            if members is None:
+                members = by_doc[doc_id] = set()
+            members.add(span_id)
+            same[(doc_id, start, end, label)] = span_id
+            label_count[label] = label_count.get(label, 0) + 1
+            anchor = record.get("anchor")
+            if anchor and anchor.get("state") == "orphaned":
+                self._orphans.add(span_id)
+        self._label_count.update(label_count)
         self._group_of.clear()
         for record in self.storage.table("groups").values():
             for span_id in record["members"]:
