@@ -286,6 +286,8 @@ def export_command(
     """
     err = Console(stderr=True, soft_wrap=True)
     if fmt != "jsonl":
+        if annotators or labels or articles:
+            _fail("--annotator, --label and --article limit a jsonl export only (for now)")
         _export_other(db, fmt, output, force, err)
         return
     analysis_cache.install(data_folder())  # files known unchanged are not read again

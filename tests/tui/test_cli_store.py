@@ -165,6 +165,8 @@ def test_export_limits_itself_to_the_annotators_labels_and_articles_named(
     assert {x["doc_id"] for x in by_id} == {docs[0].id} and len(by_id) == 2
     by_path = exported("--db", db, "--article", docs[1].path, "--annotator", "ben")
     assert [(x["doc_id"], x["annotator"]) for x in by_path] == [(docs[1].id, "ben")]
+    code, _, err = run("export", "--db", db, "--format", "w3c", "--label", "quote")
+    assert code == 2 and "limit a jsonl export only" in err  # never silently ignored
 
 
 def test_importing_another_annotators_export_keeps_both_side_by_side(
