@@ -11,6 +11,9 @@ the base, so the base is always either the old file or the new one, never a mixt
 Each journal line carries a sequence number and the base records the last sequence it holds,
 so replaying the journal after a crash at any moment applies every edit exactly once. A
 torn last line (the process died while writing it, so it was never acknowledged) is dropped.
+Each line also carries a CRC-32 of the rest of it (``"crc"``, schema 2): a line that fails it
+is reported by number and nothing after it is applied silently (:class:`StoreDamaged`; opening
+read-only shows the edits before it, :func:`repair_store` keeps them when the user asks).
 
 The writing happens on a background thread: :meth:`JournalStorage.append` applies an edit
 to the in-memory state and queues it, and never touches the disk itself, so a user interface
