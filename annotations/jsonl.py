@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -218,7 +218,35 @@ def export_lines(
         }
 
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+def _line_encoder() -> Callable[[dict[str, Any]], str]:
+    """JSON for one export line, as ``json.dumps(record, ensure_ascii=False)`` writes it.
+
+    CPython's C encoder is made once and called directly: ``JSONEncoder.encode`` makes a new one
+    for every call, which is a fifth of the cost of writing 100k short lines.
+    """
+    plain = json.JSONEncoder(ensure_ascii=False).encode
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - Python without the C accelerator
+        return plain
+    # Arguments: markers, default, encoder, indent, key and item separators, sort_keys,
+    # skipkeys, allow_nan (records hold only JSON types, so no default and no markers).
+    try:
+        fast = make(
+            None, None, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+        )
+
+        def encode(record: dict[str, Any]) -> str:
+            return "".join(fast(record, 0))
+
+        sample = {"a": ["é\n\x1b", 1.5, None, True], "b": {"c": -(2**70)}}
+        if encode(sample) != plain(sample):  # pragma: no cover - another Python's signature
+            return plain
+    except (TypeError, ValueError):  # pragma: no cover
+        return plain
+    return encode
+
+
+_encode = _line_encoder()
 
 
 def export_jsonl(
@@ -233,14 +261,20 @@ def export_jsonl(
     result = Exported()
     documents, result.missing_files = current_documents(store, changed_only=True)
     result.anchoring = store.attach(documents)
+    batch: list[str] = []
     for record in export_lines(store, include_orphaned=True, only=only):
         if record["anchor"] == "orphaned" and not include_orphaned:
             span = store.span(record["id"])
             if span is not None:
                 result.skipped_orphans.append(span)
             continue
-        out.write(_encode(record) + "\n")
+        batch.append(_encode(record))
+        if len(batch) >= 1000:
+            out.write("\n".join(batch) + "\n")
+            batch.clear()
         result.written += 1
+    if batch:
+        out.write("\n".join(batch) + "\n")
     return result
 
 
