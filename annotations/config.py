@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from platformdirs.api import PlatformDirsABC
+
 from .model import BUILTIN_LABELS, BUILTIN_RELATIONS
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
@@ -39,15 +41,39 @@ class ConfigError(Exception):
     """The configuration file cannot be used; the message names the file and the line."""
 
 
-def _platform_dir(kind: str) -> Path:
-    home = Path.home()
+def platform_dirs() -> PlatformDirsABC:
+    """The platform's folders for newsreader (roaming on Windows: ``%APPDATA%``), as they have
+    always been: ``$XDG_DATA_HOME/newsreader`` or ``~/.local/share/newsreader`` and
+    ``$XDG_CONFIG_HOME/newsreader`` or ``~/.config/newsreader`` on Linux,
+    ``~/Library/Application Support/newsreader`` on macOS, ``%APPDATA%\\newsreader`` on Windows."""
     if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", home / "AppData" / "Roaming")) / "newsreader"
+        from platformdirs.windows import Windows
+
+        return Windows("newsreader", appauthor=False, roaming=True)
     if sys.platform == "darwin":
-        return home / "Library" / "Application Support" / "newsreader"
-    if kind == "data":
-        return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "newsreader"
-    return Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "newsreader"
+        from platformdirs.macos import MacOS
+
+        return MacOS("newsreader", appauthor=False, roaming=True)
+    from platformdirs.unix import Unix
+
+    return Unix("newsreader", appauthor=False, roaming=True)
+
+
+_XDG = ("XDG_DATA_HOME", "XDG_CONFIG_HOME")
+
+
+def _platform_dir(kind: str) -> Path:
+    dirs = platform_dirs()
+    if sys.platform == "darwin" and any(os.environ.get(name) for name in _XDG):
+        # Newer platformdirs follow $XDG_* on macOS too; newsreader never has, and a user's
+        # store must not move, so macOS keeps its Application Support folder.
+        return Path.home() / "Library" / "Application Support" / "newsreader"
+    return Path(dirs.user_data_dir if kind == "data" else dirs.user_config_dir)
+
+
+def data_folder() -> Path:
+    """The platform's data folder for newsreader (the default store and the analysis cache)."""
+    return _platform_dir("data")
 
 
 def default_store_path() -> Path:
@@ -73,6 +99,8 @@ class Config:
     """Key bindings by binding id (``[keys]`` in the file), e.g. ``tag_claim = "C"``."""
     source: Path | None = None
     """The file the settings came from (None when there was none)."""
+    warnings: tuple[str, ...] = ()
+    """What the user should know about how the settings were read (a missing named file)."""
 
     def store_path(self, db: str | os.PathLike[str] | None = None) -> Path:
         """The store to use: ``db`` (from --db), else $NEWSREADER_DB, else ``db`` here, else
@@ -90,11 +118,21 @@ def load_config(path: Path | None = None) -> Config:
 
     Raises ConfigError naming the file and line for TOML errors, unknown keys and wrong types.
     """
+    named = path is None and bool(os.environ.get("NEWSREADER_CONFIG"))
     path = path or config_path()
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if named:
+            return Config(
+                warnings=(
+                    f"$NEWSREADER_CONFIG names {path}, which does not exist; "
+                    "using the default settings",
+                )
+            )
         return Config()
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a configuration file") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read: {error.strerror}") from None
     try:

@@ -11,6 +11,9 @@ the base, so the base is always either the old file or the new one, never a mixt
 Each journal line carries a sequence number and the base records the last sequence it holds,
 so replaying the journal after a crash at any moment applies every edit exactly once. A
 torn last line (the process died while writing it, so it was never acknowledged) is dropped.
+Each line also carries a CRC-32 of the rest of it (``"crc"``, schema 2): a line that fails it
+is reported by number and nothing after it is applied silently (:class:`StoreDamaged`; opening
+read-only shows the edits before it, :func:`repair_store` keeps them when the user asks).
 
 The writing happens on a background thread: :meth:`JournalStorage.append` applies an edit
 to the in-memory state and queues it, and never touches the disk itself, so a user interface
@@ -29,14 +32,21 @@ import secrets
 import shutil
 import sys
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
-SCHEMA_VERSION = 1
-"""The layout of the store that this version of newsreader writes and reads."""
+SCHEMA_VERSION = 2
+"""The layout of the store that this version of newsreader writes and reads.
+
+1: history entries hold each change's record before and after (``changes``).
+2: a history entry holds only the records that are not live (``saved``, ``absent``: the
+   records before the edit while it is done, after it while it is undone); journal entries carry
+   a checksum (``crc``). Schema 1 stores are upgraded on open, keeping a copy.
+"""
 
 TABLES = ("meta", "documents", "spans", "groups", "decisions", "suggestions", "history")
 """The tables of a newsreader store; ``meta`` holds one record (key "1")."""
@@ -62,12 +72,22 @@ class StoreCorrupt(StoreError):
     """The store file (or its journal) does not parse. It is left exactly as it is."""
 
 
+class StoreDamaged(StoreCorrupt):
+    """An entry of the journal is damaged (checksum or syntax); ``damaged`` is its number.
+
+    Opening read-only shows the edits before it; nothing is changed until the user decides."""
+
+
 class StoreTooNew(StoreError):
     """The store was written by a newer newsreader. It is left exactly as it is."""
 
 
 class StoreLocked(StoreError):
     """Another process is writing to the store."""
+
+
+class StoreUnwritable(StoreError):
+    """The store's folder (or file) cannot be written: it can still be opened read-only."""
 
 
 class StoreWriteError(StoreError):
@@ -110,6 +130,37 @@ def _datasync(fd: int) -> None:
         os.fsync(fd)
 
 
+def entry_line(seq: int, ops: list[Op]) -> bytes:
+    """One journal entry as its line: JSON with a CRC-32 of the rest of the line (``crc``)."""
+    payload = json.dumps(
+        {"seq": seq, "ops": ops}, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    return payload[:-1] + b',"crc":"%08x"}\n' % zlib.crc32(payload)
+
+
+_CRC = b',"crc":"'
+
+
+def _checked(line: bytes) -> tuple[bytes, str | None]:
+    """(the entry's JSON without its checksum, why it is damaged or None).
+
+    Lines written before checksums existed have no ``crc``; they are taken as they are.
+    """
+    at = line.rfind(_CRC)
+    if at < 0 or not line.endswith(b'"}') or len(line) != at + len(_CRC) + 10:
+        if b'"crc"' in line[-40:]:
+            return line, "has a malformed checksum"
+        return line, None
+    payload = line[:at] + b"}"
+    try:
+        expected = int(line[at + len(_CRC) : at + len(_CRC) + 8], 16)
+    except ValueError:
+        return line, "has a malformed checksum"
+    if zlib.crc32(payload) != expected:
+        return payload, "fails its checksum (a byte of it has changed)"
+    return payload, None
+
+
 def empty_tables() -> Tables:
     """The tables of a new, empty store."""
     tables: Tables = {name: {} for name in TABLES}
@@ -117,9 +168,27 @@ def empty_tables() -> Tables:
     return tables
 
 
+def _history_1_to_2(tables: Tables) -> Tables:
+    """Schema 1 → 2: history entries keep only the records that are not live."""
+    history = tables.get("history", {})
+    for key, entry in list(history.items()):
+        changes = entry.get("changes")
+        if not isinstance(changes, list):
+            continue
+        side = 3 if entry.get("undone") else 2
+        saved = [[c[0], c[1], c[side]] for c in changes if c[side] is not None]
+        absent: dict[str, list[list[int]]] = {}
+        for change in changes:
+            if change[side] is None:
+                absent.setdefault(change[0], []).append([int(change[1]), int(change[1])])
+        rest = {k: v for k, v in entry.items() if k != "changes"}
+        history[key] = {**rest, "saved": saved, "absent": absent}
+    return tables
+
+
 # Migrations from one schema to the next: ``MIGRATIONS[n]`` turns schema ``n`` tables into
-# schema ``n + 1`` tables. Schema 1 is the first; a future layout change adds its step here.
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+# schema ``n + 1`` tables. A future layout change adds its step here.
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _history_1_to_2}
 
 
 def write_tables(path: Path, tables: Mapping[str, Mapping[str, Record]]) -> None:
@@ -249,6 +318,10 @@ def read_base(path: Path) -> Tables | None:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         message = _json_error(path, error, "does not parse") + "." + way_out
         raise StoreCorrupt(path, message) from None
+    except RecursionError:
+        raise StoreCorrupt(path, f"{path} is nested too deeply to be a store.{way_out}") from None
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise StoreCorrupt(path, f"{path} does not parse ({error}).{way_out}") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise StoreCorrupt(path, f"{path} is JSON but not a TinyDB database.{way_out}")
     if "meta" not in data:
@@ -293,6 +366,8 @@ class JournalStorage(Storage):
         self.warnings: list[str] = []
         """Things the user should know about what was read (read-only recoveries)."""
         self.migrated_from: int | None = None
+        self.damaged: int | None = None
+        """The number of the first damaged journal entry (read-only opens only)."""
         self._lock = _Lock(self.path)
         self._state_lock = threading.Lock()
         self._cond = threading.Condition()
@@ -304,16 +379,29 @@ class JournalStorage(Storage):
         self._writer: threading.Thread | None = None
         self._compactor: threading.Thread | None = None
         self._journal_file: Any = None
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock.acquire()
         try:
-            self._live, self._journal_end = self._load(allow_newer=allow_newer)
-        except BaseException:
-            self._lock.release()
-            raise
-        if not read_only:
-            self._start_writing()
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._lock.acquire()
+            try:
+                self._live, self._journal_end = self._load(allow_newer=allow_newer)
+            except BaseException:
+                self._lock.release()
+                raise
+            if not read_only:
+                try:
+                    self._start_writing()
+                except BaseException:
+                    self._lock.release()
+                    raise
+        except OSError as error:
+            raise StoreUnwritable(
+                self.path,
+                f"cannot write the store {self.path}: {error.strerror or error}"
+                + (f" ({error.filename})" if error.filename else "")
+                + ". Open it read-only (--read-only; export, coverage and store only read), "
+                "or name a store in a folder you can write with --db.",
+            ) from None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -361,7 +449,10 @@ class JournalStorage(Storage):
             write_tables(self.path, tables)
         if schema < SCHEMA_VERSION:
             tables = self._migrate(tables, schema)
-        _intern(tables)
+            if not self.read_only:
+                end = 0  # the journal is folded into the upgraded file and removed
+        if not self.read_only:  # a long-lived, writable store: worth sharing the strings
+            _intern(tables)
         return tables, end
 
     def _replay(self, tables: Tables, base_seq: int) -> tuple[int, int, bool]:
@@ -386,23 +477,34 @@ class JournalStorage(Storage):
         for number, line in enumerate(lines, start=1):
             offset += len(line) + 1
             try:
-                entry = json.loads(line.decode("utf-8"))
+                payload, damaged = _checked(line)
+                entry = json.loads(payload.decode("utf-8"))
                 seq = int(entry["seq"])
                 ops = [(str(t), str(k), r) for t, k, r in entry["ops"]]
-            except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-                if number == len(lines):
+            except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
+                damaged = "does not parse"
+            if damaged:
+                if number == len(lines) and damaged == "does not parse" and b"crc" not in line:
                     break  # torn by a crash while it was written: never acknowledged
+                after = len(lines) - number
                 message = (
-                    f"{self.journal} line {number} does not parse; the edits after it cannot "
-                    "be trusted. Neither file has been changed."
+                    f"{self.journal} line {number} {damaged} (journal entry {number}); "
+                    + (
+                        f"the {after} entries after it are not applied. "
+                        if after
+                        else "it is the last entry. "
+                    )
+                    + "Neither file has been changed."
                 )
+                self.damaged = number
                 if self.read_only:
                     self.warnings.append(message + " Showing the edits before it.")
                     break
-                raise StoreCorrupt(
+                raise StoreDamaged(
                     self.journal,
-                    message + f" Move both aside with `newsreader store --db {self.path} "
-                    "--move-aside`, or open the store read-only.",
+                    message + " Open the store read-only to see the edits before it; "
+                    f"`newsreader store --db {self.path} --repair` keeps them and sets the "
+                    "journal aside (nothing is deleted), or `--move-aside` moves both aside.",
                 ) from None
             if seq > base_seq:
                 if seq != last + 1:
@@ -481,11 +583,9 @@ class JournalStorage(Storage):
         with self._state_lock:
             self._seq += 1
             seq = self._seq
-            line = json.dumps(
-                {"seq": seq, "ops": ops}, ensure_ascii=False, separators=(",", ":")
-            ).encode("utf-8")
+            line = entry_line(seq, ops)
             _apply(self._live, ops)
-            self._queue.put((seq, line + b"\n", ops))
+            self._queue.put((seq, line, ops))
         return seq
 
     def apply_in_memory(self, ops: list[Op]) -> None:
@@ -528,7 +628,7 @@ class JournalStorage(Storage):
                 f.truncate(self._journal_end)
                 f.flush()
                 os.fsync(f.fileno())
-        existed = self.journal.exists()
+        existed = self._journal_existed = self.journal.exists()
         self._journal_file = open(self.journal, "ab")  # noqa: SIM115 - held open while in use
         if not existed:
             _fsync_dir(self.path.parent)
@@ -629,6 +729,22 @@ class JournalStorage(Storage):
         except OSError as error:
             self._fail(error)
 
+    def abandon(self) -> None:
+        """Stop without writing anything (an open that failed half way): the files stay as
+        they were, except a journal this open created empty, which is removed."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            with contextlib.suppress(OSError, ValueError):
+                self._journal_file.close()
+            if not self._journal_existed and _size(self.journal) == 0:
+                with contextlib.suppress(OSError):
+                    self.journal.unlink()
+        self._lock.release()
+
     def close(self) -> None:
         """Write everything, fold the journal into the base, and release the lock."""
         if self._closed:
@@ -673,11 +789,13 @@ def _intern(tables: Tables) -> None:
     """Share the strings that repeat across records (ids of articles, labels, names): a store
     of 100k spans holds only a few distinct values of each. Done once, before anyone shares the
     records."""
+    seen: dict[str, str] = {}
+    share = seen.setdefault
     for record in tables.get("spans", {}).values():
         for name in _REPEATED:
             value = record.get(name)
-            if type(value) is str:
-                record[name] = sys.intern(value)
+            if value.__class__ is str:
+                record[name] = share(value, value)
 
 
 def _apply(tables: Tables, ops: Iterable[Op]) -> None:
@@ -694,25 +812,85 @@ def describe(path: Path) -> dict[str, Any]:
     facts: dict[str, Any] = {"path": str(path), "exists": path.exists()}
     facts["journal_bytes"] = _size(journal_path(path))
     facts["bytes"] = _size(path)
-    lock = lock_path(path)
-    if lock.exists():
-        try:
-            facts["locked_by"] = lock.read_text(encoding="ascii", errors="replace").strip()
-        except OSError:
-            facts["locked_by"] = "?"
+    holder = lock_holder(path)
+    if holder is not None:
+        facts["locked_by"] = holder or "?"
     return facts
 
 
+def lock_holder(path: Path) -> str | None:
+    """The process holding the store's lock ("" when it is held but the file names none), or
+    None when no process holds it. A lock file left by a process that died (kill -9) is not
+    held: the operating system released its lock."""
+    try:
+        fd = os.open(lock_path(path), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            return _read_holder(fd)  # msvcrt locks need write access; be careful
+        import fcntl
+
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_holder(fd)
+        except OSError:
+            return None
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
 def move_aside(path: Path, stamp: str) -> list[Path]:
-    """Rename the store at ``path`` and its journal to ``NAME.broken-STAMP``; returns new names.
+    """Rename the store at ``path`` to ``NAME.broken-STAMP`` and its journal to that store's
+    journal (``NAME.broken-STAMP.journal``), so opening the moved store keeps its unmerged
+    edits; returns the new names. Refuses (StoreLocked) while a process holds the store.
 
     Nothing is deleted: the user can still recover what the files hold by hand.
     """
+    holder = lock_holder(path)
+    if holder is not None:
+        raise StoreLocked(
+            path,
+            f"{path} is open in another newsreader"
+            + (f" (process {holder})" if holder else "")
+            + "; a store in use is never moved. Close that one first.",
+        )
+    if not path.parent.is_dir():
+        raise StoreError(path, f"{path.parent} is not a folder; there is no store to move")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
     moved = []
-    for source in (path, journal_path(path)):
+    for source, dest in ((path, target), (journal_path(path), journal_path(target))):
         if source.exists():
-            target = source.with_name(f"{source.name}.broken-{stamp}")
-            os.replace(source, target)
-            moved.append(target)
+            os.replace(source, dest)
+            moved.append(dest)
     _fsync_dir(path.parent)
     return moved
+
+
+def repair_store(path: Path, stamp: str) -> tuple[Path, Path] | None:
+    """Keep the edits before the first damaged journal entry: the store file gets them, and
+    the journal and the store file as they were are kept as ``NAME.journal.damaged-STAMP`` and
+    ``NAME.before-repair-STAMP``. Returns those two names, or None when nothing is damaged."""
+    holder = lock_holder(path)
+    if holder is not None:
+        raise StoreLocked(
+            path, f"{path} is open in another newsreader; close it before repairing it"
+        )
+    storage = JournalStorage(path, read_only=True)
+    try:
+        if storage.damaged is None:
+            return None
+        tables = storage.read()
+    finally:
+        storage.close()
+    journal = journal_path(path)
+    kept_journal = journal.with_name(f"{journal.name}.damaged-{stamp}")
+    kept_base = path.with_name(f"{path.name}.before-repair-{stamp}")
+    if path.exists():
+        shutil.copy2(path, kept_base)
+    os.replace(journal, kept_journal)
+    write_tables(path, tables)
+    return kept_journal, kept_base

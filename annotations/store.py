@@ -12,6 +12,7 @@ the rest and still work after a restart.
 from __future__ import annotations
 
 import getpass
+import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,7 @@ from .journal import (
     JournalStorage,
     Op,
     Record,
+    StoreCorrupt,
     StoreError,
     StoreReadOnly,
     StoreWriteError,
@@ -247,8 +249,20 @@ class Store:
         )
         try:
             return cls(storage, annotator=annotator, labels=labels, relations=relations)
+        except StoreError:
+            storage.abandon()
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
+            storage.abandon()
+            raise StoreCorrupt(
+                storage.path,
+                f"{storage.path} holds a record newsreader cannot read "
+                f"({type(error).__name__}: {str(error)[:200]}). It has not been changed. Move it "
+                f"aside with `newsreader store --db {storage.path} --move-aside`, or name "
+                "another store with --db.",
+            ) from None
         except BaseException:
-            storage.close()
+            storage.abandon()
             raise
 
     def close(self) -> None:
@@ -281,6 +295,8 @@ class Store:
         for name in _TABLE_OF:
             ids = self._ids[name]
             ids.clear()
+            if name == "spans":
+                continue  # indexed below, with the checks, in one pass
             for key, record in self.storage.table(name).items():
                 ids[record["id"]] = key
         for name in (*_TABLE_OF, "history"):
@@ -290,8 +306,38 @@ class Store:
         self._same.clear()
         self._label_count.clear()
         self._orphans.clear()
-        for record in self.storage.table("spans").values():
-            self._index_span(record, add=True)
+        # One pass over the spans, with everything looked up once: at 100k spans this loop is
+        # a good part of the time to open a store.
+        span_ids, by_doc, same = self._ids["spans"], self._by_doc, self._same
+        label_count: dict[str, int] = {}
+        for key, record in self.storage.table("spans").items():
+            try:
+                start, end = record["start"], record["end"]
+                span_id, doc_id, label = record["id"], record["doc_id"], record["label"]
+                usable = (
+                    start.__class__ is int
+                    and end.__class__ is int
+                    and 0 <= start < end <= MAX_OFFSET
+                    and span_id.__class__ is str
+                    and doc_id.__class__ is str
+                    and label.__class__ is str
+                    and record["text"].__class__ is str
+                )
+            except (KeyError, TypeError):
+                usable = False
+            if not usable:
+                _check_span_record(self.path, key, record)
+            span_ids[span_id] = key
+            members = by_doc.get(doc_id)
+            if members is None:
+                members = by_doc[doc_id] = set()
+            members.add(span_id)
+            same[(doc_id, start, end, label)] = span_id
+            label_count[label] = label_count.get(label, 0) + 1
+            anchor = record.get("anchor")
+            if anchor and anchor.get("state") == "orphaned":
+                self._orphans.add(span_id)
+        self._label_count.update(label_count)
         self._group_of.clear()
         for record in self.storage.table("groups").values():
             for span_id in record["members"]:
@@ -449,6 +495,21 @@ class Store:
         spans.sort(key=lambda s: (s.doc_id, s.start, s.end, s.label, s.id))
         return spans
 
+    def span_records(self) -> list[Record]:
+        """Every span as its stored record (a dict with the fields of ``Span.to_record``), in
+        no particular order: for reading a whole store fast (export). Do not modify them."""
+        with self._lock:
+            return list(self.storage.table("spans").values())
+
+    def membership(self) -> dict[str, tuple[str, str | None]]:
+        """Each linked span's (group id, relation)."""
+        with self._lock:
+            return {
+                member: (record["id"], relation)
+                for record in self.storage.table("groups").values()
+                for member, relation in record["members"].items()
+            }
+
     def group(self, group_id: str) -> Group | None:
         """The statement group with this id, or None."""
         with self._lock:
@@ -555,7 +616,7 @@ class Store:
             "label": label,
             "at": now(),
             "annotator": self.annotator,
-            "changes": [list(change) for change in changes],
+            **compact_saved([(t, k, before) for t, k, before, _after in changes]),
             "undone": False,
         }
         if barrier:
@@ -605,7 +666,8 @@ class Store:
                 self._docs[doc.id] = doc
                 record = DocumentRecord(
                     id=doc.id,
-                    path=str(doc.path),
+                    # Absolute, so that a command run from another folder finds the article.
+                    path=os.path.abspath(doc.path) if doc.path else "",
                     content_hash=doc.content_hash,
                     outlet=doc.outlet,
                     title=doc.title,
@@ -1007,10 +1069,7 @@ class Store:
             if key is None:
                 return None
             entry = self.storage.table("history")[str(key)]
-            changes: list[Change] = [
-                (t, k, after, before) for t, k, before, after in reversed(entry["changes"])
-            ]
-            self._replay_changes(changes, key, {**entry, "undone": True})
+            self._swap(key, entry, undone=True)
             self._done -= 1
             return HistoryEntry(key, entry["label"], entry["at"], True)
 
@@ -1022,40 +1081,59 @@ class Store:
                 return None
             key = self._history[self._done]
             entry = self.storage.table("history")[str(key)]
-            changes: list[Change] = [tuple(change) for change in entry["changes"]]
-            self._replay_changes(changes, key, {**entry, "undone": False})
+            self._swap(key, entry, undone=False)
             self._done += 1
             return HistoryEntry(key, entry["label"], entry["at"], False)
 
-    def _replay_changes(self, changes: list[Change], key: int, entry: Record) -> None:
+    def _swap(self, key: int, entry: Record, *, undone: bool) -> None:
+        """Put back the records ``entry`` saved, and save in it the ones they replace.
+
+        A history entry keeps only what is not in the live tables: the records as they were
+        before the edit while it is done, and as the edit left them while it is undone. So an
+        import of 100k new spans keeps one range of keys, not 100k records.
+        """
+        saved = expand_saved(entry)
+        if undone:
+            saved.reverse()
+        changes: list[Change] = []
+        replaced: list[tuple[str, str, Record | None]] = []
+        for table, record_key, record in saved:
+            current = self.storage.table(table).get(record_key)
+            changes.append((table, record_key, current, record))
+            replaced.append((table, record_key, current))
+        if undone:
+            replaced.reverse()
         ops: list[Op] = [(t, k, after) for t, k, _before, after in changes]
-        ops.append(("history", str(key), entry))
+        rest = {k: v for k, v in entry.items() if k not in ("saved", "absent", "changes")}
+        ops.append(("history", str(key), {**rest, **compact_saved(replaced), "undone": undone}))
         self.storage.append(ops)
         for table, record_key, _before, _after in changes:
             if table in self._next_key:
                 self._next_key[table] = max(self._next_key[table], int(record_key) + 1)
-        # Index with the records as they stood, which may differ from the entry's copies.
         self._reindex(changes)
 
     # -- import --------------------------------------------------------------------------
 
     def import_spans(
         self,
-        spans: Sequence[Span],
+        spans: Iterable[Span],
         memberships: dict[str, tuple[str | None, str | None]],
         documents: Sequence[DocumentRecord],
         label: str = "import",
     ) -> dict[str, int]:
         """Add or update whole spans (with their ids) as one edit; used by the importers.
 
-        ``memberships`` maps span id to (group id, relation); a group id of None takes the
-        span out of any group. Returns counts of ``new``, ``updated`` and ``unchanged`` spans.
+        ``spans`` may be a generator (it is read once). ``memberships`` maps span id to
+        (group id, relation); a group id of None takes the span out of any group. Returns counts
+        of ``new``, ``updated`` and ``unchanged`` spans. Linear in the number of spans.
         """
         with self._lock:
             self._writable()
             counts = {"new": 0, "updated": 0, "unchanged": 0}
             edit = _Edit(self)
+            total = 0
             for span in spans:
+                total += 1
                 record = span.to_record()
                 old = edit.get("spans", span.id)
                 if old is None:
@@ -1067,21 +1145,38 @@ class Store:
                     counts["updated"] += 1
                 edit.put("spans", span.id, record)
             stamp = now()
+            # The group each span is in after the memberships handled so far, and this edit's
+            # own copies of the groups it changes (so a big group costs one copy, not one each).
+            now_in: dict[str, str | None] = {}
+            working: dict[str, Record] = {}
+
+            def group_record(group_id: str) -> Record | None:
+                if group_id not in working:
+                    stored = edit.get("groups", group_id)
+                    if stored is None:
+                        return None
+                    working[group_id] = {**stored, "members": dict(stored["members"])}
+                return working[group_id]
+
             for span_id, (group_id, relation) in memberships.items():
-                current = _member_of(edit, self._group_of.get(span_id), span_id)
+                current = now_in[span_id] if span_id in now_in else self._group_of.get(span_id)
                 if current is not None and current != group_id:
-                    record = dict(edit.get("groups", current) or {})
-                    members = {k: v for k, v in record["members"].items() if k != span_id}
-                    edit.put("groups", current, {**record, "members": members} if members else None)
+                    left = group_record(current)
+                    if left is not None:
+                        left["members"].pop(span_id, None)
+                    now_in[span_id] = None
                 if group_id is None:
                     continue
-                record = dict(
-                    edit.get("groups", group_id)
-                    or Group(group_id, {}, self.annotator, stamp, stamp).to_record()
-                )
-                if record["members"].get(span_id, "absent") != relation:
-                    record["members"] = {**record["members"], span_id: relation}
-                    edit.put("groups", group_id, record)
+                joined = group_record(group_id)
+                if joined is None:
+                    joined = working[group_id] = Group(
+                        group_id, {}, self.annotator, stamp, stamp
+                    ).to_record()
+                if joined["members"].get(span_id, "absent") != relation:
+                    joined["members"][span_id] = relation
+                now_in[span_id] = group_id
+            for group_id, record in working.items():
+                edit.put("groups", group_id, record if record["members"] else None)
             doc_ops: list[Op] = []
             for doc in documents:
                 key = self._key_of("documents", doc.id)
@@ -1089,22 +1184,78 @@ class Store:
                     doc_ops.append(
                         ("documents", self._new_key("documents", doc.id), doc.to_record())
                     )
-            self._commit(f"{label} ({len(spans)} annotations)", edit, extra=doc_ops)
+            self._commit(f"{label} ({total} annotations)", edit, extra=doc_ops)
             self._reindex([("documents", k, None, r) for _, k, r in doc_ops])
             self._clear_pending()
             return counts
 
 
-def _member_of(edit: _Edit, stored_group: str | None, span_id: str) -> str | None:
-    """The group ``span_id`` is in, counting the changes ``edit`` has made so far."""
-    for (table, _key), (_before, after) in edit.changes.items():
-        if table == "groups" and after is not None and span_id in after["members"]:
-            return str(after["id"])
-    if stored_group is not None:
-        record = edit.get("groups", stored_group)
-        if record is not None and span_id in record["members"]:
-            return stored_group
-    return None
+MAX_OFFSET = 2**26
+"""No article is longer than this many characters (the loader refuses files over 32 MiB)."""
+
+_SPAN_FIELDS = ("id", "doc_id", "start", "end", "label", "text")
+
+
+def _check_span_record(path: Path, key: str, record: Any) -> None:
+    """Refuse a stored span that no command could use, naming it (StoreCorrupt)."""
+    problem = None
+    if not isinstance(record, dict):
+        problem = f"is {type(record).__name__}, not an object"
+    else:
+        missing = [name for name in _SPAN_FIELDS if name not in record]
+        if missing:
+            problem = f"has no {', '.join(repr(m) for m in missing)}"
+        else:
+            start, end = record["start"], record["end"]
+            if not all(type(v) is int and 0 <= v <= MAX_OFFSET for v in (start, end)):
+                problem = f"has offsets {str(start)[:30]}-{str(end)[:30]} outside any article"
+            elif start >= end:
+                problem = f"has an empty range {start}-{end}"
+            elif not all(isinstance(record[n], str) for n in ("id", "doc_id", "label", "text")):
+                problem = "has an id, article, label or text that is not text"
+    if problem is not None:
+        raise StoreCorrupt(
+            path,
+            f"{path}: span record {key} {problem}. It has not been changed. Fix or remove that "
+            f"record by hand, or move the store aside with `newsreader store --db {path} "
+            "--move-aside`.",
+        )
+
+
+def compact_saved(saved: Sequence[tuple[str, str, Record | None]]) -> Record:
+    """The records a history entry keeps, compactly: ``saved`` lists the records, ``absent``
+    gives, per table, the ranges of keys that had no record (``[[first, last], ...]``)."""
+    kept: list[list[Any]] = []
+    absent: dict[str, list[list[int]]] = {}
+    for table, key, record in saved:
+        if record is None and key.isdigit():
+            ranges = absent.setdefault(table, [])
+            number = int(key)
+            if ranges and ranges[-1][1] + 1 == number:
+                ranges[-1][1] = number
+            else:
+                ranges.append([number, number])
+        else:
+            kept.append([table, key, record])
+    return {"saved": kept, "absent": absent}
+
+
+def expand_saved(entry: Record) -> list[tuple[str, str, Record | None]]:
+    """The (table, key, record) a history entry keeps, in the order they were saved.
+
+    Entries written before schema 2 hold ``changes`` (table, key, before, after): while done,
+    the befores are what it keeps; while undone, the afters.
+    """
+    if "changes" in entry:
+        side = 3 if entry.get("undone") else 2
+        return [(str(c[0]), str(c[1]), c[side]) for c in entry["changes"]]
+    saved: list[tuple[str, str, Record | None]] = [
+        (str(t), str(k), r) for t, k, r in entry.get("saved", [])
+    ]
+    for table, ranges in (entry.get("absent") or {}).items():
+        for first, last in ranges:
+            saved.extend((table, str(n), None) for n in range(int(first), int(last) + 1))
+    return saved
 
 
 def clean_attributes(attributes: dict[str, Any]) -> dict[str, Any]:

@@ -22,13 +22,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from newsreader.annotations.config import Config, ConfigError, load_config
+from newsreader.annotations import analysis_cache
+from newsreader.annotations.config import Config, ConfigError, data_folder, load_config
 from newsreader.annotations.coverage import coverage
 from newsreader.annotations.formats import FORMATS, FormatError, guess_format, import_file
 from newsreader.annotations.formats import export as export_formats
 from newsreader.annotations.integrity import render
-from newsreader.annotations.journal import StoreError, describe, move_aside
-from newsreader.annotations.jsonl import export_jsonl, import_jsonl
+from newsreader.annotations.journal import StoreError, describe, move_aside, repair_store
+from newsreader.annotations.jsonl import ExportFilter, export_jsonl, import_jsonl
 from newsreader.annotations.linking import DEFAULT_MIN_SCORE, Alignment, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
@@ -138,9 +139,14 @@ def _fail(message: str, status: int = 2) -> NoReturn:
 
 def _config() -> Config:
     try:
-        return load_config()
+        config = load_config()
     except ConfigError as error:
         _fail(str(error))
+    for warning in config.warnings:
+        Console(stderr=True, soft_wrap=True).print(
+            Text(f"warning: {warning}", style="yellow"), soft_wrap=True
+        )
+    return config
 
 
 @contextlib.contextmanager
@@ -255,37 +261,57 @@ def open_command(
     is_flag=True,
     help="Also write spans whose words are no longer in their article (anchor: orphaned).",
 )
+@click.option(
+    "--annotator",
+    "annotators",
+    multiple=True,
+    help="Only this annotator's spans (repeatable).",
+)
+@click.option("--label", "labels", multiple=True, help="Only spans with this label (repeatable).")
+@click.option(
+    "--article",
+    "articles",
+    multiple=True,
+    help="Only spans on this article, by id or file path (repeatable).",
+)
 def export_command(
-    db: str | None, fmt: str, output: str | None, force: bool, include_orphaned: bool
+    db: str | None,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    include_orphaned: bool,
+    annotators: tuple[str, ...],
+    labels: tuple[str, ...],
+    articles: tuple[str, ...],
 ) -> None:
     """Write every span annotation as one JSON object per line (the README gives the schema).
 
     Each span is checked against its article's file first; spans of a changed article are found
-    again, and what moved or could not be found is reported on stderr.
+    again, and what moved or could not be found is reported on stderr. --annotator, --label and
+    --article limit the export to what they name.
     """
     err = safe_console(stderr=True, soft_wrap=True)
     if fmt != "jsonl":
+        if annotators or labels or articles:
+            _fail("--annotator, --label and --article limit a jsonl export only (for now)")
         _export_other(db, fmt, output, force, err)
         return
+    analysis_cache.install(data_folder())  # files known unchanged are not read again
+    only = ExportFilter(
+        frozenset(annotators),
+        frozenset(labels),
+        frozenset(a for name in articles for a in (name, os.path.abspath(name))),
+    )
     with _open_store(db, read_only=True) as store:
         if output is None:
             result = export_jsonl(
-                store, inert_json_stream(sys.stdout), include_orphaned=include_orphaned
+                store, inert_json_stream(sys.stdout), include_orphaned=include_orphaned, only=only
             )
             sys.stdout.flush()
         else:
             target = Path(output)
-            if target.exists() and not force:
-                _fail(f"{target} exists; pass --force to replace it")
-            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-            try:
-                with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-                    result = export_jsonl(store, out, include_orphaned=include_orphaned)
-                os.replace(tmp, target)
-            except OSError as error:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-                _fail(f"cannot write {target}: {error.strerror}")
+            with _output_file(target, force) as out:
+                result = export_jsonl(store, out, include_orphaned=include_orphaned, only=only)
             err.print(f"wrote {result.written} annotations to {target}", highlight=False)
         documents = store.documents()
     for line in result.anchoring.lines(documents):
@@ -307,6 +333,39 @@ def export_command(
             ),
             soft_wrap=True,
         )
+
+
+@contextlib.contextmanager
+def _output_file(target: Path, force: bool) -> Iterator[Any]:
+    """A text file to write an export to. A regular file is written under a temporary name and
+    renamed over ``target`` at the end (so it is whole or untouched); anything else that exists
+    (a FIFO, a device such as /dev/null) is written directly with --force; a folder is refused."""
+    if target.is_dir():
+        _fail(f"{target} is a folder; name a file to write (-o FILE)")
+    exists = target.exists() or target.is_symlink()
+    if exists and not force:
+        _fail(f"{target} exists; pass --force to replace it")
+    if exists and not target.is_file():
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as out:
+                yield out
+        except OSError as error:
+            _fail(f"cannot write {target}: {error.strerror}")
+        return
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+        os.replace(tmp, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        where = "" if target.parent.is_dir() else f" (the folder {target.parent} does not exist)"
+        _fail(f"cannot write {target}: {error.strerror}{where}")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _export_other(db: str | None, fmt: str, output: str | None, force: bool, err: Console) -> None:
@@ -378,9 +437,9 @@ def import_command(
     path = Path(file)
     if not path.exists():
         _fail(f"{path}: no such file or folder")
-    for given in corpus:
-        if not Path(given).exists():
-            _fail(f"--corpus {given}: no such file or folder")
+    for folder in corpus:
+        if not Path(folder).exists():
+            _fail(f"--corpus {folder}: no such file or folder")
     if fmt is None:
         # newsreader's own JSONL unless the file is clearly another tool's.
         fmt = guess_format(path) or ("jsonl" if path.is_file() else None)
@@ -392,11 +451,14 @@ def import_command(
         return
     if not path.is_file():
         _fail(f"{path}: not a file")
+    analysis_cache.install(data_folder())  # so a later export need not read the articles again
     with _open_store(db, annotator=annotator) as store:
         try:
-            result = import_jsonl(store, path, skip_invalid=skip_invalid)
+            result = import_jsonl(store, path, skip_invalid=skip_invalid, corpus=corpus)
         except OSError as error:
             _fail(f"{path}: cannot be read: {error.strerror}")
+        except StoreError as error:
+            _fail(str(error))
         store.flush()
         for problem in result.problems:
             err.print(
@@ -466,19 +528,36 @@ def _import_other(
     is_flag=True,
     help="Rename a broken store (and its journal) to NAME.broken-TIME and start a fresh one.",
 )
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Keep the edits before a damaged journal entry and set the journal aside.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as one JSON object.")
-def store_command(db: str | None, move: bool, as_json: bool) -> None:
+def store_command(db: str | None, move: bool, repair: bool, as_json: bool) -> None:
     """Show where the annotation store is and what it holds (or move a broken one aside).
 
     Nothing is ever deleted: a store moved aside keeps its contents under its new name.
     """
     config = _config()
     path = config.store_path(db)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if repair:
+        try:
+            kept = repair_store(path, stamp)
+        except (StoreError, OSError) as error:
+            _fail(str(error) if isinstance(error, StoreError) else f"{path}: {error.strerror}")
+        if kept is None:
+            safe_console(soft_wrap=True).print(
+                f"nothing to repair: {path} has no damaged journal entry"
+            )
+        else:
+            safe_console(soft_wrap=True).print(
+                f"kept the edits before the damaged entry in {path}; the journal as it was is "
+                f"{kept[0]}, the store file as it was is {kept[1]}"
+            )
+        return
     if move:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        facts = describe(path)
-        if "locked_by" in facts:
-            _fail(f"{path} is in use by process {facts['locked_by']}; close it first")
         if not path.parent.is_dir():
             safe_console(soft_wrap=True).print(
                 f"nothing to move: {path} does not exist (there is no folder {path.parent})"
@@ -486,6 +565,8 @@ def store_command(db: str | None, move: bool, as_json: bool) -> None:
             return
         try:
             moved = move_aside(path, stamp)
+        except StoreError as error:
+            _fail(str(error))
         except OSError as error:
             _fail(f"cannot move {path} aside: {error.strerror or error}")
         for target in moved:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -113,7 +114,7 @@ def test_an_empty_tinydb_file_becomes_a_store(tmp_path: Path) -> None:
     path.write_text('{"_default": {}}')
     with Store.open(path) as store:
         assert store.spans() == []
-    assert json.loads(path.read_text())["meta"]["1"]["schema"] == 1
+    assert json.loads(path.read_text())["meta"]["1"]["schema"] == journal.SCHEMA_VERSION
 
 
 def test_a_newer_store_is_refused_but_readable_read_only(
@@ -160,7 +161,7 @@ def test_an_older_schema_is_migrated_with_a_backup(
         assert {s.label for s in store.spans()} == {"claim"}
         assert store.storage.migrated_from == 0
     assert json.loads((tmp_path / "s.json.schema0.bak").read_text()) == old
-    assert json.loads(path.read_text())["meta"]["1"]["schema"] == 1
+    assert json.loads(path.read_text())["meta"]["1"]["schema"] == journal.SCHEMA_VERSION
 
 
 def test_a_second_process_is_told_the_store_is_locked(tmp_path: Path) -> None:
@@ -232,3 +233,235 @@ def test_a_disk_error_is_reported_not_swallowed(
         store.create_span(docs[0].id, 20, 30, "claim")
     with pytest.raises(StoreWriteError):
         store.close()
+
+
+# -- issue 15: data safety ---------------------------------------------------------------
+
+
+def test_a_flipped_byte_in_a_journal_entry_is_reported_by_number_not_dropped(
+    tmp_path: Path, docs: list[Document]
+) -> None:
+    path = tmp_path / "s.json"
+    make_store(path, docs, n=4)
+    jpath = journal_path(path)
+    lines = jpath.read_bytes().splitlines(keepends=True)
+    assert all(b'"crc":"' in line for line in lines)
+    # Change one letter of a span's text in entry 3: the line still parses as JSON.
+    at = lines[2].index(b'"text":"') + 9
+    lines[2] = lines[2][:at] + bytes([lines[2][at] ^ 0x01]) + lines[2][at + 1 :]
+    json.loads(lines[2])
+    jpath.write_bytes(b"".join(lines))
+    before = files(tmp_path)
+    with pytest.raises(journal.StoreDamaged, match=r"line 3 fails its checksum") as caught:
+        Store.open(path)
+    assert "2 entries after it are not applied" in str(caught.value)
+    assert files(tmp_path) == before  # nothing changed, nothing discarded
+    with Store.open(path, read_only=True) as store:
+        assert len(store.spans()) == 1  # entry 1 attached, entry 2 made the first span
+        assert store.storage.damaged == 3
+        assert "fails its checksum" in store.warnings[0]
+    assert files(tmp_path) == before
+    # The user decides: keep the edits before it; the journal and old file are kept aside.
+    kept = journal.repair_store(path, "T")
+    assert kept is not None and kept[0].read_bytes() == before["s.json.journal"]
+    with Store.open(path) as store:
+        assert len(store.spans()) == 1
+
+
+def test_a_journal_written_before_checksums_is_still_read(
+    tmp_path: Path, docs: list[Document]
+) -> None:
+    path = tmp_path / "s.json"
+    ids = make_store(path, docs, n=3)
+    jpath = journal_path(path)
+    old_lines = []
+    for line in jpath.read_bytes().splitlines():
+        entry = json.loads(line)
+        del entry["crc"]
+        old_lines.append(json.dumps(entry).encode() + b"\n")
+    jpath.write_bytes(b"".join(old_lines))
+    with Store.open(path) as store:
+        assert [s.id for s in store.spans()] == ids
+
+
+def schema_1_store(path: Path, docs: list[Document]) -> dict[str, object]:
+    """A store as newsreader wrote it before schema 2: history entries hold ``changes``."""
+    doc = docs[0]
+    span = {
+        "id": "s_00000000000000a1",
+        "doc_id": doc.id,
+        "doc_hash": doc.content_hash,
+        "start": 0,
+        "end": 12,
+        "text": doc.text[0:12],
+        "prefix": "",
+        "suffix": doc.text[12:44],
+        "label": "claim",
+        "attributes": {},
+        "annotator": "old",
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+        "anchor": None,
+    }
+    relabelled = {**span, "label": "quote"}
+    data = {
+        "meta": {"1": {"schema": 1, "app": "newsreader", "seq": 0}},
+        "documents": {},
+        "spans": {"1": relabelled},
+        "groups": {},
+        "decisions": {},
+        "suggestions": {},
+        "history": {
+            "1": {
+                "label": "tag",
+                "at": "t",
+                "annotator": "old",
+                "undone": False,
+                "changes": [["spans", "1", None, span]],
+            },
+            "2": {
+                "label": "relabel",
+                "at": "t",
+                "annotator": "old",
+                "undone": False,
+                "changes": [["spans", "1", span, relabelled]],
+            },
+        },
+    }
+    path.write_text(json.dumps(data))
+    return data
+
+
+def test_a_schema_1_store_is_upgraded_keeping_a_copy_and_its_history_still_undoes(
+    tmp_path: Path, docs: list[Document]
+) -> None:
+    path = tmp_path / "s.json"
+    old = schema_1_store(path, docs)
+    # A schema 1 journal (no checksums) holds one more edit: an undo of the relabel.
+    undo = {
+        "seq": 1,
+        "ops": [
+            ["spans", "1", old["spans"]["1"] | {"label": "claim"}],  # type: ignore[index]
+            ["history", "2", old["history"]["2"] | {"undone": True}],
+        ],
+    }  # type: ignore[index]
+    journal_path(path).write_text(json.dumps(undo) + "\n")
+    original = path.read_bytes()
+    with Store.open(path) as store:
+        assert store.storage.migrated_from == 1
+        assert [s.label for s in store.spans()] == ["claim"]
+        assert store.redo() is not None  # the old undone entry redoes
+        assert [s.label for s in store.spans()] == ["quote"]
+        assert store.undo() is not None and store.undo() is not None
+        assert store.spans() == []
+        assert store.redo() is not None
+        assert [s.label for s in store.spans()] == ["claim"]
+    assert (tmp_path / "s.json.schema1.bak").read_bytes() == original
+    upgraded = json.loads(path.read_text())
+    assert upgraded["meta"]["1"]["schema"] == journal.SCHEMA_VERSION
+    assert all("changes" not in entry for entry in upgraded["history"].values())
+
+
+def test_a_store_from_a_newer_layout_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"meta": {"1": {"schema": journal.SCHEMA_VERSION + 1}}}))
+    before = files(tmp_path)
+    with pytest.raises(StoreTooNew, match="newer newsreader"):
+        Store.open(path)
+    assert files(tmp_path) == before
+
+
+def test_move_aside_gives_the_journal_to_the_moved_store(
+    tmp_path: Path, docs: list[Document]
+) -> None:
+    path = tmp_path / "s.json"
+    ids = make_store(path, docs, n=3)  # the spans are only in the journal
+    moved = journal.move_aside(path, "T")
+    assert [p.name for p in moved] == ["s.json.broken-T", "s.json.broken-T.journal"]
+    with Store.open(tmp_path / "s.json.broken-T", read_only=True) as store:
+        assert [s.id for s in store.spans()] == ids
+
+
+LOCK_HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from newsreader.annotations.store import Store
+    store = Store.open(sys.argv[1])
+    print("open", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_a_lock_left_by_a_killed_process_does_not_block_recovery(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    child = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "open"
+        assert journal.describe(path)["locked_by"] == str(child.pid)  # held: reported
+        with pytest.raises(StoreLocked):
+            journal.move_aside(path, "T")
+    finally:
+        child.kill()  # kill -9: the lock file stays behind, but its lock is gone
+        child.wait()
+    assert journal.lock_path(path).exists()
+    assert "locked_by" not in journal.describe(path)
+    assert next(p.name for p in journal.move_aside(path, "T")) == "s.json.broken-T"
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda r: r.pop("start"), "span record 1 has no 'start'"),
+        (lambda r: r.update(start=-5), "offsets -5-"),
+        (lambda r: r.update(end=10**40), "outside any article"),
+    ],
+)
+def test_a_bad_span_record_is_a_clear_message_and_the_file_is_not_rewritten(
+    tmp_path: Path, docs: list[Document], damage: object, message: str
+) -> None:
+    path = tmp_path / "s.json"
+    with Store.open(path) as store:
+        store.attach(docs)
+        store.create_span(docs[0].id, 0, 10, "claim")
+    data = json.loads(path.read_text())
+    damage(data["spans"]["1"])  # type: ignore[operator]
+    path.write_text(json.dumps(data, indent=1))
+    before = files(tmp_path)
+    for read_only in (False, True):
+        with pytest.raises(StoreCorrupt, match=message):
+            Store.open(path, read_only=read_only)
+    assert files(tmp_path) == before
+
+
+def test_a_store_nested_too_deeply_is_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    before = files(tmp_path)
+    with pytest.raises(StoreCorrupt, match="nested too deeply"):
+        Store.open(path)
+    assert files(tmp_path) == before
+
+
+def test_an_unwritable_place_is_a_clear_message_and_read_only_still_opens(
+    tmp_path: Path, docs: list[Document]
+) -> None:
+    path = tmp_path / "s.json"
+    with Store.open(path) as store:
+        store.attach(docs)
+        store.create_span(docs[0].id, 0, 10, "claim")
+    # A folder that cannot be written (permissions, or as here a file where the folder is).
+    (tmp_path / "nofolder").write_text("a file")
+    with pytest.raises(journal.StoreUnwritable, match="read-only"):
+        Store.open(tmp_path / "nofolder" / "s.json")
+    if sys.platform != "win32" and os.geteuid() != 0:
+        tmp_path.chmod(0o555)
+        try:
+            with pytest.raises(journal.StoreUnwritable, match="read-only"):
+                Store.open(path)
+        finally:
+            tmp_path.chmod(0o755)
+    with Store.open(path, read_only=True) as store:
+        assert len(store.spans()) == 1

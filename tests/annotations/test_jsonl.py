@@ -78,7 +78,7 @@ def test_every_line_has_the_schema_and_its_text_is_at_its_offsets(
 
 
 def test_export_then_import_gives_the_same_annotations(
-    tmp_path: Path, full_store: Path, docs: list[Document]
+    tmp_path: Path, full_store: Path, docs: list[Document], corpus: Path
 ) -> None:
     first = export(full_store)
     out = tmp_path / "out.jsonl"
@@ -87,7 +87,9 @@ def test_export_then_import_gives_the_same_annotations(
     fresh = tmp_path / "fresh.json"
     Path(tmp_path / "config.toml").write_text('labels = ["background"]\n')
     env = {"NEWSREADER_CONFIG": str(tmp_path / "config.toml")}
-    result = CliRunner(env=env).invoke(cli, ["import", str(out), "--db", str(fresh)])
+    result = CliRunner(env=env).invoke(
+        cli, ["import", str(out), "--db", str(fresh), "--corpus", str(corpus)]
+    )
     assert result.exit_code == 0, result.stderr
     assert f"{len(first)} new, 0 updated, 0 unchanged" in result.stderr
     assert export(fresh) == first
@@ -139,7 +141,7 @@ def test_export_refuses_to_overwrite_and_reports_orphans(
 
 def good_line(doc: Document, start: int, end: int, **extra: Any) -> dict[str, Any]:
     line = {
-        "id": f"x{start}",
+        "id": f"s_{start:016x}",
         "doc_id": doc.id,
         "doc_path": doc.path,
         "start": start,
@@ -173,7 +175,7 @@ def test_bad_lines_are_reported_by_number_and_block_the_import(
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines) + "\n\n")
     db = tmp_path / "s.json"
-    code, _, err = run("import", str(source), "--db", str(db))
+    code, _, err = run("import", str(source), "--db", str(db), "--corpus", str(docs[0].path))
     assert code == 1 and "nothing imported: 12 bad lines" in err
     for number, reason in [
         (2, "not JSON"),
@@ -182,7 +184,7 @@ def test_bad_lines_are_reported_by_number_and_block_the_import(
         (5, "'text' has 5 characters but start-end spans 10"),
         (6, "unknown label 'opinion'"),
         (7, "unknown relation 'rhymes'"),
-        (8, "id 'x0' already appears on line 1"),
+        (8, "id 's_0000000000000000' already appears on line 1"),
         (9, "its text is not in"),
         (10, "nested too deeply"),
         (11, "'start' must be a whole number"),
@@ -193,7 +195,9 @@ def test_bad_lines_are_reported_by_number_and_block_the_import(
     assert "Traceback" not in err
     with Store.open(db) as store:
         assert store.spans() == []
-    code, _, err = run("import", str(source), "--db", str(db), "--skip-invalid")
+    code, _, err = run(
+        "import", str(source), "--db", str(db), "--skip-invalid", "--corpus", str(docs[0].path)
+    )
     assert code == 0 and "1 new" in err and "12 bad lines skipped" in err
 
 
@@ -205,7 +209,7 @@ def test_a_line_whose_article_changed_is_found_again(tmp_path: Path, docs: list[
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps(line) + "\n")
     with Store.open(tmp_path / "s.json") as store:
-        result = import_jsonl(store, source)
+        result = import_jsonl(store, source, corpus=[tmp_path / "corpus"])
         assert result.imported and not result.problems
         assert f"found at {start}-{end}" in result.notices[0]
         (span,) = store.spans()
@@ -221,6 +225,10 @@ def test_import_of_a_missing_file_and_of_lines_without_their_article(
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps(line) + "\n")
     code, _, err = run("import", str(source), "--db", str(tmp_path / "s.json"))
+    assert code == 1 and "outside the articles the store knows" in err  # never read
+    code, _, err = run(
+        "import", str(source), "--db", str(tmp_path / "s.json"), "--corpus", str(tmp_path)
+    )
     assert code == 0 and "1 new" in err  # kept as given: there is nothing to check it against
     (exported,) = export(tmp_path / "s.json")
     assert exported["outlet"] == "Gone Daily" and exported["text"] == line["text"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from tinydb import TinyDB
 
-from newsreader.annotations.journal import StoreReadOnly, journal_path, lock_path
-from newsreader.annotations.model import Passage
+from newsreader.annotations.journal import SCHEMA_VERSION, StoreReadOnly, journal_path, lock_path
+from newsreader.annotations.model import Passage, Span
 from newsreader.annotations.store import HISTORY_LIMIT, EditError, Store, StoreChange
 from newsreader.corpus import Document
 
@@ -228,7 +229,7 @@ def test_store_is_a_tinydb_file_and_leaves_nothing_behind(
     with TinyDB(store.path) as db:
         (record,) = db.table("spans").all()
         assert record["text"] == docs[0].text[0:40]
-        assert db.table("meta").get(doc_id=1)["schema"] == 1  # type: ignore[index]
+        assert db.table("meta").get(doc_id=1)["schema"] == SCHEMA_VERSION  # type: ignore[index]
 
 
 def test_read_only_store_refuses_edits(tmp_path: Path, docs: list[Document]) -> None:
@@ -293,3 +294,66 @@ def test_listeners_hear_what_each_edit_undo_and_redo_changed(
     heard.clear()
     store.delete_span(a.id)
     assert heard == []
+
+
+def import_batch(doc: Document, count: int, annotator: str = "bulk") -> list[Span]:
+    stamp = "2026-01-01T00:00:00.000Z"
+    return [
+        Span(
+            id=f"s_{i:016x}",
+            doc_id=doc.id,
+            doc_hash=doc.content_hash,
+            start=i,
+            end=i + 5,
+            text=doc.text[i : i + 5],
+            prefix="",
+            suffix="",
+            label="claim",
+            attributes={},
+            annotator=annotator,
+            created=stamp,
+            modified=stamp,
+        )
+        for i in range(count)
+    ]
+
+
+def test_an_import_is_one_edit_whose_history_keeps_key_ranges_not_records(
+    store: Store, docs: list[Document]
+) -> None:
+    kept = store.create_span(docs[1].id, 0, 10, "claim")
+    spans = import_batch(docs[0], 2000)
+    counts = store.import_spans(iter(spans), {}, [])
+    assert counts == {"new": 2000, "updated": 0, "unchanged": 0}
+    entry = store.storage.table("history")[str(store.history()[-1].n)]
+    assert entry["saved"] == [] and len(entry["absent"]["spans"]) == 1  # one range of keys
+    assert len(json.dumps(entry)) < 300
+    assert store.undo() is not None
+    assert [s.id for s in store.spans()] == [kept.id]
+    undone = store.storage.table("history")[str(store.history()[-1].n)]
+    assert len(undone["saved"]) == 2000  # while undone, it holds what redo puts back
+    store = reopen(store, docs)
+    assert store.redo() is not None
+    assert len(store.spans()) == 2001
+    assert store.span(spans[5].id) == spans[5]
+    store.close()
+
+
+def test_import_moves_spans_between_groups_in_one_pass(store: Store, docs: list[Document]) -> None:
+    a, b, c = (store.create_span(docs[i].id, 0, 10, "claim") for i in range(3))
+    first = store.link(a.id, b.id)
+    store.link(a.id, c.id)
+    # Move b and c into a new group g2; a stays alone in its group, which is kept.
+    store.import_spans(
+        [], {b.id: ("g_2", "paraphrase"), c.id: ("g_2", None), a.id: (first.id, None)}, []
+    )
+    assert store.group_of(b.id).id == "g_2"  # type: ignore[union-attr]
+    assert store.group("g_2").members == {b.id: "paraphrase", c.id: None}  # type: ignore[union-attr]
+    assert store.group(first.id).members == {a.id: None}  # type: ignore[union-attr]
+    # Taking the last member out of a group deletes it; undo puts everything back.
+    store.import_spans([], {a.id: (None, None)}, [])
+    assert store.group(first.id) is None and store.group_of(a.id) is None
+    store.undo()
+    store.undo()
+    assert store.group(first.id).members == {a.id: None, b.id: None, c.id: None}  # type: ignore[union-attr]
+    assert store.group("g_2") is None
