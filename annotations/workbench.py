@@ -358,7 +358,7 @@ class Workbench:
         attributes: dict[str, Any] | None = None,
     ) -> Outcome:
         """Tag ``start:end`` of an article with ``label``."""
-        store = self._writable()
+        store = self.require_writable()
         made: list[Span] = []
         outcome = self._run(
             lambda: made.append(store.create_span(doc_id, start, end, label, attributes))
@@ -381,7 +381,7 @@ class Workbench:
         with the speaker detected there for a quote (else the span's own), and the link and the
         new span are one edit: undo takes both away.
         """
-        store = self._writable()
+        store = self.require_writable()
         span = self._span(span_id)
         other: str | Passage
         if isinstance(target, (str, Passage)):
@@ -413,7 +413,7 @@ class Workbench:
 
     def reject_link(self, span_id: str, target: Passage) -> Outcome:
         """Remember that the span's statement is not at ``target``: it is not offered again."""
-        store = self._writable()
+        store = self.require_writable()
         span = self._span(span_id)
         here = Passage(span.doc_id, span.start, span.end)
         return _with(
@@ -423,12 +423,12 @@ class Workbench:
 
     def unlink(self, span_id: str) -> Outcome:
         """Take a span out of its statement group; the other members stay linked."""
-        store = self._writable()
+        store = self.require_writable()
         return _with(self._run(lambda: store.unlink(span_id)), "Unlinked.", span_id=span_id)
 
     def set_relation(self, span_id: str, relation: str | None) -> Outcome:
         """Say how a group member differs from the statement (None: it says the same)."""
-        store = self._writable()
+        store = self.require_writable()
         group = store.group_of(span_id)
         outcome = self._run(lambda: store.set_relation(span_id, relation))
         return _with(
@@ -440,7 +440,7 @@ class Workbench:
 
     def cycle_relation(self, span_id: str) -> Outcome:
         """Give a group member the next relation in the configured list (then none again)."""
-        store = self._writable()
+        store = self.require_writable()
         group = store.group_of(span_id)
         if group is None:
             raise IntentRefused("This span is not linked to anything.")
@@ -451,14 +451,14 @@ class Workbench:
 
     def dissolve(self, group_id: str) -> Outcome:
         """Dissolve a statement group: its spans stay, linked to nothing."""
-        store = self._writable()
+        store = self.require_writable()
         return _with(
             self._run(lambda: store.dissolve(group_id)), "The statement group is dissolved."
         )
 
     def merge(self, group_a: str, group_b: str) -> Outcome:
         """Merge statement group ``b`` into ``a`` (members keep their relations)."""
-        store = self._writable()
+        store = self.require_writable()
         a, b = store.group(group_a), store.group(group_b)
         if a is None or b is None:
             raise IntentRefused("There is no such statement group.")
@@ -476,7 +476,7 @@ class Workbench:
     def accept(self, doc_id: str, offset: int) -> Outcome:
         """Accept the suggestion under ``offset``: a detected quote becomes a quote with its
         speaker; a link suggestion becomes a link (tagging claims where needed; one edit)."""
-        store = self._writable()
+        store = self.require_writable()
         found = self.suggestion_at(doc_id, offset)
         if found is None:
             raise IntentRefused("There is no suggestion under the cursor.")
@@ -506,7 +506,7 @@ class Workbench:
 
     def reject(self, doc_id: str, offset: int) -> Outcome:
         """Reject the suggestion under ``offset`` for good."""
-        store = self._writable()
+        store = self.require_writable()
         found = self.suggestion_at(doc_id, offset)
         if found is None:
             raise IntentRefused("There is no suggestion under the cursor.")
@@ -523,7 +523,7 @@ class Workbench:
         self, span_id: str, *, label: str | None = None, attributes: dict[str, Any] | None = None
     ) -> Outcome:
         """Change a span's label and/or replace its attributes."""
-        store = self._writable()
+        store = self.require_writable()
         span = self._span(span_id)
 
         def do() -> None:
@@ -536,7 +536,7 @@ class Workbench:
 
     def resize(self, span_id: str, start: int, end: int) -> Outcome:
         """Move a span's ends to ``start:end``."""
-        store = self._writable()
+        store = self.require_writable()
         return _with(
             self._run(lambda: store.resize(span_id, start, end)), "Resized.", span_id=span_id
         )
@@ -556,7 +556,7 @@ class Workbench:
 
     def delete(self, span_id: str) -> Outcome:
         """Delete a span (and take it out of its statement group)."""
-        store = self._writable()
+        store = self.require_writable()
         span = self._span(span_id)
         return _with(
             self._run(lambda: store.delete_span(span_id)),
@@ -565,7 +565,7 @@ class Workbench:
 
     def undo(self) -> Outcome:
         """Undo the last edit wholly (a link with the span it made, an import, ...)."""
-        store = self._writable()
+        store = self.require_writable()
         entries: list[Any] = []
         outcome = self._run(lambda: entries.append(store.undo()))
         if entries[0] is None:
@@ -576,7 +576,7 @@ class Workbench:
 
     def redo(self) -> Outcome:
         """Redo the last undone edit."""
-        store = self._writable()
+        store = self.require_writable()
         entries: list[Any] = []
         outcome = self._run(lambda: entries.append(store.redo()))
         if entries[0] is None:
@@ -588,7 +588,7 @@ class Workbench:
     ) -> tuple[Outcome, Any]:
         """Import span annotations from ``path`` (newsreader JSONL or another tool's format);
         one edit, undone wholly. Returns the outcome and the importer's result (problems)."""
-        store = self._writable()
+        store = self.require_writable()
         results: list[Any] = []
         if fmt == "jsonl":
             from .jsonl import import_jsonl
@@ -615,7 +615,8 @@ class Workbench:
             raise IntentRefused("There is no store open, so nothing can be saved.")
         return self.store
 
-    def _writable(self) -> Store:
+    def require_writable(self) -> Store:
+        """The store, when edits can be saved to it; else IntentRefused says why."""
         store = self._store()
         if store.read_only:
             raise IntentRefused("The store is open read-only: edits are not possible.")

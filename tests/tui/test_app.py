@@ -303,7 +303,7 @@ async def test_keys_are_remapped_by_id_from_the_configuration(tmp_path: Path) ->
         assert app.store.spans() == []  # c no longer tags
         await pilot.press("C")
         assert [s.label for s in app.store.spans()] == ["claim"]
-        assert ("C", "Tag the selection a claim", "tag_claim") in app.key_rows()
+        assert ("C", "Tag the selection as a claim", "tag_claim") in app.key_rows()
 
 
 async def test_a_click_places_the_cursor_in_article_offsets(tmp_path: Path) -> None:
