@@ -319,3 +319,39 @@ async def test_a_click_places_the_cursor_in_article_offsets(tmp_path: Path) -> N
         await pilot.pause()
         assert article.cursor_offset > first
         assert article.offset_of(article.selection.end) == article.cursor_offset
+
+
+async def test_statement_keys_reach_their_intents(tmp_path: Path) -> None:
+    docs = load_sample().documents
+    newsy, wire = docs[0], docs[1]
+    with Store.open(tmp_path / "store.json") as store:
+        store.attach(docs)
+        a = store.create_span(newsy.id, *newsy.sentences[6], "claim")
+        b = store.create_span(wire.id, *wire.sentences[5], "claim")
+        store.link(a.id, b.id)
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        store = app.store
+        assert store is not None
+        view(app, 0).move_to(a.start + 3)
+        await pilot.pause()
+        await pilot.press("r")  # the next relation
+        assert store.group_of(a.id).members[a.id] == "paraphrase"  # type: ignore[union-attr]
+        await pilot.press("right_square_bracket")  # a word more at the end
+        grown = store.span(a.id)
+        assert grown is not None and grown.end > a.end
+        assert view(app, 0).selected_range() == (grown.start, grown.end)
+        await pilot.press("right_curly_bracket")
+        assert store.span(a.id).end < grown.end  # type: ignore[union-attr]
+        await pilot.press("U")  # unlink: a two-member group goes
+        assert store.groups() == []
+        await pilot.press("u")
+        assert len(store.groups()) == 1
+        await pilot.press("D")  # dissolve
+        assert store.groups() == [] and len(store.spans()) == 2
+        await pilot.press("u")
+        assert len(store.groups()) == 1
+        # The count in the status bar follows the store.
+        status = str(app.query_one("#status").render())
+        assert "2 annotations" in status and "1 statement groups" in status
