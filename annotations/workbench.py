@@ -23,12 +23,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .model import Group, Passage, Span, Suggestion
-from .store import EditError, Store, StoreChange
 
 if TYPE_CHECKING:
     from newsreader.corpus import Document, Quote
 
     from .linking import Candidate, Linker
+    from .store import Store, StoreChange
+
+# The store and the linker are imported where first used: the app builds an empty workbench
+# before its first frame, which should not wait for them.
 
 Mark = tuple[int, int, str]
 """(start, end, kind) of a mark to paint in an article: see :meth:`Workbench.marks`."""
@@ -38,8 +41,11 @@ _Entry = tuple[int, int, str, str, bool]  # start, end, span id, label, orphaned
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
 
 
-class IntentRefused(EditError):
-    """The intent cannot be carried out as asked; the message says why, in the user's words."""
+class IntentRefused(ValueError):
+    """The intent cannot be carried out as asked; the message says why, in the user's words.
+
+    The store's own refusals (an unknown label, a passage tagged twice) are its ``EditError``.
+    """
 
 
 @dataclass(frozen=True)

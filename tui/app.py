@@ -236,13 +236,14 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
         """Run a workbench intent; a refusal or a store error becomes a message."""
         from newsreader.annotations.journal import StoreError
         from newsreader.annotations.store import EditError
+        from newsreader.annotations.workbench import IntentRefused
 
         if self.state == "opening…" and self.store is None:
             self.notify("The store is still opening; try again in a moment.", severity="warning")
             return None
         try:
             return work()
-        except EditError as error:
+        except (EditError, IntentRefused) as error:
             self.notify(str(error), severity="warning", timeout=4)
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=20)
