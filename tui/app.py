@@ -29,11 +29,9 @@ from .editing import EditingActions
 from .messages import DocumentsLoaded
 from .opening import StoreOpening
 from .reading import ReadingActions, matches
-from .widgets.annotation_list import AnnotationList
 from .widgets.article_view import ArticleView
 from .widgets.document_pane import DocumentPane
 from .widgets.pane_row import MAX_PANES, PaneRow
-from .widgets.search_bar import SearchBar
 from .widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -114,10 +112,10 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
     # -- layout and lifecycle --------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The sidebar and the search bar are mounted when first asked for: the first frame
+        # has only what it shows.
         with Horizontal(id="main"):
             yield PaneRow(self.initial_panes, cursor_blink=self.cursor_blink, id="panes")
-            yield AnnotationList(id="sidebar")
-        yield SearchBar()
         yield StatusBar(id="status")
         yield Footer()
 
@@ -139,10 +137,8 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
         self.refresh_status()
         if self.result is not None:
             self.on_documents_loaded(DocumentsLoaded(self.result))
-
-    def on_ready(self) -> None:
-        # After the first frame: the articles given as paths are loaded in a worker.
-        if self.result is None:
+        else:
+            # The articles given as paths load in a worker while the first frame is drawn.
             self._load_documents()
 
     def on_unmount(self) -> None:
@@ -170,7 +166,9 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
         self.result = message.result
         self.workbench = Workbench(None, message.result.documents)
         for pane, doc in zip(self.panes, self.documents, strict=False):
-            self.show_in(pane, doc)
+            self.show_in(pane, doc, paint=False)
+        # Text first; the marks (which analyse the articles) once it is on the screen.
+        self.call_after_refresh(self.refresh_all)
         for problem in message.result.problems:
             self.notify(
                 str(problem), title="An article could not be loaded", severity="warning", timeout=12
@@ -183,7 +181,9 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
             )
         self.busy = "opening the store…"
         self.refresh_status()
-        self._open_store(read_only=self.read_only)
+        # Text first: the store opens once the articles are on the screen (its thread would
+        # otherwise compete with drawing them).
+        self.call_after_refresh(self._open_store, read_only=self.read_only)
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -199,11 +199,12 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
             busy=self.busy,
         )
 
-    def show_in(self, pane: DocumentPane, doc: Document | None) -> None:
+    def show_in(self, pane: DocumentPane, doc: Document | None, *, paint: bool = True) -> None:
         """Show ``doc`` in ``pane``, folded as the app is, and paint it."""
         folds = list(doc.boilerplate) if (doc and self.folded) else []
         pane.show(doc, folds, self.workbench.count_of(doc.id) if doc else 0)
-        self.paint(pane)
+        if paint:
+            self.paint(pane)
 
     def paint(self, pane: DocumentPane) -> None:
         """Paint a pane's marks (and the search matches when it has the focus)."""

@@ -47,7 +47,13 @@ class ReadingActions:
     # -- search ----------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one(SearchBar).open()
+        bars = self.query(SearchBar)
+        if bars:
+            bars.first().open()
+            return
+        bar = SearchBar()
+        self.mount(bar)
+        bar.call_after_refresh(bar.open)
 
     # Handlers are named, not decorated with @on: Textual collects @on only from its own classes.
     def on_search_bar_search(self, message: SearchBar.Search) -> None:
@@ -123,15 +129,21 @@ class ReadingActions:
     # -- the sidebar -----------------------------------------------------------------------
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one(AnnotationList)
+        found = self.query(AnnotationList)
+        if not found:
+            self.query_one("#main").mount(AnnotationList(id="sidebar"))
+            self.call_after_refresh(self.refresh_sidebar)
+            return
+        sidebar = found.first()
         sidebar.display = not sidebar.display
         self.refresh_sidebar()
 
     def refresh_sidebar(self) -> None:
         """List the focused article's spans in the sidebar (when it is shown)."""
-        sidebar = self.query_one(AnnotationList)
-        if not sidebar.display:
+        found = self.query(AnnotationList)
+        if not found or not found.first().display:
             return
+        sidebar = found.first()
         pane = self.focused_pane()
         if pane is None or pane.article is None or self.workbench.store is None:
             sidebar.show([], set())
