@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from textual import work
+
 from .widgets.annotation_list import AnnotationList
 from .widgets.pane_row import MAX_PANES
 from .widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from newsreader.annotations.model import Span
+    from newsreader.annotations.store import Store
     from newsreader.annotations.workbench import Workbench
     from newsreader.corpus import Document
 
@@ -207,15 +210,24 @@ class ReadingActions:
         if store is None:
             self.notify("There is no store open.", severity="warning")
             return
+        self._build_coverage(store)
+
+    @work(thread=True, exclusive=True, group="coverage")
+    def _build_coverage(self, store: Store) -> None:
+        # Its cost grows with the store: built in a worker, shown when ready.
         from newsreader.annotations.coverage import coverage
 
+        matrix = coverage(store)
+        self.call_from_thread(self._show_coverage, matrix)
+
+    def _show_coverage(self, matrix: object) -> None:
         from .screens.coverage import CoverageScreen
 
         def opened(group_id: str | None) -> None:
             if group_id:
                 self.open_statement(group_id)
 
-        self.push_screen(CoverageScreen(coverage(store)), opened)
+        self.push_screen(CoverageScreen(matrix), opened)  # type: ignore[arg-type]
 
     def open_statement(self, group_id: str) -> None:
         """Show a statement group's members side by side, each in a pane."""

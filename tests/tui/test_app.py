@@ -189,7 +189,7 @@ async def test_panes_picker_sidebar_fold_help_and_coverage(tmp_path: Path) -> No
         ids = {row[2] for row in app.key_rows()}
         assert {"tag_claim", "tag_quote", "link", "undo", "redo", "search"} <= ids
         await pilot.press("escape", "v")
-        await pilot.pause()
+        await settle(app, pilot)  # the matrix is built in a worker
         assert isinstance(app.screen, CoverageScreen)
         await pilot.press("enter")
         await pilot.pause()
