@@ -135,10 +135,15 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
         if self.panes:
             self.panes[0].view.focus()
         self.refresh_status()
+        if self.result is None and _few_small_files(self.paths):
+            # A few article files load at once, so that the first frame already shows them
+            # (one frame, not two); folders load in a worker while the first frame is drawn.
+            from newsreader.corpus import load_paths
+
+            self.result = load_paths(self.paths, manifest=self.manifest)
         if self.result is not None:
             self.on_documents_loaded(DocumentsLoaded(self.result))
         else:
-            # The articles given as paths load in a worker while the first frame is drawn.
             self._load_documents()
 
     def on_unmount(self) -> None:
@@ -310,6 +315,19 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
                 action.sentence,
                 lambda run=action.run: self.run_action(run),
             )
+
+
+def _few_small_files(paths: Sequence[str | Path], limit: int = 1 << 20) -> bool:
+    """True for at most four regular files of at most ``limit`` bytes together."""
+    if not paths or len(paths) > 4:
+        return False
+    try:
+        return (
+            all(Path(p).is_file() for p in paths)
+            and sum(Path(p).stat().st_size for p in paths) <= limit
+        )
+    except OSError:
+        return False
 
 
 def make_app(

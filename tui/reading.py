@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from .widgets.annotation_list import AnnotationList
 from .widgets.pane_row import MAX_PANES
-from .widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from newsreader.annotations.model import Span
@@ -17,8 +15,10 @@ if TYPE_CHECKING:
     from newsreader.annotations.workbench import Workbench
     from newsreader.corpus import Document
 
+    from .widgets.annotation_list import AnnotationList
     from .widgets.document_pane import DocumentPane
     from .widgets.pane_row import PaneRow
+    from .widgets.search_bar import SearchBar
 
 
 def matches(doc: Document, pattern: str) -> list[tuple[int, int]]:
@@ -49,7 +49,10 @@ class ReadingActions:
 
     # -- search ----------------------------------------------------------------------------
 
+    # The search bar and the sidebar are imported and mounted when first asked for.
     def action_search(self) -> None:
+        from .widgets.search_bar import SearchBar
+
         bars = self.query(SearchBar)
         if bars:
             bars.first().open()
@@ -132,6 +135,8 @@ class ReadingActions:
     # -- the sidebar -----------------------------------------------------------------------
 
     def action_toggle_sidebar(self) -> None:
+        from .widgets.annotation_list import AnnotationList
+
         found = self.query(AnnotationList)
         if not found:
             self.query_one("#main").mount(AnnotationList(id="sidebar"))
@@ -143,7 +148,7 @@ class ReadingActions:
 
     def refresh_sidebar(self) -> None:
         """List the focused article's spans in the sidebar (when it is shown)."""
-        found = self.query(AnnotationList)
+        found = self.query("#sidebar")
         if not found or not found.first().display:
             return
         sidebar = found.first()

@@ -355,3 +355,30 @@ async def test_statement_keys_reach_their_intents(tmp_path: Path) -> None:
         # The count in the status bar follows the store.
         status = str(app.query_one("#status").render())
         assert "2 annotations" in status and "1 statement groups" in status
+
+
+async def test_a_few_article_files_are_in_the_first_frame(tmp_path: Path) -> None:
+    from newsreader.corpus import SAMPLE_DIR
+
+    files = sorted(Path(SAMPLE_DIR).glob("*.txt"))[:2]
+    assert len(files) == 2
+    app = make_app(
+        paths=files,
+        store_path=tmp_path / "store.json",
+        config=Config(),
+        annotator="tester",
+        cursor_blink=False,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        # Loaded before the first frame, not in a worker after it.
+        assert app.panes[0].article is not None and app.panes[1].article is not None
+        assert not [w for w in app.workers if w.group == "load"]
+        await settle(app, pilot)
+    # A folder still loads in a worker.
+    app = make_app(
+        paths=[SAMPLE_DIR], store_path=tmp_path / "s2.json", config=Config(), cursor_blink=False
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        assert [w for w in app.workers if w.group == "load"]
+        await settle(app, pilot)
+        assert app.panes[0].article is not None
