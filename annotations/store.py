@@ -772,6 +772,33 @@ class Store:
             raise EditError(f"there is no span {span_id}")
         return span
 
+    def _new_span(
+        self, doc_id: str, start: int, end: int, label: str, attributes: dict[str, Any] | None
+    ) -> Span:
+        doc = self._attached(doc_id)
+        self._check_range(doc, start, end)
+        self._check_label(label)
+        existing = self._same.get((doc_id, start, end, label))
+        if existing is not None:
+            raise EditError(f"this passage is already tagged as {label}")
+        stamp = now()
+        prefix, suffix = context(doc.text, start, end)
+        return Span(
+            id=new_id("s"),
+            doc_id=doc_id,
+            doc_hash=doc.content_hash,
+            start=start,
+            end=end,
+            text=doc.text[start:end],
+            prefix=prefix,
+            suffix=suffix,
+            label=label,
+            attributes=clean_attributes(attributes or {}),
+            annotator=self.annotator,
+            created=stamp,
+            modified=stamp,
+        )
+
     def create_span(
         self,
         doc_id: str,
@@ -783,29 +810,7 @@ class Store:
         """Tag ``start:end`` of an attached article with ``label``; returns the new span."""
         with self._lock:
             self._writable()
-            doc = self._attached(doc_id)
-            self._check_range(doc, start, end)
-            self._check_label(label)
-            existing = self._same.get((doc_id, start, end, label))
-            if existing is not None:
-                raise EditError(f"this passage is already tagged as {label}")
-            stamp = now()
-            prefix, suffix = context(doc.text, start, end)
-            span = Span(
-                id=new_id("s"),
-                doc_id=doc_id,
-                doc_hash=doc.content_hash,
-                start=start,
-                end=end,
-                text=doc.text[start:end],
-                prefix=prefix,
-                suffix=suffix,
-                label=label,
-                attributes=clean_attributes(attributes or {}),
-                annotator=self.annotator,
-                created=stamp,
-                modified=stamp,
-            )
+            span = self._new_span(doc_id, start, end, label, attributes)
             edit = _Edit(self)
             edit.put("spans", span.id, span.to_record())
             self._commit(f"tag {label} {_clip(span.text, 40)!r}", edit)
@@ -892,42 +897,115 @@ class Store:
             a, b = self._existing(a_id), self._existing(b_id)
             self._check_relation(relation)
             edit = _Edit(self)
-            stamp = now()
-            group_a, group_b = self._group_of.get(a_id), self._group_of.get(b_id)
-            if group_a is None and group_b is not None:
-                # Join the group that exists; ``b`` keeps (or gets) the relation.
-                record = dict(edit.get("groups", group_b) or {})
-                members = dict(record["members"])
-                members[a_id] = None
-                if relation is not None:
-                    members[b_id] = relation
-                group_id = group_b
-            elif group_a is None:
-                group_id = new_id("g")
-                record = Group(group_id, {}, self.annotator, stamp, stamp).to_record()
-                members = {a_id: None, b_id: relation}
+            group_id = self._link_into(edit, a_id, b_id, relation)
+            if group_id is not None:
+                self._commit(f"link {_clip(a.text, 30)!r} ↔ {_clip(b.text, 30)!r}", edit)
             else:
-                group_id = group_a
-                record = dict(edit.get("groups", group_a) or {})
-                members = dict(record["members"])
-                if group_b is not None and group_b != group_a:
-                    other = edit.get("groups", group_b) or {"members": {}}
-                    for member, member_relation in other["members"].items():
-                        members.setdefault(member, member_relation)
-                    edit.put("groups", group_b, None)
-                elif b_id in members and (relation is None or members[b_id] == relation):
-                    group = self.group(group_id)
-                    assert group is not None
-                    return group  # already linked as asked
-                if b_id not in members or relation is not None:
-                    members[b_id] = relation
-            record["members"] = members
-            record["modified"] = stamp
-            edit.put("groups", group_id, record)
-            self._commit(f"link {_clip(a.text, 30)!r} ↔ {_clip(b.text, 30)!r}", edit)
+                group_id = self._group_of[a_id]
             group = self.group(group_id)
             assert group is not None
             return group
+
+    def link_passages(
+        self,
+        a: str | Passage,
+        b: str | Passage,
+        *,
+        label: str = "claim",
+        attributes: tuple[dict[str, Any] | None, dict[str, Any] | None] = (None, None),
+        relation: str | None = None,
+    ) -> tuple[Group, str, str]:
+        """Link ``a`` and ``b`` (span ids, or passages to tag first), as ONE edit.
+
+        A passage is tagged ``label`` (with its ``attributes``) unless a span with that label
+        already covers exactly it, which is then used. Undo takes the link and the spans it
+        made away together. Returns the group and the two span ids.
+        """
+        with self._lock:
+            self._writable()
+            self._check_relation(relation)
+            try:
+                return self._link_passages(a, b, label, attributes, relation)
+            finally:
+                self._clear_pending()
+
+    def _link_passages(
+        self,
+        a: str | Passage,
+        b: str | Passage,
+        label: str,
+        attributes: tuple[dict[str, Any] | None, dict[str, Any] | None],
+        relation: str | None,
+    ) -> tuple[Group, str, str]:
+        edit = _Edit(self)
+        ids: list[str] = []
+        texts: list[str] = []
+        for side, extra in zip((a, b), attributes, strict=True):
+            if isinstance(side, str):
+                span = self._existing(side)
+            else:
+                same = self._same.get((side.doc_id, side.start, side.end, label))
+                if same is not None:
+                    span = self._existing(same)
+                else:
+                    span = self._new_span(side.doc_id, side.start, side.end, label, extra)
+                    edit.put("spans", span.id, span.to_record())
+            ids.append(span.id)
+            texts.append(span.text)
+        if ids[0] == ids[1]:
+            raise EditError("a span cannot be linked to itself")
+        group_id = self._link_into(edit, ids[0], ids[1], relation)
+        if group_id is None:
+            group_id = self._group_of[ids[0]]
+        else:
+            self._commit(f"link {_clip(texts[0], 30)!r} ↔ {_clip(texts[1], 30)!r}", edit)
+        group = self.group(group_id)
+        assert group is not None
+        return group, ids[0], ids[1]
+
+    def dissolve(self, group_id: str) -> None:
+        """Take every member out of a statement group (one edit; the spans stay)."""
+        with self._lock:
+            self._writable()
+            if self._record("groups", group_id) is None:
+                raise EditError(f"there is no statement group {group_id}")
+            edit = _Edit(self)
+            edit.put("groups", group_id, None)
+            self._commit("dissolve a statement group", edit)
+
+    def _link_into(self, edit: _Edit, a_id: str, b_id: str, relation: str | None) -> str | None:
+        """Put the link of ``b`` into ``a``'s group in ``edit``; None when already linked so."""
+        stamp = now()
+        group_a, group_b = self._group_of.get(a_id), self._group_of.get(b_id)
+        if group_a is None and group_b is not None:
+            # Join the group that exists; ``b`` keeps (or gets) the relation.
+            record = dict(edit.get("groups", group_b) or {})
+            members = dict(record["members"])
+            members[a_id] = None
+            if relation is not None:
+                members[b_id] = relation
+            group_id = group_b
+        elif group_a is None:
+            group_id = new_id("g")
+            record = Group(group_id, {}, self.annotator, stamp, stamp).to_record()
+            members = {a_id: None, b_id: relation}
+        else:
+            group_id = group_a
+            record = dict(edit.get("groups", group_a) or {})
+            members = dict(record["members"])
+            if group_b is not None and group_b != group_a:
+                other = edit.get("groups", group_b) or {"members": {}}
+                for member, member_relation in other["members"].items():
+                    members.setdefault(member, member_relation)
+                edit.put("groups", group_b, None)
+            elif b_id in members and (relation is None or members[b_id] == relation):
+                return None  # already linked as asked
+            if b_id not in members or relation is not None:
+                members[b_id] = relation
+        record["members"] = members
+        record["modified"] = stamp
+        edit.put("groups", group_id, record)
+        return group_id
 
     def unlink(self, span_id: str) -> None:
         """Take a span out of its statement group; the other members stay linked."""

@@ -87,7 +87,9 @@ async def shoot() -> list[Path]:
         await pilot.press("slash", *"right for any number", "enter", "l")
         await ready(app, pilot)
         written.append(Path(app.save_screenshot("link-panel.svg", str(HERE))))
-        await pilot.press("escape", "v", "down")
+        await pilot.press("escape", "v")
+        await ready(app, pilot)  # the matrix is built in a worker
+        await pilot.press("down")
         await pilot.pause()
         written.append(Path(app.save_screenshot("coverage.svg", str(HERE))))
     return written

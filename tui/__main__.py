@@ -1,5 +1,5 @@
 """``python -m newsreader.tui`` runs the ``newsreader`` command."""
 
-from newsreader.tui.cli import main
+from newsreader.tui.launch import main
 
 main()

@@ -56,12 +56,13 @@ else:
     class Timed(tui.NewsreaderApp):
         CSS_PATH = str(Path(tui.__file__).with_name("newsreader.tcss"))
 
+        # Textual calls the handler of every class in the MRO that defines one, so these must
+        # not call super(): the app's own handler runs after them anyway (calling it here ran
+        # it twice, loading the articles and opening the store twice in the timed run).
         def on_ready(self):
-            super().on_ready()
             print("ready", flush=True)  # the first frame
 
         def on_documents_loaded(self, message):
-            super().on_documents_loaded(message)
             self.call_after_refresh(self.shown)
 
         def shown(self):

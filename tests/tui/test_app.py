@@ -189,7 +189,7 @@ async def test_panes_picker_sidebar_fold_help_and_coverage(tmp_path: Path) -> No
         ids = {row[2] for row in app.key_rows()}
         assert {"tag_claim", "tag_quote", "link", "undo", "redo", "search"} <= ids
         await pilot.press("escape", "v")
-        await pilot.pause()
+        await settle(app, pilot)  # the matrix is built in a worker
         assert isinstance(app.screen, CoverageScreen)
         await pilot.press("enter")
         await pilot.pause()
@@ -303,7 +303,7 @@ async def test_keys_are_remapped_by_id_from_the_configuration(tmp_path: Path) ->
         assert app.store.spans() == []  # c no longer tags
         await pilot.press("C")
         assert [s.label for s in app.store.spans()] == ["claim"]
-        assert ("C", "Tag the selection a claim", "tag_claim") in app.key_rows()
+        assert ("C", "Tag the selection as a claim", "tag_claim") in app.key_rows()
 
 
 async def test_a_click_places_the_cursor_in_article_offsets(tmp_path: Path) -> None:
@@ -319,3 +319,66 @@ async def test_a_click_places_the_cursor_in_article_offsets(tmp_path: Path) -> N
         await pilot.pause()
         assert article.cursor_offset > first
         assert article.offset_of(article.selection.end) == article.cursor_offset
+
+
+async def test_statement_keys_reach_their_intents(tmp_path: Path) -> None:
+    docs = load_sample().documents
+    newsy, wire = docs[0], docs[1]
+    with Store.open(tmp_path / "store.json") as store:
+        store.attach(docs)
+        a = store.create_span(newsy.id, *newsy.sentences[6], "claim")
+        b = store.create_span(wire.id, *wire.sentences[5], "claim")
+        store.link(a.id, b.id)
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        store = app.store
+        assert store is not None
+        view(app, 0).move_to(a.start + 3)
+        await pilot.pause()
+        await pilot.press("r")  # the next relation
+        assert store.group_of(a.id).members[a.id] == "paraphrase"  # type: ignore[union-attr]
+        await pilot.press("right_square_bracket")  # a word more at the end
+        grown = store.span(a.id)
+        assert grown is not None and grown.end > a.end
+        assert view(app, 0).selected_range() == (grown.start, grown.end)
+        await pilot.press("right_curly_bracket")
+        assert store.span(a.id).end < grown.end  # type: ignore[union-attr]
+        await pilot.press("U")  # unlink: a two-member group goes
+        assert store.groups() == []
+        await pilot.press("u")
+        assert len(store.groups()) == 1
+        await pilot.press("D")  # dissolve
+        assert store.groups() == [] and len(store.spans()) == 2
+        await pilot.press("u")
+        assert len(store.groups()) == 1
+        # The count in the status bar follows the store.
+        status = str(app.query_one("#status").render())
+        assert "2 annotations" in status and "1 statement groups" in status
+
+
+async def test_a_few_article_files_are_in_the_first_frame(tmp_path: Path) -> None:
+    from newsreader.corpus import SAMPLE_DIR
+
+    files = sorted(Path(SAMPLE_DIR).glob("*.txt"))[:2]
+    assert len(files) == 2
+    app = make_app(
+        paths=files,
+        store_path=tmp_path / "store.json",
+        config=Config(),
+        annotator="tester",
+        cursor_blink=False,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        # Loaded before the first frame, not in a worker after it.
+        assert app.panes[0].article is not None and app.panes[1].article is not None
+        assert not [w for w in app.workers if w.group == "load"]
+        await settle(app, pilot)
+    # A folder still loads in a worker.
+    app = make_app(
+        paths=[SAMPLE_DIR], store_path=tmp_path / "s2.json", config=Config(), cursor_blink=False
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        assert [w for w in app.workers if w.group == "load"]
+        await settle(app, pilot)
+        assert app.panes[0].article is not None

@@ -99,7 +99,9 @@ def test_link_panel(snap_compare: Any) -> None:
 def test_coverage_screen(snap_compare: Any) -> None:
     async def open_coverage(pilot: Any) -> None:
         await ready(pilot)
-        await pilot.press("v", "down")
+        await pilot.press("v")
+        await ready(pilot)  # the matrix is built in a worker
+        await pilot.press("down")
         await pilot.pause()
 
     assert snap_compare(prepared_app("coverage"), terminal_size=SIZE, run_before=open_coverage)

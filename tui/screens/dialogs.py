@@ -110,6 +110,7 @@ class StoreProblemDialog(ModalScreen[str]):
         Binding("r", "choose('read-only')", "Open read-only", id="store_read_only"),
         Binding("m", "choose('move-aside')", "Move aside, start fresh", id="store_move_aside"),
         Binding("w", "choose('without')", "Work without saving", id="store_without"),
+        Binding("ctrl+q", "app.quit", "Quit", id="store_problem_quit"),
         Binding(
             "escape",
             "choose('without')",
@@ -119,10 +120,13 @@ class StoreProblemDialog(ModalScreen[str]):
         ),
     ]
 
-    def __init__(self, message: str, *, can_read: bool) -> None:
+    def __init__(self, message: str, *, can_read: bool, can_move: bool = True) -> None:
         super().__init__()
         self.message = message
         self.can_read = can_read
+        # A store that another newsreader has open is healthy: moving it aside would strand
+        # that one's edits, so it is offered only for a store that cannot be read.
+        self.can_move = can_move
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -131,11 +135,15 @@ class StoreProblemDialog(ModalScreen[str]):
             choices = []
             if self.can_read:
                 choices.append("r: open it read-only (look, export; no edits saved)")
-            choices.append("m: move it aside (nothing is deleted) and start a fresh store")
+            if self.can_move:
+                choices.append("m: move it aside (nothing is deleted) and start a fresh store")
             choices.append("w: keep reading without a store (annotations are not saved)")
+            choices.append("ctrl+q: quit")
             yield Static("\n".join(choices), classes="hint")
 
     def action_choose(self, choice: str) -> None:
-        if choice == "read-only" and not self.can_read:
+        if (choice == "read-only" and not self.can_read) or (
+            choice == "move-aside" and not self.can_move
+        ):
             return
         self.dismiss(choice)

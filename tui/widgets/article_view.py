@@ -7,13 +7,14 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from newsreader.corpus import Document, LineIndex, Range
 
 from .._textual_fixes import cache_wrapped_height
+from ..actions import bindings
 from ..display import DisplayMap
 from ..safe import inert
 
@@ -42,11 +43,7 @@ class ArticleView(TextArea):
         *(f"article--{kind}" for kind in PAINTS),
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h", "cursor_left", "Left", show=False, id="cursor_left_vim"),
-        Binding("j", "cursor_down", "Down", show=False, id="cursor_down_vim"),
-        Binding("k", "cursor_up", "Up", show=False, id="cursor_up_vim"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("view")  # type: ignore[assignment]
 
     DEFAULT_CSS = """
     ArticleView {

@@ -1,0 +1,271 @@
+"""The app's reading actions: panes, search, sentences, folding, the sidebar and the screens."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from .widgets.pane_row import MAX_PANES
+
+if TYPE_CHECKING:
+    from newsreader.annotations.model import Span
+    from newsreader.annotations.store import Store
+    from newsreader.annotations.workbench import Workbench
+    from newsreader.corpus import Document
+
+    from .widgets.annotation_list import AnnotationList
+    from .widgets.document_pane import DocumentPane
+    from .widgets.pane_row import PaneRow
+    from .widgets.search_bar import SearchBar
+
+
+def matches(doc: Document, pattern: str) -> list[tuple[int, int]]:
+    """Where ``pattern`` occurs in the article, ignoring case."""
+    if not pattern:
+        return []
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(pattern), doc.text, re.I)]
+
+
+class ReadingActions:
+    """Mixed into the app: moving between panes and articles, search, folding, screens."""
+
+    # The app provides ``workbench``, ``row``, ``pattern``, ``folded``, ``active_group``,
+    # ``focused_pane``, ``show_in``, ``paint`` and ``refresh_all``, besides Textual's own.
+    workbench: Workbench
+    row: PaneRow
+    pattern: str
+    folded: bool
+    active_group: str | None
+
+    def action_focus_next_pane(self) -> None:
+        self.row.cycle(1)
+        self.refresh_sidebar()
+
+    def action_focus_previous_pane(self) -> None:
+        self.row.cycle(-1)
+        self.refresh_sidebar()
+
+    # -- search ----------------------------------------------------------------------------
+
+    # The search bar and the sidebar are imported and mounted when first asked for.
+    def action_search(self) -> None:
+        from .widgets.search_bar import SearchBar
+
+        bars = self.query(SearchBar)
+        if bars:
+            bars.first().open()
+            return
+        bar = SearchBar()
+        self.mount(bar)
+        bar.call_after_refresh(bar.open)
+
+    # Handlers are named, not decorated with @on: Textual collects @on only from its own classes.
+    def on_search_bar_search(self, message: SearchBar.Search) -> None:
+        self.pattern = message.pattern
+        pane = self.focused_pane()
+        if pane is not None:
+            pane.view.focus()
+            self._find(pane, forward=True, from_cursor=True)
+
+    def on_search_bar_closed(self, _: SearchBar.Closed) -> None:
+        pane = self.focused_pane()
+        if pane is not None:
+            pane.view.focus()
+
+    def _find(self, pane: DocumentPane, *, forward: bool, from_cursor: bool = False) -> None:
+        doc = pane.article
+        if doc is None or not self.pattern:
+            return
+        found = matches(doc, self.pattern)
+        if not found:
+            self.notify(f"{self.pattern!r} is not in this article", severity="warning")
+            self.paint(pane)
+            return
+        cursor = pane.view.cursor_offset
+        selected = pane.view.selected_range()
+        if forward:
+            start_at = cursor if from_cursor else (selected[0] + 1 if selected else cursor + 1)
+            if from_cursor and selected:
+                start_at = selected[0]
+            after = [m for m in found if m[0] >= start_at]
+            target = after[0] if after else found[0]
+        else:
+            before = [m for m in found if m[0] < (selected[0] if selected else cursor)]
+            target = before[-1] if before else found[-1]
+        pane.view.select_range(*target)
+        self.paint(pane)
+
+    def action_search_next(self) -> None:
+        pane = self.focused_pane()
+        if pane is not None:
+            self._find(pane, forward=True)
+
+    def action_search_previous(self) -> None:
+        pane = self.focused_pane()
+        if pane is not None:
+            self._find(pane, forward=False)
+
+    # -- the article -----------------------------------------------------------------------
+
+    def action_select_sentence(self) -> None:
+        pane = self.focused_pane()
+        if pane is None or pane.article is None:
+            return
+        cursor = pane.view.cursor_offset
+        selected = pane.view.selected_range()
+        if selected:
+            cursor = selected[0]
+        for start, end in pane.article.sentences:
+            if start <= cursor < end or cursor == end:
+                pane.view.select_range(start, end)
+                return
+        self.notify("The cursor is not in a sentence.", severity="warning")
+
+    def action_toggle_fold(self) -> None:
+        self.folded = not self.folded
+        for pane in self.row.panes:
+            if pane.article is not None:
+                cursor = pane.view.cursor_offset
+                self.show_in(pane, pane.article)
+                pane.view.move_to(cursor)
+        self.notify("Boilerplate folded." if self.folded else "Boilerplate shown.", timeout=2)
+
+    # -- the sidebar -----------------------------------------------------------------------
+
+    def action_toggle_sidebar(self) -> None:
+        from .widgets.annotation_list import AnnotationList
+
+        found = self.query(AnnotationList)
+        if not found:
+            self.query_one("#main").mount(AnnotationList(id="sidebar"))
+            self.call_after_refresh(self.refresh_sidebar)
+            return
+        sidebar = found.first()
+        sidebar.display = not sidebar.display
+        self.refresh_sidebar()
+
+    def refresh_sidebar(self) -> None:
+        """List the focused article's spans in the sidebar (when it is shown)."""
+        found = self.query("#sidebar")
+        if not found or not found.first().display:
+            return
+        sidebar = found.first()
+        pane = self.focused_pane()
+        if pane is None or pane.article is None or self.workbench.store is None:
+            sidebar.show([], set())
+            return
+        spans = self.workbench.spans_of(pane.article.id)
+        grouped = {s.id for s in spans if self.workbench.group_of(s.id) is not None}
+        sidebar.show(spans, grouped)
+
+    def on_annotation_list_jump(self, message: AnnotationList.Jump) -> None:
+        store = self.workbench.store
+        span = store.span(message.span_id) if store else None
+        pane = self.focused_pane()
+        if span is None or pane is None:
+            return
+        pane.view.select_range(span.start, span.end)
+        pane.view.focus()
+
+    # -- panes -----------------------------------------------------------------------------
+
+    def action_add_pane(self) -> None:
+        if len(self.row.panes) >= MAX_PANES:
+            self.notify(f"At most {MAX_PANES} panes.", severity="warning")
+            return
+        shown = {p.article.id for p in self.row.panes if p.article}
+        doc = next((d for d in self.workbench.documents if d.id not in shown), None)
+        pane = self.row.new_pane()
+        self.row.mount(pane)
+        pane.call_after_refresh(self._fill_new_pane, pane, doc)
+
+    def _fill_new_pane(self, pane: DocumentPane, doc: Document | None) -> None:
+        self.show_in(pane, doc)
+        pane.view.focus()
+
+    def action_close_pane(self) -> None:
+        panes = self.row.panes
+        if len(panes) <= 1:
+            self.notify("The last pane stays open.", severity="warning")
+            return
+        self.row.close(self.focused_pane() or panes[-1])
+
+    def action_pick_document(self) -> None:
+        from .screens.picker import DocumentPicker
+
+        pane = self.focused_pane()
+        if pane is None:
+            return
+
+        def chosen(doc_id: str | None) -> None:
+            doc = self.workbench.by_id.get(doc_id or "")
+            if doc is not None:
+                self.show_in(pane, doc)
+                pane.view.focus()
+
+        counts = self.workbench.counts_by_document()
+        self.push_screen(DocumentPicker(self.workbench.documents, counts), chosen)
+
+    # -- screens ---------------------------------------------------------------------------
+
+    def action_coverage(self) -> None:
+        store = self.workbench.store
+        if store is None:
+            self.notify("There is no store open.", severity="warning")
+            return
+        self._build_coverage(store)
+
+    @work(thread=True, exclusive=True, group="coverage")
+    def _build_coverage(self, store: Store) -> None:
+        # Its cost grows with the store: built in a worker, shown when ready.
+        from newsreader.annotations.coverage import coverage
+
+        matrix = coverage(store)
+        self.call_from_thread(self._show_coverage, matrix)
+
+    def _show_coverage(self, matrix: object) -> None:
+        from .screens.coverage import CoverageScreen
+
+        def opened(group_id: str | None) -> None:
+            if group_id:
+                self.open_statement(group_id)
+
+        self.push_screen(CoverageScreen(matrix), opened)  # type: ignore[arg-type]
+
+    def open_statement(self, group_id: str) -> None:
+        """Show a statement group's members side by side, each in a pane."""
+        store = self.workbench.store
+        group = store.group(group_id) if store else None
+        if store is None or group is None:
+            return
+        members = [s for m in group.members if (s := store.span(m)) is not None]
+        while len(self.row.panes) < min(len(members), MAX_PANES):
+            self.row.mount(self.row.new_pane())
+        self.call_after_refresh(self._show_members, members, group_id)
+
+    def _show_members(self, members: list[Span], group_id: str) -> None:
+        self.active_group = group_id
+        shown = []
+        for pane, span in zip(self.row.panes, members, strict=False):
+            doc = self.workbench.by_id.get(span.doc_id)
+            if doc is not None:
+                self.show_in(pane, doc)
+                shown.append((pane, span))
+        # Select (and scroll to) each member once the new texts are laid out.
+        self.call_after_refresh(self._select_members, shown)
+
+    def _select_members(self, shown: list[tuple[DocumentPane, Span]]) -> None:
+        for pane, span in shown:
+            pane.view.select_range(span.start, span.end)
+        if shown:
+            shown[0][0].view.focus()
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.key_rows()))
+
+
+__all__ = ["ReadingActions", "matches"]
