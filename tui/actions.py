@@ -307,6 +307,21 @@ SCREEN_KEY_IDS = frozenset(
         "store_problem_quit",
         "store_read_only",
         "store_without",
+        # The curation screen (tui/screens/curation.py).
+        "curate_close",
+        "curate_edit",
+        "curate_edit_cancel",
+        "curate_end_left",
+        "curate_end_right",
+        "curate_neither",
+        "curate_next",
+        "curate_previous",
+        "curate_start_left",
+        "curate_start_right",
+        "curate_take_a",
+        "curate_take_b",
+        "curate_undo",
+        *(f"curate_take_{number}" for number in range(1, 10)),
     }
 )
 """Ids of the keys that screens and dialogs bind for themselves (also remappable by id)."""

@@ -558,11 +558,6 @@ def store_command(db: str | None, move: bool, repair: bool, as_json: bool) -> No
             )
         return
     if move:
-        if not path.parent.is_dir():
-            safe_console(soft_wrap=True).print(
-                f"nothing to move: {path} does not exist (there is no folder {path.parent})"
-            )
-            return
         try:
             moved = move_aside(path, stamp)
         except StoreError as error:

@@ -199,9 +199,9 @@ def test_a_hostile_manifest_is_a_problem(tmp_path: Path, content: str, reason: s
 
 
 def test_move_aside_in_a_folder_that_does_not_exist(tmp_path: Path) -> None:
-    code, out, _ = run("store", "--db", str(tmp_path / "no" / "such" / "s.json"), "--move-aside")
-    assert code == 0
-    assert "nothing to move" in out and "there is no folder" in out
+    code, _, err = run("store", "--db", str(tmp_path / "no" / "such" / "s.json"), "--move-aside")
+    assert code == 2
+    assert "is not a folder; there is no store to move" in err and "Traceback" not in err
 
 
 def test_min_score_nan_is_refused() -> None:
