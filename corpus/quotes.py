@@ -179,6 +179,11 @@ def _keeps_stop(token: str) -> bool:
     )
 
 
+def _is_adverb(token: str) -> bool:
+    """A lower-case "-ly" word ("reportedly", "later", not "Kelly")."""
+    return token.islower() and token.endswith("ly") and len(token) > 4
+
+
 def _is_name_token(token: str) -> bool:
     """Capitalised, or with a capital inside ("McKinley", "al-Assad", "DuVernay")."""
     return token[:1].isupper() or (not token[:1].isdigit() and any(c.isupper() for c in token))
@@ -192,7 +197,7 @@ def _np_before(text: str, start: int, verb_start: int) -> Range | None:
         gap = text[tokens[-1][1] : verb_start]
         if gap.strip(" \u00a0") and not gap.strip(" \u00a0").startswith(")"):
             break
-        if tokens[-1][2].lower() in _SKIP_BEFORE_VERB:
+        if tokens[-1][2].lower() in _SKIP_BEFORE_VERB or _is_adverb(tokens[-1][2]):
             verb_start = tokens[-1][0]
             tokens.pop()
             continue
@@ -296,6 +301,9 @@ def _np_after(text: str, start: int, end: int) -> Range | None:
     low = first.lower()
     if low in _PERSONAL:
         return (first_start, first_end)
+    described = _described_name(text, tokens)
+    if described is not None:
+        return described
     np_end = first_end
     if low in DETERMINERS or _is_name_token(first):
         previous_end = first_end
@@ -310,6 +318,48 @@ def _np_after(text: str, start: int, end: int) -> Range | None:
             np_end = previous_end = token_end
         return (first_start, np_end)
     return None
+
+
+# Nouns that describe what a person does, put before the name in news style ("spokesman John
+# Kirby", "former Obama adviser David Axelrod", "Trump campaign manager Kellyanne Conway").
+ROLE_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson adviser advisor aide strategist director chairman
+    chairwoman chair president secretary senator representative governor mayor official analyst
+    economist lawyer attorney professor founder co-founder chief manager leader candidate nominee
+    lawmaker congressman congresswoman pollster consultant executive minister ambassador
+    commissioner sheriff judge editor writer reporter correspondent host anchor fellow member
+    staffer organizer activist expert historian researcher general commander officer deputy
+    surrogate supporter donor operative partner owner head speaker columnist commentator""".split()
+)
+_MODIFIERS = frozenset("""former then-former then current longtime top senior veteran""".split())
+
+
+def _described_name(text: str, tokens: list[tuple[int, int, str]]) -> Range | None:
+    """A name after a role description: ``former Obama adviser David Axelrod`` -> ``David
+    Axelrod``; None when the words do not end in a role noun followed by a name."""
+    role_at = None
+    for index, (token_start, _, token) in enumerate(tokens[:7]):
+        if index and text[tokens[index - 1][1] : token_start].strip(" \u00a0"):
+            return None
+        low = token.lower()
+        if low in ROLE_NOUNS and token.islower():
+            role_at = index
+            break
+        if not (_is_name_token(token) or low in _MODIFIERS or low in _CONNECTORS):
+            return None
+        if low in _PERSONAL or low in DETERMINERS or low in SPEECH_VERBS:
+            return None
+    if role_at is None or role_at + 1 >= len(tokens):
+        return None
+    rest = tokens[role_at + 1 : role_at + 6]
+    if text[tokens[role_at][1] : rest[0][0]].strip(" \u00a0") or not _is_name_token(rest[0][2]):
+        return None
+    end = rest[0][1]
+    for previous, token in itertools.pairwise(rest):
+        if text[previous[1] : token[0]].strip(" \u00a0") or not _is_name_token(token[2]):
+            break
+        end = token[1]
+    return (rest[0][0], end)
 
 
 _VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
@@ -352,16 +402,35 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
     if according:
         np = _np_after(text, according.end(), window_end)
         return _Attribution(np, "according to")
-    # "Kerry said" / "the official added": a verb within the first few words.
-    for index, (token_start, _, token) in enumerate(tokens[:9]):
+    # "Kerry said" / "the official added": a verb within the first few words, or further on
+    # past an appositive ("J. Gerald Hebert, executive director of the Campaign Legal Center,
+    # said").
+    for index, (token_start, _, token) in enumerate(tokens[:30]):
         if index and _GAP_STOP.search(text, tokens[index - 1][1], token_start):
             return None  # the clause ended before any cue
         if token.lower() in SPEECH_VERBS and index > 0:
-            if text[cursor:token_start].count(",") > 2:
-                return None
+            commas = text[cursor:token_start].count(",")
+            if index >= 9 or commas > 2:
+                np = _subject_before_appositive(text, cursor, token_start)
+                return _Attribution(np, token.lower()) if np else None
             np = _np_before(text, cursor, token_start)
             return _Attribution(np, token.lower()) if np else None
     return None
+
+
+def _subject_before_appositive(text: str, start: int, verb_start: int) -> Range | None:
+    """``Miller, a retired worker from a nuclear plant, said``: the name before the first comma,
+    when the words between it and the verb are set off by commas (an appositive)."""
+    comma = text.find(",", start, verb_start)
+    if comma == -1 or not text[comma:verb_start].rstrip(" \u00a0").endswith(","):
+        return None
+    tokens = _words(text, start, comma)
+    if not tokens or len(tokens) > 6:
+        return None
+    np = _trailing_np(text, tokens)
+    if np is None or np[0] != tokens[0][0]:
+        return None  # the words before the comma are more than a name
+    return np
 
 
 def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attribution | None:
@@ -392,6 +461,11 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
         np = _np_before(text, sentence_start, verb.start())
         if np is not None:
             return _Attribution(np, word)
+        # "Suu Kyi said it was too early but added, "...": a verb that shares the subject
+        # the sentence opened with.
+        subject = _sentence_subject(text, sentence_start, verb.start())
+        if subject is not None and _is_named(text[subject[0] : subject[1]]):
+            return _Attribution(subject, word)
         return _Attribution(None, word)
     according = list(_ACCORDING.finditer(text, sentence_start, pos))
     if according:
@@ -409,6 +483,16 @@ _TITLE_WORDS = TITLES | frozenset(
 def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | None:
     """The noun phrase a sentence opens with (its likely subject), up to ``limit``."""
     tokens = _words(text, sentence_start, limit)
+    # An opening phrase set off by a comma ("On Tuesday, Mr. McConnell ...", "Responding to
+    # this criticism, Trump said"): the subject comes after it.
+    if tokens and (
+        tokens[0][2].lower() in _LEADING_FUNCTION
+        or tokens[0][2].lower() in _STOP_AFTER
+        or tokens[0][2].endswith(("ing", "ed"))
+    ):
+        comma = text.find(",", sentence_start, tokens[min(len(tokens), 12) - 1][1])
+        if comma != -1:
+            tokens = [t for t in tokens if t[0] > comma]
     while tokens and tokens[0][2].lower() in _LEADING_FUNCTION - {"the"}:
         tokens = tokens[1:]
     if not tokens:
@@ -490,9 +574,11 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
         s_start, _ = sentence_of(passage.start)
         _, s_end = sentence_of(max(passage.start, passage.end - 1))
         p_index = paragraph_index(passage.start)
-        attribution = _attribution_after(
-            text, passage.end, s_end + 1 if s_end < len(text) else s_end
-        )
+        # The attribution may follow in what the splitter took for the next sentence
+        # (``"... the greatest!!!" McDonough wrote``): look on to the paragraph's end; the
+        # search stops at the first sentence punctuation anyway.
+        p_end = paragraphs[p_index][1] if 0 <= p_index < len(paragraphs) else len(text)
+        attribution = _attribution_after(text, passage.end, max(p_end, s_end))
         if attribution is None or attribution.speaker is None:
             before = _attribution_before(text, s_start, passage.start)
             if before is not None and (attribution is None or before.speaker is not None):
