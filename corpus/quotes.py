@@ -25,10 +25,11 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .document import Quote, Range
 from .sentences import TITLES
+from .speakers import SpeakerResolver
 
 # Verb forms that announce speech. Forms that are as often nouns ("states", "claims",
 # "tweets", "report") are left out: a wrong cue is worse than a missing one.
@@ -631,4 +632,43 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
         )
         quotes.append(quote)
         previous = (p_index, quote)
-    return quotes
+    return _canonical_speakers(text, paragraphs, quotes)
+
+
+def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote]) -> list[Quote]:
+    """Each quote's speaker as a person (see ``speakers.py``): ``speaker_name`` is the canonical
+    name; a pronoun's ``speaker`` and offsets move to the mention of the person it refers to.
+    ``speaker`` otherwise stays the words the text uses at the attribution."""
+    if not any(q.speaker for q in quotes):
+        return quotes
+    resolver = SpeakerResolver(text, paragraphs)
+    named: list[Quote] = []
+    for quote in quotes:
+        if quote.speaker_start is None or quote.speaker_end is None:
+            named.append(quote)
+            continue
+        start, end = quote.speaker_start, quote.speaker_end
+        mention = text[start:end]
+        words = mention.split()
+        low = mention.lower()
+        name: str | None = None
+        if low in ("he", "she"):
+            person = resolver.resolve_pronoun(low, start)
+            if person is not None:
+                start, end = person.start, person.end
+                name = resolver.canonical(person.words, person.start)
+        elif len(words) >= 2 and words[0].lower() in DETERMINERS and words[-1].islower():
+            person = resolver.resolve_role(words[-1], start)
+            if person is not None:
+                name = resolver.canonical(person.words, person.start)
+        else:
+            name = resolver.name_of_mention(start, end)
+        quote = replace(
+            quote,
+            speaker=text[start:end],
+            speaker_start=start,
+            speaker_end=end,
+            speaker_name=name or text[start:end],
+        )
+        named.append(quote)
+    return named

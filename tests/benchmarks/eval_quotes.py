@@ -104,9 +104,13 @@ def _speaker_matches(predicted: str | None, gold: str) -> bool:
 
 
 def score(
-    articles: list[Article], predictions: dict[str, list[dict]], show_errors: int = 0
+    articles: list[Article],
+    predictions: dict[str, list[dict]],
+    show_errors: int = 0,
+    speaker_field: str = "speaker",
 ) -> dict[str, float]:
-    """Precision, recall, F1 and speaker accuracy of ``predictions`` (quotes per article)."""
+    """Precision, recall, F1 and speaker accuracy of ``predictions`` (quotes per article), the
+    speaker read from ``speaker_field`` of each quote."""
     gold_total = recalled = predicted_total = predicted_correct = 0
     named = named_correct = 0
     errors: list[str] = []
@@ -133,12 +137,12 @@ def score(
             recalled += 1
             if _is_name(gold.source):
                 named += 1
-                if any(_speaker_matches(q.get("speaker"), gold.source or "") for q in hits):
+                if any(_speaker_matches(q.get(speaker_field), gold.source or "") for q in hits):
                     named_correct += 1
                 elif len(errors) < show_errors:
                     errors.append(
                         f"SPK {article.name}: gold {gold.source!r} predicted "
-                        f"{[q.get('speaker') for q in hits]} for "
+                        f"{[q.get(speaker_field) for q in hits]} for "
                         f"{article.text[gold.start : gold.end][:60]!r}"
                     )
     for line in errors:
@@ -253,6 +257,7 @@ def score_basil(
     predictions: dict[str, list[dict]],
     texts: dict[str, str] | None = None,
     show_errors: int = 0,
+    speaker_field: str = "speaker",
 ) -> dict[str, float]:
     """Speaker accuracy on BASIL: of the phrases with a named speaker that a predicted quote
     covers, the share whose predicted speaker matches (EVAL.md's PolNeAR rule). Phrases whose
@@ -272,7 +277,7 @@ def score_basil(
             unnamed += 1
             continue
         named += 1
-        if any(_speaker_matches(q.get("speaker"), phrase.speaker) for q in hits):
+        if any(_speaker_matches(q.get(speaker_field), phrase.speaker) for q in hits):
             correct += 1
         elif len(errors) < show_errors:
             context = ""
@@ -280,7 +285,7 @@ def score_basil(
                 context = texts[phrase.article][max(0, phrase.start - 80) : phrase.end + 80]
             errors.append(
                 f"BASIL {phrase.article}: gold {phrase.speaker!r} predicted "
-                f"{[q.get('speaker') for q in hits]} in {context!r}"
+                f"{[q.get(speaker_field) for q in hits]} in {context!r}"
             )
     for line in errors:
         print(line)

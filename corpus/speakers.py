@@ -1,0 +1,364 @@
+"""Who a quote's speaker is: one canonical name per person per article.
+
+The quote finder (``quotes.py``) takes the speaker as the text names it at the attribution: a
+name ("Kerry", "Mr. Kerry", "SECRETARY JOHN KERRY"), a pronoun ("he") or a role ("the senator").
+This module turns that mention into the person:
+
+- a name becomes the fullest form the article uses for the same person ("Kerry" -> "John
+  Kerry"), with titles left out ("Sen. Ted Cruz" -> "Ted Cruz") and capitals normalised ("JOHN
+  KERRY" -> "John Kerry"); two people with one surname ("Bill Clinton", "Hillary Clinton") are
+  told apart by the nearest full mention before the quote, and by "Mr."/"Mrs."/"Ms.";
+- "he" or "she" becomes the person named last before it, in the same or the two paragraphs
+  before (skipping people whose title says the other sex);
+- a bare role ("the senator", "the spokesman") becomes the person the article last named in that
+  role ("Sen. Ted Cruz", "spokesman John Kirby", "Kirby, a spokesman for ...").
+
+The speaker's offsets point at the mention that names the person: the attribution's own name,
+or, for a pronoun or a role, the earlier mention it was resolved to.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .document import Range
+
+# Titles and ranks left out of a canonical name, and the role each one implies.
+TITLE_ROLES: dict[str, str] = {
+    "mr": "",
+    "mrs": "",
+    "ms": "",
+    "miss": "",
+    "dr": "",
+    "prof": "professor",
+    "professor": "professor",
+    "sen": "senator",
+    "senator": "senator",
+    "rep": "representative",
+    "representative": "representative",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "gov": "governor",
+    "governor": "governor",
+    "lt": "",
+    "gen": "general",
+    "general": "general",
+    "col": "colonel",
+    "adm": "admiral",
+    "president": "president",
+    "vice": "",
+    "secretary": "secretary",
+    "mayor": "mayor",
+    "judge": "judge",
+    "justice": "justice",
+    "ambassador": "ambassador",
+    "amb": "ambassador",
+    "chairman": "chairman",
+    "chairwoman": "chairman",
+    "speaker": "speaker",
+    "sheriff": "sheriff",
+    "attorney": "attorney",
+    "pope": "pope",
+    "rev": "",
+    "reverend": "",
+    "prime": "",
+    "minister": "minister",
+    "chancellor": "chancellor",
+    "commissioner": "commissioner",
+    "sgt": "",
+    "capt": "",
+    "former": "",
+    "first": "",
+    "lady": "",
+    "candidate": "candidate",
+    "nominee": "nominee",
+    "democratic": "",
+    "republican": "",
+}
+_MALE = frozenset({"mr", "he", "his", "him"})
+_FEMALE = frozenset({"mrs", "ms", "miss", "she", "her", "lady", "congresswoman", "chairwoman"})
+# Role words a bare role can use ("the senator"), and the roles they match.
+ROLE_WORDS: dict[str, frozenset[str]] = {
+    "senator": frozenset({"senator"}),
+    "congressman": frozenset({"representative"}),
+    "congresswoman": frozenset({"representative"}),
+    "representative": frozenset({"representative"}),
+    "lawmaker": frozenset({"senator", "representative"}),
+    "governor": frozenset({"governor"}),
+    "president": frozenset({"president"}),
+    "secretary": frozenset({"secretary"}),
+    "mayor": frozenset({"mayor"}),
+    "general": frozenset({"general"}),
+    "judge": frozenset({"judge", "justice"}),
+    "justice": frozenset({"judge", "justice"}),
+    "ambassador": frozenset({"ambassador"}),
+    "chairman": frozenset({"chairman"}),
+    "chairwoman": frozenset({"chairman"}),
+    "sheriff": frozenset({"sheriff"}),
+    "minister": frozenset({"minister"}),
+    "candidate": frozenset({"candidate", "nominee"}),
+    "nominee": frozenset({"candidate", "nominee"}),
+    "spokesman": frozenset({"spokesman"}),
+    "spokeswoman": frozenset({"spokesman"}),
+    "spokesperson": frozenset({"spokesman"}),
+    "professor": frozenset({"professor"}),
+    "official": frozenset(),
+}
+_ROLE_NOUN_ROLES: dict[str, str] = {
+    "spokesman": "spokesman",
+    "spokeswoman": "spokesman",
+    "spokesperson": "spokesman",
+    "senator": "senator",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "representative": "representative",
+    "governor": "governor",
+    "president": "president",
+    "secretary": "secretary",
+    "mayor": "mayor",
+    "candidate": "candidate",
+    "nominee": "nominee",
+    "chairman": "chairman",
+    "chairwoman": "chairman",
+    "ambassador": "ambassador",
+    "minister": "minister",
+    "judge": "judge",
+    "professor": "professor",
+}
+_CONNECTORS = frozenset("""de la le van von der al bin du da di del dos""".split())
+# Capitalised words that start sentences or name things other than people.
+_NOT_NAMES = frozenset(
+    """the a an but and or so yet if when while as at in on of for to from by with after before
+    during since until because although though this that these those there here it its he she
+    they we i you his her their our my your who what which where why how not no yes also still
+    then now just even only however meanwhile monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec today tomorrow yesterday
+    advertisement read watch click related""".split()
+)
+_PERSONAL_PRONOUNS = frozenset({"he", "she"})
+
+_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f'\u2019.-]*")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+@dataclass(slots=True)
+class PersonMention:
+    """A run of capitalised words that names a person, with what its context says about them."""
+
+    start: int
+    end: int
+    words: tuple[str, ...]  # the name without titles, capitals as written
+    roles: set[str] = field(default_factory=set)
+    sex: str = ""  # "m", "f" or "" when nothing says
+
+    @property
+    def surname(self) -> str:
+        return self.words[-1].lower()
+
+
+def _clean(token: str) -> str:
+    return _POSSESSIVE.sub("", token.rstrip(".,")) if token else token
+
+
+def _is_cap(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _proper_case(word: str) -> str:
+    """``KERRY`` -> ``Kerry``, ``MCCAIN`` -> ``Mccain`` is avoided by keeping mixed-case words;
+    only words written wholly in capitals are changed."""
+    if len(word) > 1 and word.isupper():
+        return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
+    return word
+
+
+def person_mentions(text: str) -> list[PersonMention]:
+    """Every run of capitalised words in ``text`` that looks like a person's name, in order:
+    either preceded by a title ("Sen.", "Mr.", "President"), or of two to four words none of
+    which is a function word or a month. Titles and role words next to it are recorded."""
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    mentions: list[PersonMention] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        start, end, token = tokens[i]
+        if not _is_cap(token):
+            i += 1
+            continue
+        # A run of capitalised words joined by single spaces (connectors allowed inside).
+        j = i + 1
+        while j < n:
+            gap = text[tokens[j - 1][1] : tokens[j][0]]
+            if gap not in (" ", "\u00a0") or tokens[j - 1][2].endswith((",", "'s", "\u2019s")):
+                break
+            word = tokens[j][2]
+            if _is_cap(word) or (
+                word.lower() in _CONNECTORS and j + 1 < n and _is_cap(tokens[j + 1][2])
+            ):
+                j += 1
+                continue
+            break
+        run = tokens[i:j]
+        i = j
+        mention = _mention_from_run(text, run)
+        if mention is not None:
+            _add_context_roles(text, mention, tokens, run)
+            mentions.append(mention)
+    return mentions
+
+
+def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMention | None:
+    roles: set[str] = set()
+    sex = ""
+    first = 0
+    while first < len(run) and run[first][2].lower().rstrip(".") in _NOT_NAMES:
+        first += 1
+    titled = False
+    while first < len(run) - 1:
+        key = run[first][2].lower().rstrip(".")
+        if key not in TITLE_ROLES:
+            break
+        titled = True
+        if TITLE_ROLES[key]:
+            roles.add(TITLE_ROLES[key])
+        if key in _MALE:
+            sex = "m"
+        elif key in _FEMALE:
+            sex = "f"
+        first += 1
+    words = [run[k] for k in range(first, len(run))]
+    if not words:
+        return None
+    last_start, last_end, last = words[-1]
+    cleaned = _clean(last)
+    if not cleaned or not _is_cap(cleaned):
+        return None
+    if any(w[2].lower().rstrip(".") in _NOT_NAMES for w in words):
+        return None
+    if not titled and not 2 <= len(words) <= 4:
+        return None
+    if any(ch.isdigit() for _, _, w in words for ch in w):
+        return None
+    end = words[-1][0] + len(cleaned)
+    names = tuple(_clean(w) if k == len(words) - 1 else w for k, (_, _, w) in enumerate(words))
+    return PersonMention(words[0][0], end, names, roles, sex)
+
+
+def _add_context_roles(
+    text: str,
+    mention: PersonMention,
+    tokens: list[tuple[int, int, str]],
+    run: list[tuple[int, int, str]],
+) -> None:
+    """Role words just before the name ("spokesman John Kirby") or in an appositive after it
+    ("Kirby, a spokesman for the State Department,")."""
+    before = text[max(0, mention.start - 40) : mention.start].lower().split()
+    for word in before[-3:]:
+        role = _ROLE_NOUN_ROLES.get(word.strip(",.'\u2019s"))
+        if role:
+            mention.roles.add(role)
+    after = text[mention.end : mention.end + 90]
+    if after.startswith(","):
+        clause = after[1:].split(",", 1)[0].lower()
+        for word in clause.split()[:8]:
+            role = _ROLE_NOUN_ROLES.get(word.strip(".'\u2019"))
+            if role:
+                mention.roles.add(role)
+
+
+@dataclass(slots=True)
+class _Person:
+    words: tuple[str, ...]
+    first: str  # lower-cased first name, "" when only the surname is known
+    sex: str
+    roles: set[str]
+
+
+class SpeakerResolver:
+    """Canonical names for the speakers of one article (see the module docstring)."""
+
+    def __init__(self, text: str, paragraphs: list[Range]) -> None:
+        self.text = text
+        self.paragraph_starts = [s for s, _ in paragraphs]
+        self.mentions = person_mentions(text)
+        self.starts = [m.start for m in self.mentions]
+        # What the article says about each surname: its full forms, sex and roles.
+        self.sex: dict[str, str] = {}
+        for mention in self.mentions:
+            if mention.sex:
+                self.sex.setdefault(mention.surname, mention.sex)
+
+    def _paragraph(self, offset: int) -> int:
+        return bisect_right(self.paragraph_starts, offset) - 1
+
+    def _full_forms(self, surname: str) -> list[PersonMention]:
+        return [
+            m for m in self.mentions if m.surname == surname and len(m.words) >= 2 and m.words[0]
+        ]
+
+    def canonical(self, words: tuple[str, ...], at: int) -> str:
+        """The fullest form of the person named ``words`` near offset ``at``."""
+        words = tuple(w for w in words if w)
+        if not words:
+            return ""
+        surname = _clean(words[-1]).lower()
+        forms = self._full_forms(surname)
+        if len(words) >= 2:
+            first = words[0].lower()
+            forms = [f for f in forms if f.words[0].lower() == first]
+        if forms:
+            firsts = {f.words[0].lower() for f in forms}
+            if len(firsts) > 1:
+                # Two people share the surname: the one named last before ``at``, else first after.
+                before = [f for f in forms if f.start <= at]
+                chosen = before[-1] if before else forms[0]
+                forms = [f for f in forms if f.words[0].lower() == chosen.words[0].lower()]
+            best = max(forms, key=lambda f: (len(f.words), -abs(f.start - at)))
+            if len(best.words) >= len(words):
+                words = best.words
+        return " ".join(_proper_case(w) for w in words)
+
+    def name_of_mention(self, start: int, end: int) -> str | None:
+        """The canonical name for the speaker mention at ``start``-``end``, or None when it is
+        not a name (a pronoun, a description such as "the official", an organisation written
+        in capitals)."""
+        tokens = [_clean(m.group()) for m in _TOKEN.finditer(self.text, start, end)]
+        tokens = [t for t in tokens if t]
+        while tokens and tokens[0].lower().rstrip(".") in TITLE_ROLES and len(tokens) > 1:
+            tokens = tokens[1:]
+        if not tokens or not all(_is_cap(t) or t.lower() in _CONNECTORS for t in tokens):
+            return None
+        if len(tokens) == 1 and tokens[0].isupper() and not self._full_forms(tokens[0].lower()):
+            return None  # "CNN", "NAACP": capitals that are not a known person's name
+        return self.canonical(tuple(tokens), start)
+
+    def resolve_pronoun(self, pronoun: str, at: int) -> PersonMention | None:
+        """The person named last before offset ``at`` (same or the two paragraphs before) whose
+        known sex does not contradict ``pronoun`` ("he" or "she")."""
+        want = "m" if pronoun.lower() == "he" else "f"
+        first_paragraph = max(0, self._paragraph(at) - 2)
+        limit = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
+        index = bisect_right(self.starts, at) - 1
+        while index >= 0 and self.mentions[index].start >= limit:
+            mention = self.mentions[index]
+            sex = mention.sex or self.sex.get(mention.surname, "")
+            if not sex or sex == want:
+                return mention
+            index -= 1
+        return None
+
+    def resolve_role(self, role_word: str, at: int) -> PersonMention | None:
+        """The person the article last named, before ``at``, in the role ``role_word``."""
+        roles = ROLE_WORDS.get(role_word.lower())
+        if not roles:
+            return None
+        index = bisect_right(self.starts, at) - 1
+        while index >= 0:
+            mention = self.mentions[index]
+            if mention.roles & roles:
+                return mention
+            index -= 1
+        return None
