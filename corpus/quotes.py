@@ -491,7 +491,7 @@ def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | Non
         or tokens[0][2].lower() in _STOP_AFTER
         or tokens[0][2].endswith(("ing", "ed"))
     ):
-        comma = text.find(",", sentence_start, tokens[min(len(tokens), 12) - 1][1])
+        comma = text.find(",", sentence_start, tokens[min(len(tokens), 20) - 1][1])
         if comma != -1:
             tokens = [t for t in tokens if t[0] > comma]
     while tokens and tokens[0][2].lower() in _LEADING_FUNCTION - {"the"}:
@@ -641,7 +641,7 @@ def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote])
     ``speaker`` otherwise stays the words the text uses at the attribution."""
     if not any(q.speaker for q in quotes):
         return quotes
-    resolver = SpeakerResolver(text, paragraphs)
+    resolver = SpeakerResolver(text, paragraphs, [(q.start, q.end) for q in quotes])
     named: list[Quote] = []
     for quote in quotes:
         if quote.speaker_start is None or quote.speaker_end is None:
@@ -654,7 +654,20 @@ def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote])
         name: str | None = None
         if low in ("he", "she"):
             person = resolver.resolve_pronoun(low, start)
-            if person is not None:
+            last = named[-1] if named else None
+            if (
+                last is not None
+                and last.speaker_name
+                and last.speaker_start is not None
+                and last.speaker_end is not None
+                and last.speaker.lower() not in ("he", "she")
+                and (person is None or person.start < last.end)
+                and resolver.paragraphs_between(last.end, quote.start) <= 1
+                and resolver.sex_of(last.speaker) in ("", "m" if low == "he" else "f")
+            ):
+                # The quote before, with no one named since: its speaker goes on talking.
+                start, end, name = last.speaker_start, last.speaker_end, last.speaker_name
+            elif person is not None:
                 start, end = person.start, person.end
                 name = resolver.canonical(person.words, person.start)
         elif len(words) >= 2 and words[0].lower() in DETERMINERS and words[-1].islower():

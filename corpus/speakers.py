@@ -159,6 +159,35 @@ class PersonMention:
         return self.words[-1].lower()
 
 
+def _ends_sentence(token: str) -> bool:
+    """A word with a full stop that is not a title or an initial ("House." in "White House.
+    Obama"): a capitalised run stops there."""
+    if not token.endswith("."):
+        return False
+    core = token.rstrip(".").lower()
+    return not (core in TITLE_ROLES or len(core) == 1 or "." in core or core in _ABBREVIATED)
+
+
+_COURTESY = frozenset("""mr mrs ms dr sen rep gov gen""".split())
+# Words that make a capitalised run the name of a thing, not a person.
+_THING_WORDS = frozenset(
+    """times post news journal herald tribune magazine press network channel radio television
+    house senate congress court department agency administration committee commission council
+    party association institute university college school center centre foundation fund bank
+    company corp corporation inc group club union office service bureau board county city
+    state states republic kingdom nations america revolution hill street avenue square airport
+    station hospital church army navy force forces guard police times' today daily weekly
+    street's network's""".split()
+)
+
+
+def _is_thing(words: tuple[str, ...]) -> bool:
+    return any(w.lower().rstrip(".") in _THING_WORDS for w in words)
+
+
+_ABBREVIATED = frozenset("""jr sr st gen lt col sgt capt rev hon""".split())
+
+
 def _clean(token: str) -> str:
     return _POSSESSIVE.sub("", token.rstrip(".,")) if token else token
 
@@ -170,7 +199,7 @@ def _is_cap(token: str) -> bool:
 def _proper_case(word: str) -> str:
     """``KERRY`` -> ``Kerry``, ``MCCAIN`` -> ``Mccain`` is avoided by keeping mixed-case words;
     only words written wholly in capitals are changed."""
-    if len(word) > 1 and word.isupper():
+    if len(word) > 1 and word.isupper() and "." not in word:
         return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
     return word
 
@@ -181,6 +210,7 @@ def person_mentions(text: str) -> list[PersonMention]:
     which is a function word or a month. Titles and role words next to it are recorded."""
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     mentions: list[PersonMention] = []
+    singles: list[tuple[int, int, str]] = []
     i = 0
     n = len(tokens)
     while i < n:
@@ -194,6 +224,10 @@ def person_mentions(text: str) -> list[PersonMention]:
             gap = text[tokens[j - 1][1] : tokens[j][0]]
             if gap not in (" ", "\u00a0") or tokens[j - 1][2].endswith((",", "'s", "\u2019s")):
                 break
+            if _ends_sentence(tokens[j - 1][2]):
+                break
+            if tokens[j][2].lower().rstrip(".") in _COURTESY and tokens[j][2].endswith("."):
+                break  # "N.Y. Mr. Gowdy", "Enter Ms. Lauten": a new name starts at the title
             word = tokens[j][2]
             if _is_cap(word) or (
                 word.lower() in _CONNECTORS and j + 1 < n and _is_cap(tokens[j + 1][2])
@@ -207,6 +241,15 @@ def person_mentions(text: str) -> list[PersonMention]:
         if mention is not None:
             _add_context_roles(text, mention, tokens, run)
             mentions.append(mention)
+        elif len(run) == 1:
+            singles.append(run[0])
+    # A surname alone ("Perry said") names a person the article has named in full.
+    surnames = {m.surname for m in mentions}
+    for start, _, token in singles:
+        word = _clean(token)
+        if word.lower() in surnames and word[:1].isupper():
+            mentions.append(PersonMention(start, start + len(word), (word,)))
+    mentions.sort(key=lambda m: m.start)
     return mentions
 
 
@@ -241,6 +284,8 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
     if not titled and not 2 <= len(words) <= 4:
         return None
     if any(ch.isdigit() for _, _, w in words for ch in w):
+        return None
+    if _is_thing(tuple(w for _, _, w in words)):
         return None
     end = words[-1][0] + len(cleaned)
     names = tuple(_clean(w) if k == len(words) - 1 else w for k, (_, _, w) in enumerate(words))
@@ -277,13 +322,31 @@ class _Person:
     roles: set[str]
 
 
+def _without_initials(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A name without its middle initials ("Donald J. Trump" -> "Donald Trump"), the form
+    other outlets and annotators write; first names given as initials ("G.K. Butterfield") stay."""
+    if len(words) < 3:
+        return words
+    middle = [w for w in words[1:-1] if not re.fullmatch(r"[A-Z]\.?", w)]
+    return (words[0], *middle, words[-1])
+
+
 class SpeakerResolver:
     """Canonical names for the speakers of one article (see the module docstring)."""
 
-    def __init__(self, text: str, paragraphs: list[Range]) -> None:
+    def __init__(self, text: str, paragraphs: list[Range], quoted: list[Range] = ()) -> None:  # type: ignore[assignment]
         self.text = text
         self.paragraph_starts = [s for s, _ in paragraphs]
         self.mentions = person_mentions(text)
+        quoted_starts = [s for s, _ in quoted]
+        # Who a pronoun can refer to: people named outside quotations, as the subject of a
+        # clause (not right after a preposition, "an interview with Fox News", nor possessive).
+        self.antecedents = [
+            m
+            for m in self.mentions
+            if not _inside(m.start, quoted, quoted_starts) and _subject_like(text, m)
+        ]
+        self.antecedent_starts = [m.start for m in self.antecedents]
         self.starts = [m.start for m in self.mentions]
         # What the article says about each surname: its full forms, sex and roles.
         self.sex: dict[str, str] = {}
@@ -316,10 +379,10 @@ class SpeakerResolver:
                 before = [f for f in forms if f.start <= at]
                 chosen = before[-1] if before else forms[0]
                 forms = [f for f in forms if f.words[0].lower() == chosen.words[0].lower()]
-            best = max(forms, key=lambda f: (len(f.words), -abs(f.start - at)))
+            best = max(forms, key=lambda f: (len(_without_initials(f.words)), -abs(f.start - at)))
             if len(best.words) >= len(words):
                 words = best.words
-        return " ".join(_proper_case(w) for w in words)
+        return " ".join(_proper_case(w) for w in _without_initials(words))
 
     def name_of_mention(self, start: int, end: int) -> str | None:
         """The canonical name for the speaker mention at ``start``-``end``, or None when it is
@@ -341,14 +404,23 @@ class SpeakerResolver:
         want = "m" if pronoun.lower() == "he" else "f"
         first_paragraph = max(0, self._paragraph(at) - 2)
         limit = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
-        index = bisect_right(self.starts, at) - 1
-        while index >= 0 and self.mentions[index].start >= limit:
-            mention = self.mentions[index]
+        index = bisect_right(self.antecedent_starts, at) - 1
+        while index >= 0 and self.antecedents[index].start >= limit:
+            mention = self.antecedents[index]
             sex = mention.sex or self.sex.get(mention.surname, "")
             if not sex or sex == want:
                 return mention
             index -= 1
         return None
+
+    def paragraphs_between(self, start: int, end: int) -> int:
+        """How many paragraph breaks lie between two offsets."""
+        return self._paragraph(end) - self._paragraph(start)
+
+    def sex_of(self, name: str) -> str:
+        """"m" or "f" when the article gives the person named ``name`` a title that says so."""
+        words = name.split()
+        return self.sex.get(_clean(words[-1]).lower(), "") if words else ""
 
     def resolve_role(self, role_word: str, at: int) -> PersonMention | None:
         """The person the article last named, before ``at``, in the role ``role_word``."""
@@ -362,3 +434,21 @@ class SpeakerResolver:
                 return mention
             index -= 1
         return None
+
+
+_PREPOSITIONS = frozenset(
+    """with to on from at in of by for about against into onto over under than like""".split()
+)
+
+
+def _inside(offset: int, ranges: list[Range], starts: list[int]) -> bool:
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
+
+
+def _subject_like(text: str, mention: PersonMention) -> bool:
+    """Not right after a preposition, and not a possessive ("Trump's wife")."""
+    before = text[max(0, mention.start - 20) : mention.start].split()
+    if before and before[-1].lower() in _PREPOSITIONS:
+        return False
+    return not text.startswith(("'s", "\u2019s"), mention.end)
