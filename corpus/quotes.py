@@ -27,7 +27,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from .document import Quote, Range
+from .document import Document, Quote, Range
 from .sentences import TITLES
 from .speakers import SpeakerResolver
 
@@ -440,7 +440,11 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
     colon = _COLON_INTRO.search(lead)
     # "MARIE HARF VIA WASHINGTON FREE BEACON: "...": a name opening the sentence, or one
     # introducing the quote in a sentence without a speech verb.
-    if colon and (not lead[: colon.start()].strip() or not _VERB_RE.search(lead)):
+    if (
+        colon
+        and (not lead[: colon.start()].strip() or not _VERB_RE.search(lead))
+        and not _VERB_RE.search(lead, colon.end("np"))  # "Responding to ..., Trump said:"
+    ):
         np_start = sentence_start + colon.start("np")
         np_end = sentence_start + colon.end("np")
         np_text = text[np_start:np_end]
@@ -685,3 +689,85 @@ def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote])
         )
         named.append(quote)
     return named
+
+
+_DOUBLE_OPENING = ("``", "\u201c", "\u201e", "\u00ab", '"')
+_DOUBLE_CLOSING = ("''", "\u201d", "\u00bb", '"')
+_CLOSING_MARKS = (*_DOUBLE_CLOSING, "\u2019", "'")
+
+
+def quoted_parts(text: str) -> list[Range]:
+    """The stretches of ``text`` inside quotation marks, marks left out: for ``“It would not be
+    appropriate”, stated Kerry, “for any number of reasons”.`` the two quoted stretches, never
+    the attribution between them. A text that begins inside a quotation (``It is over,” said
+    Cruz``) counts from its start to the closing mark. A text with no quotation marks is quoted
+    as a whole (the user selected the words inside them)."""
+    passages = _pair_marks(text, [(0, len(text))])
+    parts: list[Range] = []
+    first = passages[0].start if passages else len(text)
+    lead = text[:first]
+    closing = [
+        m.start() for m in _MARK.finditer(lead) if m.group() in ("''", "\u201d", "\u00bb", '"')
+    ]
+    if closing and lead[: closing[0]].strip():
+        parts.append((0, closing[0]))
+    for passage in passages:
+        start = passage.start
+        mark = _MARK.match(text, start)
+        inner_start = start + (len(mark.group()) if mark else 1)
+        end = passage.end
+        closing_mark = next(
+            (
+                len(m)
+                for m in _CLOSING_MARKS
+                if text.endswith(m, inner_start, end) and end - len(m) >= inner_start
+            ),
+            0,
+        )
+        parts.append((inner_start, end - closing_mark))
+    if not parts and not _MARK.search(text):
+        return [(0, len(text))]
+    return parts
+
+
+def _is_mark_or_space(stretch: str) -> bool:
+    return all(
+        ch.isspace() or ch in "\"'`\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019" for ch in stretch
+    )
+
+
+def quote_extent(doc: Document, start: int, end: int) -> Range:
+    """The selection ``start``-``end`` widened to take in the quotation marks around it: when it
+    lies in a detected quote and only marks (or spaces) separate it from the quote's start or
+    end, it reaches them; otherwise an opening mark just before it and a closing mark just after
+    it are taken in. For the app's selection keys, so that a quote is tagged with its marks."""
+    text = doc.text
+    for quote in doc.quotes:
+        if quote.start < end and start < quote.end:
+            if quote.start < start and _is_mark_or_space(text[quote.start : start]):
+                start = quote.start
+            if end < quote.end and _is_mark_or_space(text[end : quote.end]):
+                end = quote.end
+    # Outside a detected quote: double marks right around the selection, single marks only in
+    # pairs (a lone ’ after a word is an apostrophe: "the Clintons’ foundation").
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        opening = next((m for m in _DOUBLE_OPENING if text.endswith(m, 0, start)), "")
+        closing = next((m for m in _DOUBLE_CLOSING if text.startswith(m, end)), "")
+        if not opening and not closing:
+            single_open = start > 0 and text[start - 1] in "'\u2018"
+            single_close = end < len(text) and text[end] in "'\u2019"
+            if single_open and single_close:
+                opening = closing = "'"
+        start -= len(opening)
+        end += len(closing)
+    return (start, end)
+
+
+def sentence_at(doc: Document, offset: int) -> Range | None:
+    """The sentence at ``offset``, with the quotation marks that open or close it (see
+    ``quote_extent``); None when the offset is in no sentence."""
+    starts = [s for s, _ in doc.sentences]
+    index = bisect_right(starts, offset) - 1
+    if index < 0 or offset >= doc.sentences[index][1]:
+        return None
+    return quote_extent(doc, *doc.sentences[index])

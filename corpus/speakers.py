@@ -418,7 +418,7 @@ class SpeakerResolver:
         return self._paragraph(end) - self._paragraph(start)
 
     def sex_of(self, name: str) -> str:
-        """"m" or "f" when the article gives the person named ``name`` a title that says so."""
+        """ "m" or "f" when the article gives the person named ``name`` a title that says so."""
         words = name.split()
         return self.sex.get(_clean(words[-1]).lower(), "") if words else ""
 
