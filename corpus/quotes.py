@@ -356,10 +356,10 @@ def _described_name(text: str, tokens: list[tuple[int, int, str]]) -> Range | No
     if text[tokens[role_at][1] : rest[0][0]].strip(" \u00a0") or not _is_name_token(rest[0][2]):
         return None
     end = rest[0][1]
-    for previous, token in itertools.pairwise(rest):
-        if text[previous[1] : token[0]].strip(" \u00a0") or not _is_name_token(token[2]):
+    for previous, following in itertools.pairwise(rest):
+        if text[previous[1] : following[0]].strip(" \u00a0") or not _is_name_token(following[2]):
             break
-        end = token[1]
+        end = following[1]
     return (rest[0][0], end)
 
 
@@ -662,6 +662,7 @@ def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote])
             if (
                 last is not None
                 and last.speaker_name
+                and last.speaker
                 and last.speaker_start is not None
                 and last.speaker_end is not None
                 and last.speaker.lower() not in ("he", "she")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .document import Range
@@ -214,7 +215,7 @@ def person_mentions(text: str) -> list[PersonMention]:
     i = 0
     n = len(tokens)
     while i < n:
-        start, end, token = tokens[i]
+        token = tokens[i][2]
         if not _is_cap(token):
             i += 1
             continue
@@ -275,8 +276,7 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
     words = [run[k] for k in range(first, len(run))]
     if not words:
         return None
-    last_start, last_end, last = words[-1]
-    cleaned = _clean(last)
+    cleaned = _clean(words[-1][2])
     if not cleaned or not _is_cap(cleaned):
         return None
     if any(w[2].lower().rstrip(".") in _NOT_NAMES for w in words):
@@ -334,7 +334,9 @@ def _without_initials(words: tuple[str, ...]) -> tuple[str, ...]:
 class SpeakerResolver:
     """Canonical names for the speakers of one article (see the module docstring)."""
 
-    def __init__(self, text: str, paragraphs: list[Range], quoted: list[Range] = ()) -> None:  # type: ignore[assignment]
+    def __init__(
+        self, text: str, paragraphs: Sequence[Range], quoted: Sequence[Range] = ()
+    ) -> None:
         self.text = text
         self.paragraph_starts = [s for s, _ in paragraphs]
         self.mentions = person_mentions(text)
@@ -441,7 +443,7 @@ _PREPOSITIONS = frozenset(
 )
 
 
-def _inside(offset: int, ranges: list[Range], starts: list[int]) -> bool:
+def _inside(offset: int, ranges: Sequence[Range], starts: list[int]) -> bool:
     index = bisect_right(starts, offset) - 1
     return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
 

@@ -70,9 +70,8 @@ def test_quote_versions_of_one_speaker_are_diffed_word_by_word(db: Path) -> None
     assert version.outlet == "Iran Media Focus" and not version.identical
     assert (
         render(version.changes)
-        == (
-            "it would not be [-right-] {+appropriate+} for any number of reasons"  # never "stated Kerry"
-        )
+        # never "stated Kerry": the attribution is not part of the quote
+        == "it would not be [-right-] {+appropriate+} for any number of reasons"
     )
     assert harf.comparisons == []  # Breitbart's is a claim without a speaker
 
