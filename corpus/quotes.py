@@ -554,6 +554,23 @@ def _is_named(speaker: str) -> bool:
     return _is_name_token(speaker) and first not in _PERSONAL and first not in DETERMINERS
 
 
+_SMALL_WORDS = frozenset(
+    """a an the of in on at to for and or but nor with by from as is it its into up""".split()
+)
+
+
+def _is_title_case(inner: str) -> bool:
+    """Two to eight words, each capitalised but the small ones ("Face the Nation", "The Steve
+    Harvey Morning Show"): a title, not something someone said."""
+    words = [w.strip(".,!?;:\u2019'\"") for w in inner.split()]
+    words = [w for w in words if w]
+    if not 2 <= len(words) <= 8 or not words[0][:1].isupper():
+        return False
+    if all(w.isupper() for w in words if w[:1].isalpha()):
+        return False  # shouted capitals ("U-S-A! U-S-A!") are speech
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
+
+
 def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> list[Quote]:
     """Find quotations in ``text`` and attribute them; see the module docstring for the rules."""
     passages = _pair_marks(text, paragraphs)
@@ -625,6 +642,8 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
                 speaker = prev_speaker
         if cue is None and speaker is None and word_count < MIN_UNATTRIBUTED_WORDS:
             continue  # a scare quote, a title, a nickname
+        if p_index > 0 and _is_title_case(inner):  # (a headline capitalises every word)
+            continue  # the name of a show, a book or a song: "Face the Nation," he said
         quote = Quote(
             start=passage.start,
             end=passage.end,
