@@ -198,7 +198,8 @@ def _np_before(text: str, start: int, verb_start: int) -> Range | None:
         gap = text[tokens[-1][1] : verb_start]
         if gap.strip(" \u00a0") and not gap.strip(" \u00a0").startswith(")"):
             break
-        if tokens[-1][2].lower() in _SKIP_BEFORE_VERB or _is_adverb(tokens[-1][2]):
+        last = tokens[-1][2]
+        if (last.islower() and last in _SKIP_BEFORE_VERB) or _is_adverb(last):
             verb_start = tokens[-1][0]
             tokens.pop()
             continue
@@ -305,6 +306,8 @@ def _np_after(text: str, start: int, end: int) -> Range | None:
     described = _described_name(text, tokens)
     if described is not None:
         return described
+    if first.islower() and low not in DETERMINERS:
+        return _name_after_description(text, tokens)
     np_end = first_end
     if low in DETERMINERS or _is_name_token(first):
         previous_end = first_end
@@ -361,6 +364,36 @@ def _described_name(text: str, tokens: list[tuple[int, int, str]]) -> Range | No
             break
         end = following[1]
     return (rest[0][0], end)
+
+
+def _name_after_description(text: str, tokens: list[tuple[int, int, str]]) -> Range | None:
+    """``said retired neurosurgeon Ben Carson``, ``said undecided Republican voter Stephanie
+    Hooton of Derry``: the first name of two or more words, or one that ends the phrase, within
+    a few words of the verb and with no punctuation before it."""
+    index = 0
+    window = tokens[:8]
+    while index < len(window):
+        if index and text[window[index - 1][1] : window[index][0]].strip(" \u00a0"):
+            return None
+        token = window[index][2]
+        if token.lower() in SPEECH_VERBS or token.lower() in _STOP_AFTER:
+            return None
+        if not _is_name_token(token):
+            index += 1
+            continue
+        run_end = index
+        while (
+            run_end + 1 < len(window)
+            and not text[window[run_end][1] : window[run_end + 1][0]].strip(" \u00a0")
+            and _is_name_token(window[run_end + 1][2])
+        ):
+            run_end += 1
+        after = text[window[run_end][1] : window[run_end][1] + 2]
+        ends_phrase = run_end + 1 >= len(tokens) or bool(after.strip(" \u00a0")[:1])
+        if run_end > index or ends_phrase:
+            return (window[index][0], window[run_end][1])
+        index = run_end + 1
+    return None
 
 
 _VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
@@ -463,6 +496,9 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
             # "Khamenei told reporters ..., saying "...": the clause's subject speaks.
             subject = _sentence_subject(text, sentence_start, verb.start())
             return _Attribution(subject, word)
+        if not text[sentence_start : verb.start()].strip(" \u00a0\n"):
+            # "Said Comey, "..."": the verb opens the sentence, the speaker follows it.
+            return _Attribution(_np_after(text, verb.end() + 1, pos), word)
         np = _np_before(text, sentence_start, verb.start())
         if np is not None:
             return _Attribution(np, word)
@@ -607,6 +643,19 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
                 attribution = before
         if attribution is None:
             attribution = _attribution_later(text, passage.end, s_end)
+        if (attribution is None or attribution.speaker is None) and p_index > 0:
+            # "Reporter Jomana Karadsheh says:" ending the paragraph before this quote.
+            prev_start, prev_end = paragraphs[p_index - 1]
+            lead_end = len(text[prev_start:prev_end].rstrip())
+            if (
+                passage.start == paragraphs[p_index][0]
+                and lead_end
+                and text[prev_start + lead_end - 1] == ":"
+            ):
+                colon = prev_start + lead_end - 1
+                introduced = _attribution_before(text, sentence_of(colon)[0], colon + 1)
+                if introduced is not None and introduced.speaker is not None:
+                    attribution = introduced
         continues: int | None = None
         speaker = attribution.speaker if attribution else None
         cue = attribution.cue if attribution else None

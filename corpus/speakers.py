@@ -128,6 +128,13 @@ _ROLE_NOUN_ROLES: dict[str, str] = {
     "judge": "judge",
     "professor": "professor",
 }
+_DESCRIPTIONS = frozenset(
+    """reporter spokesman spokeswoman spokesperson adviser advisor aide strategist director
+    analyst economist lawyer professor founder chief manager leader lawmaker pollster consultant
+    executive commissioner editor writer correspondent host anchor fellow activist expert
+    historian actress actor singer rapper comedian filmmaker author journalist columnist
+    commentator pastor bishop archbishop cardinal rabbi imam father sister""".split()
+)
 _CONNECTORS = frozenset("""de la le van von der al bin du da di del dos""".split())
 # Capitalised words that start sentences or name things other than people.
 _NOT_NAMES = frozenset(
@@ -392,8 +399,10 @@ class SpeakerResolver:
         in capitals)."""
         tokens = [_clean(m.group()) for m in _TOKEN.finditer(self.text, start, end)]
         tokens = [t for t in tokens if t]
-        while tokens and tokens[0].lower().rstrip(".") in TITLE_ROLES and len(tokens) > 1:
-            tokens = tokens[1:]
+        while len(tokens) > 1 and (
+            tokens[0].lower().rstrip(".") in TITLE_ROLES or tokens[0].lower() in _DESCRIPTIONS
+        ):
+            tokens = tokens[1:]  # "Sen. Ted Cruz", "Reporter Jomana Karadsheh"
         if not tokens or not all(_is_cap(t) or t.lower() in _CONNECTORS for t in tokens):
             return None
         if len(tokens) == 1 and tokens[0].isupper() and not self._full_forms(tokens[0].lower()):

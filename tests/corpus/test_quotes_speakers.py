@@ -138,3 +138,31 @@ def test_selection_snaps_to_the_quotation_marks() -> None:
     single = document("Trump called it ‘a disaster’ again.")
     s, e = quote_extent(single, single.text.index("a dis"), single.text.index("’ again"))
     assert single.text[s:e] == "‘a disaster’"
+
+
+def test_inverted_verb_opening_the_sentence_and_a_described_speaker() -> None:
+    text = "Roof should not have been able to buy the gun. Said Comey, “We are all sick about it.”"
+    assert speakers(text)[0][0] == "Comey"
+    text = "“He never had a scholarship,” said retired neurosurgeon Ben Carson, asked about it."
+    assert speakers(text)[0][0] == "Ben Carson"
+
+
+def test_a_capitalised_modal_is_a_name() -> None:
+    text = "“Reveries about the presidency as an entry-level job are dangerous,” Will wrote."
+    assert speakers(text)[0][0] == "Will"
+
+
+def test_a_paragraph_ending_in_a_colon_introduces_the_quote_below() -> None:
+    text = (
+        "Reporter Jomana Karadsheh says:\n\n"
+        "“The consulate has been taken over and looted by the attackers tonight.”"
+    )
+    assert speakers(text) == [("Reporter Jomana Karadsheh", "Jomana Karadsheh")]
+
+
+def test_titles_of_shows_are_not_quotes() -> None:
+    text = "Pence Speaks\n\nPence said on “Fox News Sunday,” that he would not attend the debate."
+    assert analyse(text).quotes == ()
+    # In a headline every word is capitalised, and a quote there is still a quote.
+    text = "Warren to Wells Fargo CEO: ‘You Should Be Criminally Investigated’\n\nBody text."
+    assert len(analyse(text).quotes) == 1
