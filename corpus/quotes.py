@@ -207,6 +207,8 @@ def _np_before(text: str, start: int, verb_start: int) -> Range | None:
     if not tokens:
         return None
     gap = text[tokens[-1][1] : verb_start].strip(" \u00a0")
+    if gap.startswith((".)", ".,")):
+        gap = gap[1:]  # the full stop of an abbreviation: "(D-Wis.) said", "R-Ky., said"
     if gap.startswith(","):
         return _np_before_appositive(text, start, tokens)
     if gap and not gap.startswith(")"):
@@ -269,6 +271,9 @@ _LEADING_FUNCTION = frozenset(
 )
 
 
+_PARTY_TAG = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")
+
+
 def _np_before_appositive(
     text: str, start: int, tokens: list[tuple[int, int, str]]
 ) -> Range | None:
@@ -284,7 +289,11 @@ def _np_before_appositive(
     subject_tokens = _words(text, start, prior_comma)
     if not subject_tokens:
         return None
-    if head in _APPOSITIVE_START or not _is_name_token(appositive[0][2]):
+    if (
+        head in _APPOSITIVE_START
+        or not _is_name_token(appositive[0][2])
+        or _PARTY_TAG.fullmatch(appositive[0][2])  # "Mitch McConnell, R-Ky., said"
+    ):
         candidate = _trailing_np(text, subject_tokens)
         if candidate and _is_name_token(text[candidate[0] : candidate[1]]):
             return candidate
@@ -440,7 +449,9 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
     # past an appositive ("J. Gerald Hebert, executive director of the Campaign Legal Center,
     # said").
     for index, (token_start, _, token) in enumerate(tokens[:30]):
-        if index and _GAP_STOP.search(text, tokens[index - 1][1], token_start):
+        gap = text[tokens[index - 1][1] : token_start] if index else ""
+        # A full stop before ")" or "," ends an abbreviation ("(D-Wis.) said", "R-Ky., said").
+        if index and _GAP_STOP.search(gap.replace(".)", ")").replace(".,", ",")):
             return None  # the clause ended before any cue
         if token.lower() in SPEECH_VERBS and index > 0:
             commas = text[cursor:token_start].count(",")

@@ -128,6 +128,10 @@ _ROLE_NOUN_ROLES: dict[str, str] = {
     "judge": "judge",
     "professor": "professor",
 }
+_TITLE_ENDS = frozenset(
+    """leader whip secretary senator representative governor president chairman chairwoman
+    director minister ambassador mayor speaker sen rep gov""".split()
+)
 _DESCRIPTIONS = frozenset(
     """reporter spokesman spokeswoman spokesperson adviser advisor aide strategist director
     analyst economist lawyer professor founder chief manager leader lawmaker pollster consultant
@@ -267,13 +271,18 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
     first = 0
     while first < len(run) and run[first][2].lower().rstrip(".") in _NOT_NAMES:
         first += 1
+    # A long title ends at its last title word: "Senate Majority Leader Mitch McConnell".
+    for k in range(len(run) - 2, first, -1):
+        if run[k][2].lower().rstrip(".") in _TITLE_ENDS:
+            first = k
+            break
     titled = False
     while first < len(run) - 1:
         key = run[first][2].lower().rstrip(".")
-        if key not in TITLE_ROLES:
+        if key not in TITLE_ROLES and key not in _TITLE_ENDS and key not in _DESCRIPTIONS:
             break
         titled = True
-        if TITLE_ROLES[key]:
+        if TITLE_ROLES.get(key):
             roles.add(TITLE_ROLES[key])
         if key in _MALE:
             sex = "m"
@@ -397,6 +406,9 @@ class SpeakerResolver:
         """The canonical name for the speaker mention at ``start``-``end``, or None when it is
         not a name (a pronoun, a description such as "the official", an organisation written
         in capitals)."""
+        inside = [m for m in self.mentions if start <= m.start and m.end <= end]
+        if inside:
+            return self.canonical(inside[0].words, inside[0].start)
         tokens = [_clean(m.group()) for m in _TOKEN.finditer(self.text, start, end)]
         tokens = [t for t in tokens if t]
         while len(tokens) > 1 and (
