@@ -220,41 +220,36 @@ def person_mentions(text: str) -> list[PersonMention]:
     """Every run of capitalised words in ``text`` that looks like a person's name, in order:
     either preceded by a title ("Sen.", "Mr.", "President"), or of two to four words none of
     which is a function word or a month. Titles and role words next to it are recorded."""
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     mentions: list[PersonMention] = []
     singles: list[tuple[int, int, str]] = []
-    i = 0
-    n = len(tokens)
-    while i < n:
-        token = tokens[i][2]
-        if not _is_cap(token):
-            i += 1
-            continue
-        # A run of capitalised words joined by single spaces (connectors allowed inside).
-        j = i + 1
-        while j < n:
-            gap = text[tokens[j - 1][1] : tokens[j][0]]
-            if gap not in (" ", "\u00a0") or tokens[j - 1][2].endswith((",", "'s", "\u2019s")):
-                break
-            if _ends_sentence(tokens[j - 1][2]):
-                break
-            if tokens[j][2].lower().rstrip(".") in _COURTESY and tokens[j][2].endswith("."):
-                break  # "N.Y. Mr. Gowdy", "Enter Ms. Lauten": a new name starts at the title
-            word = tokens[j][2]
-            if _is_cap(word) or (
-                word.lower() in _CONNECTORS and j + 1 < n and _is_cap(tokens[j + 1][2])
-            ):
+    # Only stretches of capitalised words are looked at word by word (speed: most words are not).
+    for stretch in _CAP_STRETCH.finditer(text):
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, *stretch.span())]
+        i = 0
+        n = len(tokens)
+        while i < n:
+            # A run of capitalised words joined by single spaces (connectors allowed inside).
+            j = i + 1
+            while j < n:
+                gap = text[tokens[j - 1][1] : tokens[j][0]]
+                if gap not in (" ", "\u00a0") or tokens[j - 1][2].endswith(("'s", "\u2019s")):
+                    break
+                if _ends_sentence(tokens[j - 1][2]):
+                    break
+                if tokens[j][2].lower().rstrip(".") in _COURTESY and tokens[j][2].endswith("."):
+                    break  # "N.Y. Mr. Gowdy", "Enter Ms. Lauten": a new name starts at the title
                 j += 1
+            run = tokens[i:j]
+            i = j
+            if not _is_cap(run[0][2]):
                 continue
-            break
-        run = tokens[i:j]
-        i = j
-        mention = _mention_from_run(text, run)
-        if mention is not None:
-            _add_context_roles(text, mention, tokens, run)
-            mentions.append(mention)
-        elif len(run) == 1:
-            singles.append(run[0])
+            if len(run) == 1:  # one word is a name only if the article names it in full
+                singles.append(run[0])
+                continue
+            mention = _mention_from_run(text, run)
+            if mention is not None:
+                _add_context_roles(text, mention)
+                mentions.append(mention)
     # A surname alone ("Perry said") names a person the article has named in full.
     surnames = {m.surname for m in mentions}
     for start, _, token in singles:
@@ -263,6 +258,13 @@ def person_mentions(text: str) -> list[PersonMention]:
             mentions.append(PersonMention(start, start + len(word), (word,)))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_CAPITAL_WORD = r"[A-Z\u00c0-\u00de][\w\u00c0-\u024f'\u2019.-]*"
+_CAP_STRETCH = re.compile(
+    rf"(?<![\w'\u2019.-]){_CAPITAL_WORD}"
+    rf"(?:[ \u00a0](?:(?:{'|'.join(sorted(_CONNECTORS))})[ \u00a0])?{_CAPITAL_WORD})*"
+)
 
 
 def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMention | None:
@@ -308,12 +310,7 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
     return PersonMention(words[0][0], end, names, roles, sex)
 
 
-def _add_context_roles(
-    text: str,
-    mention: PersonMention,
-    tokens: list[tuple[int, int, str]],
-    run: list[tuple[int, int, str]],
-) -> None:
+def _add_context_roles(text: str, mention: PersonMention) -> None:
     """Role words just before the name ("spokesman John Kirby") or in an appositive after it
     ("Kirby, a spokesman for the State Department,")."""
     before = text[max(0, mention.start - 40) : mention.start].lower().split()
@@ -368,6 +365,10 @@ class SpeakerResolver:
         self.starts = [m.start for m in self.mentions]
         # What the article says about each surname: its full forms, sex and roles.
         self.sex: dict[str, str] = {}
+        self.full_forms: dict[str, list[PersonMention]] = {}
+        for mention in self.mentions:
+            if len(mention.words) >= 2:
+                self.full_forms.setdefault(mention.surname, []).append(mention)
         for mention in self.mentions:
             if mention.sex:
                 self.sex.setdefault(mention.surname, mention.sex)
@@ -376,9 +377,7 @@ class SpeakerResolver:
         return bisect_right(self.paragraph_starts, offset) - 1
 
     def _full_forms(self, surname: str) -> list[PersonMention]:
-        return [
-            m for m in self.mentions if m.surname == surname and len(m.words) >= 2 and m.words[0]
-        ]
+        return self.full_forms.get(surname, [])
 
     def canonical(self, words: tuple[str, ...], at: int) -> str:
         """The fullest form of the person named ``words`` near offset ``at``."""
@@ -406,7 +405,8 @@ class SpeakerResolver:
         """The canonical name for the speaker mention at ``start``-``end``, or None when it is
         not a name (a pronoun, a description such as "the official", an organisation written
         in capitals)."""
-        inside = [m for m in self.mentions if start <= m.start and m.end <= end]
+        first = bisect_right(self.starts, start - 1)
+        inside = [m for m in self.mentions[first : bisect_right(self.starts, end)] if m.end <= end]
         if inside:
             return self.canonical(inside[0].words, inside[0].start)
         tokens = [_clean(m.group()) for m in _TOKEN.finditer(self.text, start, end)]
