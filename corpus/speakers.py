@@ -224,6 +224,10 @@ def person_mentions(text: str) -> list[PersonMention]:
     singles: list[tuple[int, int, str]] = []
     # Only stretches of capitalised words are looked at word by word (speed: most words are not).
     for stretch in _CAP_STRETCH.finditer(text):
+        word = stretch.group()
+        if " " not in word and "\u00a0" not in word:  # one word: most stretches
+            singles.append((stretch.start(), stretch.end(), word))
+            continue
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, *stretch.span())]
         i = 0
         n = len(tokens)
