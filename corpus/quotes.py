@@ -744,7 +744,7 @@ def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote])
                 and last.speaker
                 and last.speaker_start is not None
                 and last.speaker_end is not None
-                and last.speaker.lower() not in ("he", "she")
+                and _is_named(last.speaker)  # not "he", nor "the U.S. official"
                 and (person is None or person.start < last.end)
                 and resolver.paragraphs_between(last.end, quote.start) <= 1
                 and resolver.sex_of(last.speaker) in ("", "m" if low == "he" else "f")

@@ -72,11 +72,21 @@ TITLE_ROLES: dict[str, str] = {
     "capt": "",
     "former": "",
     "first": "",
-    "lady": "",
     "candidate": "candidate",
     "nominee": "nominee",
     "democratic": "",
     "republican": "",
+    "ayatollah": "",
+    "sheikh": "",
+    "imam": "",
+    "king": "",
+    "queen": "",
+    "prince": "",
+    "princess": "",
+    "sir": "",
+    "dame": "",
+    "lord": "",
+    "lady": "",
 }
 _MALE = frozenset({"mr", "he", "his", "him"})
 _FEMALE = frozenset({"mrs", "ms", "miss", "she", "her", "lady", "congresswoman", "chairwoman"})
@@ -148,7 +158,8 @@ _NOT_NAMES = frozenset(
     then now just even only however meanwhile monday tuesday wednesday thursday friday saturday
     sunday january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec today tomorrow yesterday
-    advertisement read watch click related""".split()
+    advertisement read watch click related some many several few other another all both each
+    every most one two three four five""".split()
 )
 _PERSONAL_PRONOUNS = frozenset({"he", "she"})
 

@@ -166,3 +166,17 @@ def test_titles_of_shows_are_not_quotes() -> None:
     # In a headline every word is capitalised, and a quote there is still a quote.
     text = "Warren to Wells Fargo CEO: ‘You Should Be Criminally Investigated’\n\nBody text."
     assert len(analyse(text).quotes) == 1
+
+
+def test_seed_article_speakers_are_what_a_careful_reader_writes() -> None:
+    from newsreader.corpus import load_sample
+
+    newsy = next(d for d in load_sample().documents if d.outlet == "Newsy")
+    names = [q.speaker_name for q in newsy.quotes]
+    assert names[:3] == ["Ali Khamenei", "Marie Harf", "John Kerry"]
+    breitbart = next(d for d in load_sample().documents if d.outlet == "Breitbart")
+    # "he" after "the senior Iranian official": no name to give, and not the U.S. official.
+    thoroughly = next(
+        q for q in breitbart.quotes if "thoroughly" in breitbart.text[q.start : q.end]
+    )
+    assert thoroughly.speaker_name != "the U.S. official"
