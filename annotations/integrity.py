@@ -2,8 +2,11 @@
 
 For a statement group that holds quotes by the same speaker in several outlets, each version is
 compared with the group's first quote (the one the user linked from): which words an outlet
-changed, added or cut. Words are compared case-insensitively, with curly and straight quotation
-marks and apostrophes alike, and punctuation left out, so that house style is not a difference.
+changed, added or cut. Only the quoted words are compared: a span that takes in its attribution
+(``“It would not be appropriate”, stated Kerry, “for any number of reasons”``) is compared by
+the words inside its quotation marks, so "stated Kerry" is never counted as a change. Words are
+compared case-insensitively, with curly and straight quotation marks and apostrophes alike, and
+punctuation left out, so that house style is not a difference.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+
+from newsreader.corpus.quotes import quoted_parts
 
 from .model import DocumentRecord, Group, Span
 
@@ -40,6 +45,12 @@ def word_diff(reference: str, version: str) -> list[WordChange]:
         WordChange(op, " ".join(old[i1:i2]), " ".join(new[j1:j2]))
         for op, i1, i2, j1, j2 in matcher.get_opcodes()
     ]
+
+
+def quoted_words(text: str) -> str:
+    """The words of a quote span that lie inside its quotation marks, joined by spaces (the
+    whole text when it has no marks): what the outlet quotes, without the attribution."""
+    return " ".join(text[start:end] for start, end in quoted_parts(text))
 
 
 def render(changes: list[WordChange]) -> str:
@@ -128,7 +139,11 @@ def compare_quotes(
                 reference=reference,
                 reference_outlet=_outlet(reference, documents),
                 versions=[
-                    QuoteVersion(q, _outlet(q, documents), word_diff(reference.text, q.text))
+                    QuoteVersion(
+                        q,
+                        _outlet(q, documents),
+                        word_diff(quoted_words(reference.text), quoted_words(q.text)),
+                    )
                     for q in others
                 ],
             )

@@ -21,6 +21,11 @@ class Quote:
     == speaker``), or ``None`` when the text names nobody. A quote split by its attribution
     ("It would not be appropriate", stated Kerry, "for any number of reasons") is two quotes; the
     second has ``continues`` set to the index of the first in the document's quote list.
+    ``speaker_name`` is the person's canonical name in this article (the fullest form it uses,
+    without titles, capitals normalised: "Mr. Kerry" -> "John Kerry"; a role such as "the
+    senator" resolved to the senator it named), for the user to accept; ``speaker`` keeps the
+    text's own words. A pronoun ("he said") is resolved: ``speaker`` and its offsets then give the
+    earlier mention of the person.
     """
 
     start: int
@@ -30,6 +35,7 @@ class Quote:
     speaker_end: int | None = None
     cue: str | None = None
     continues: int | None = None
+    speaker_name: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The quote as a JSON-ready dict, with the fields ``inspect --json`` promises."""
@@ -41,6 +47,7 @@ class Quote:
             "speaker_end": self.speaker_end,
             "cue": self.cue,
             "continues": self.continues,
+            "speaker_name": self.speaker_name,
         }
 
 

@@ -25,10 +25,11 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .document import Quote, Range
+from .document import Document, Quote, Range
 from .sentences import TITLES
+from .speakers import SpeakerResolver
 
 # Verb forms that announce speech. Forms that are as often nouns ("states", "claims",
 # "tweets", "report") are left out: a wrong cue is worse than a missing one.
@@ -179,6 +180,11 @@ def _keeps_stop(token: str) -> bool:
     )
 
 
+def _is_adverb(token: str) -> bool:
+    """A lower-case "-ly" word ("reportedly", "later", not "Kelly")."""
+    return token.islower() and token.endswith("ly") and len(token) > 4
+
+
 def _is_name_token(token: str) -> bool:
     """Capitalised, or with a capital inside ("McKinley", "al-Assad", "DuVernay")."""
     return token[:1].isupper() or (not token[:1].isdigit() and any(c.isupper() for c in token))
@@ -192,7 +198,8 @@ def _np_before(text: str, start: int, verb_start: int) -> Range | None:
         gap = text[tokens[-1][1] : verb_start]
         if gap.strip(" \u00a0") and not gap.strip(" \u00a0").startswith(")"):
             break
-        if tokens[-1][2].lower() in _SKIP_BEFORE_VERB:
+        last = tokens[-1][2]
+        if (last.islower() and last in _SKIP_BEFORE_VERB) or _is_adverb(last):
             verb_start = tokens[-1][0]
             tokens.pop()
             continue
@@ -200,6 +207,8 @@ def _np_before(text: str, start: int, verb_start: int) -> Range | None:
     if not tokens:
         return None
     gap = text[tokens[-1][1] : verb_start].strip(" \u00a0")
+    if gap.startswith((".)", ".,")):
+        gap = gap[1:]  # the full stop of an abbreviation: "(D-Wis.) said", "R-Ky., said"
     if gap.startswith(","):
         return _np_before_appositive(text, start, tokens)
     if gap and not gap.startswith(")"):
@@ -262,6 +271,9 @@ _LEADING_FUNCTION = frozenset(
 )
 
 
+_PARTY_TAG = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")
+
+
 def _np_before_appositive(
     text: str, start: int, tokens: list[tuple[int, int, str]]
 ) -> Range | None:
@@ -277,7 +289,11 @@ def _np_before_appositive(
     subject_tokens = _words(text, start, prior_comma)
     if not subject_tokens:
         return None
-    if head in _APPOSITIVE_START or not _is_name_token(appositive[0][2]):
+    if (
+        head in _APPOSITIVE_START
+        or not _is_name_token(appositive[0][2])
+        or _PARTY_TAG.fullmatch(appositive[0][2])  # "Mitch McConnell, R-Ky., said"
+    ):
         candidate = _trailing_np(text, subject_tokens)
         if candidate and _is_name_token(text[candidate[0] : candidate[1]]):
             return candidate
@@ -296,6 +312,11 @@ def _np_after(text: str, start: int, end: int) -> Range | None:
     low = first.lower()
     if low in _PERSONAL:
         return (first_start, first_end)
+    described = _described_name(text, tokens)
+    if described is not None:
+        return described
+    if first.islower() and low not in DETERMINERS:
+        return _name_after_description(text, tokens)
     np_end = first_end
     if low in DETERMINERS or _is_name_token(first):
         previous_end = first_end
@@ -309,6 +330,78 @@ def _np_after(text: str, start: int, end: int) -> Range | None:
                 break
             np_end = previous_end = token_end
         return (first_start, np_end)
+    return None
+
+
+# Nouns that describe what a person does, put before the name in news style ("spokesman John
+# Kirby", "former Obama adviser David Axelrod", "Trump campaign manager Kellyanne Conway").
+ROLE_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson adviser advisor aide strategist director chairman
+    chairwoman chair president secretary senator representative governor mayor official analyst
+    economist lawyer attorney professor founder co-founder chief manager leader candidate nominee
+    lawmaker congressman congresswoman pollster consultant executive minister ambassador
+    commissioner sheriff judge editor writer reporter correspondent host anchor fellow member
+    staffer organizer activist expert historian researcher general commander officer deputy
+    surrogate supporter donor operative partner owner head speaker columnist commentator""".split()
+)
+_MODIFIERS = frozenset("""former then-former then current longtime top senior veteran""".split())
+
+
+def _described_name(text: str, tokens: list[tuple[int, int, str]]) -> Range | None:
+    """A name after a role description: ``former Obama adviser David Axelrod`` -> ``David
+    Axelrod``; None when the words do not end in a role noun followed by a name."""
+    role_at = None
+    for index, (token_start, _, token) in enumerate(tokens[:7]):
+        if index and text[tokens[index - 1][1] : token_start].strip(" \u00a0"):
+            return None
+        low = token.lower()
+        if low in ROLE_NOUNS and token.islower():
+            role_at = index
+            break
+        if not (_is_name_token(token) or low in _MODIFIERS or low in _CONNECTORS):
+            return None
+        if low in _PERSONAL or low in DETERMINERS or low in SPEECH_VERBS:
+            return None
+    if role_at is None or role_at + 1 >= len(tokens):
+        return None
+    rest = tokens[role_at + 1 : role_at + 6]
+    if text[tokens[role_at][1] : rest[0][0]].strip(" \u00a0") or not _is_name_token(rest[0][2]):
+        return None
+    end = rest[0][1]
+    for previous, following in itertools.pairwise(rest):
+        if text[previous[1] : following[0]].strip(" \u00a0") or not _is_name_token(following[2]):
+            break
+        end = following[1]
+    return (rest[0][0], end)
+
+
+def _name_after_description(text: str, tokens: list[tuple[int, int, str]]) -> Range | None:
+    """``said retired neurosurgeon Ben Carson``, ``said undecided Republican voter Stephanie
+    Hooton of Derry``: the first name of two or more words, or one that ends the phrase, within
+    a few words of the verb and with no punctuation before it."""
+    index = 0
+    window = tokens[:8]
+    while index < len(window):
+        if index and text[window[index - 1][1] : window[index][0]].strip(" \u00a0"):
+            return None
+        token = window[index][2]
+        if token.lower() in SPEECH_VERBS or token.lower() in _STOP_AFTER:
+            return None
+        if not _is_name_token(token):
+            index += 1
+            continue
+        run_end = index
+        while (
+            run_end + 1 < len(window)
+            and not text[window[run_end][1] : window[run_end + 1][0]].strip(" \u00a0")
+            and _is_name_token(window[run_end + 1][2])
+        ):
+            run_end += 1
+        after = text[window[run_end][1] : window[run_end][1] + 2]
+        ends_phrase = run_end + 1 >= len(tokens) or bool(after.strip(" \u00a0")[:1])
+        if run_end > index or ends_phrase:
+            return (window[index][0], window[run_end][1])
+        index = run_end + 1
     return None
 
 
@@ -352,16 +445,37 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
     if according:
         np = _np_after(text, according.end(), window_end)
         return _Attribution(np, "according to")
-    # "Kerry said" / "the official added": a verb within the first few words.
-    for index, (token_start, _, token) in enumerate(tokens[:9]):
-        if index and _GAP_STOP.search(text, tokens[index - 1][1], token_start):
+    # "Kerry said" / "the official added": a verb within the first few words, or further on
+    # past an appositive ("J. Gerald Hebert, executive director of the Campaign Legal Center,
+    # said").
+    for index, (token_start, _, token) in enumerate(tokens[:30]):
+        gap = text[tokens[index - 1][1] : token_start] if index else ""
+        # A full stop before ")" or "," ends an abbreviation ("(D-Wis.) said", "R-Ky., said").
+        if index and _GAP_STOP.search(gap.replace(".)", ")").replace(".,", ",")):
             return None  # the clause ended before any cue
         if token.lower() in SPEECH_VERBS and index > 0:
-            if text[cursor:token_start].count(",") > 2:
-                return None
+            commas = text[cursor:token_start].count(",")
+            if index >= 9 or commas > 2:
+                np = _subject_before_appositive(text, cursor, token_start)
+                return _Attribution(np, token.lower()) if np else None
             np = _np_before(text, cursor, token_start)
             return _Attribution(np, token.lower()) if np else None
     return None
+
+
+def _subject_before_appositive(text: str, start: int, verb_start: int) -> Range | None:
+    """``Miller, a retired worker from a nuclear plant, said``: the name before the first comma,
+    when the words between it and the verb are set off by commas (an appositive)."""
+    comma = text.find(",", start, verb_start)
+    if comma == -1 or not text[comma:verb_start].rstrip(" \u00a0").endswith(","):
+        return None
+    tokens = _words(text, start, comma)
+    if not tokens or len(tokens) > 6:
+        return None
+    np = _trailing_np(text, tokens)
+    if np is None or np[0] != tokens[0][0]:
+        return None  # the words before the comma are more than a name
+    return np
 
 
 def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attribution | None:
@@ -370,7 +484,11 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
     colon = _COLON_INTRO.search(lead)
     # "MARIE HARF VIA WASHINGTON FREE BEACON: "...": a name opening the sentence, or one
     # introducing the quote in a sentence without a speech verb.
-    if colon and (not lead[: colon.start()].strip() or not _VERB_RE.search(lead)):
+    if (
+        colon
+        and (not lead[: colon.start()].strip() or not _VERB_RE.search(lead))
+        and not _VERB_RE.search(lead, colon.end("np"))  # "Responding to ..., Trump said:"
+    ):
         np_start = sentence_start + colon.start("np")
         np_end = sentence_start + colon.end("np")
         np_text = text[np_start:np_end]
@@ -389,9 +507,17 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
             # "Khamenei told reporters ..., saying "...": the clause's subject speaks.
             subject = _sentence_subject(text, sentence_start, verb.start())
             return _Attribution(subject, word)
+        if not text[sentence_start : verb.start()].strip(" \u00a0\n"):
+            # "Said Comey, "..."": the verb opens the sentence, the speaker follows it.
+            return _Attribution(_np_after(text, verb.end() + 1, pos), word)
         np = _np_before(text, sentence_start, verb.start())
         if np is not None:
             return _Attribution(np, word)
+        # "Suu Kyi said it was too early but added, "...": a verb that shares the subject
+        # the sentence opened with.
+        subject = _sentence_subject(text, sentence_start, verb.start())
+        if subject is not None and _is_named(text[subject[0] : subject[1]]):
+            return _Attribution(subject, word)
         return _Attribution(None, word)
     according = list(_ACCORDING.finditer(text, sentence_start, pos))
     if according:
@@ -409,6 +535,16 @@ _TITLE_WORDS = TITLES | frozenset(
 def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | None:
     """The noun phrase a sentence opens with (its likely subject), up to ``limit``."""
     tokens = _words(text, sentence_start, limit)
+    # An opening phrase set off by a comma ("On Tuesday, Mr. McConnell ...", "Responding to
+    # this criticism, Trump said"): the subject comes after it.
+    if tokens and (
+        tokens[0][2].lower() in _LEADING_FUNCTION
+        or tokens[0][2].lower() in _STOP_AFTER
+        or tokens[0][2].endswith(("ing", "ed"))
+    ):
+        comma = text.find(",", sentence_start, tokens[min(len(tokens), 20) - 1][1])
+        if comma != -1:
+            tokens = [t for t in tokens if t[0] > comma]
     while tokens and tokens[0][2].lower() in _LEADING_FUNCTION - {"the"}:
         tokens = tokens[1:]
     if not tokens:
@@ -465,6 +601,23 @@ def _is_named(speaker: str) -> bool:
     return _is_name_token(speaker) and first not in _PERSONAL and first not in DETERMINERS
 
 
+_SMALL_WORDS = frozenset(
+    """a an the of in on at to for and or but nor with by from as is it its into up""".split()
+)
+
+
+def _is_title_case(inner: str) -> bool:
+    """Two to eight words, each capitalised but the small ones ("Face the Nation", "The Steve
+    Harvey Morning Show"): a title, not something someone said."""
+    words = [w.strip(".,!?;:\u2019'\"") for w in inner.split()]
+    words = [w for w in words if w]
+    if not 2 <= len(words) <= 8 or not words[0][:1].isupper():
+        return False
+    if all(w.isupper() for w in words if w[:1].isalpha()):
+        return False  # shouted capitals ("U-S-A! U-S-A!") are speech
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
+
+
 def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> list[Quote]:
     """Find quotations in ``text`` and attribute them; see the module docstring for the rules."""
     passages = _pair_marks(text, paragraphs)
@@ -490,15 +643,30 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
         s_start, _ = sentence_of(passage.start)
         _, s_end = sentence_of(max(passage.start, passage.end - 1))
         p_index = paragraph_index(passage.start)
-        attribution = _attribution_after(
-            text, passage.end, s_end + 1 if s_end < len(text) else s_end
-        )
+        # The attribution may follow in what the splitter took for the next sentence
+        # (``"... the greatest!!!" McDonough wrote``): look on to the paragraph's end; the
+        # search stops at the first sentence punctuation anyway.
+        p_end = paragraphs[p_index][1] if 0 <= p_index < len(paragraphs) else len(text)
+        attribution = _attribution_after(text, passage.end, max(p_end, s_end))
         if attribution is None or attribution.speaker is None:
             before = _attribution_before(text, s_start, passage.start)
             if before is not None and (attribution is None or before.speaker is not None):
                 attribution = before
         if attribution is None:
             attribution = _attribution_later(text, passage.end, s_end)
+        if (attribution is None or attribution.speaker is None) and p_index > 0:
+            # "Reporter Jomana Karadsheh says:" ending the paragraph before this quote.
+            prev_start, prev_end = paragraphs[p_index - 1]
+            lead_end = len(text[prev_start:prev_end].rstrip())
+            if (
+                passage.start == paragraphs[p_index][0]
+                and lead_end
+                and text[prev_start + lead_end - 1] == ":"
+            ):
+                colon = prev_start + lead_end - 1
+                introduced = _attribution_before(text, sentence_of(colon)[0], colon + 1)
+                if introduced is not None and introduced.speaker is not None:
+                    attribution = introduced
         continues: int | None = None
         speaker = attribution.speaker if attribution else None
         cue = attribution.cue if attribution else None
@@ -534,6 +702,8 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
                 speaker = prev_speaker
         if cue is None and speaker is None and word_count < MIN_UNATTRIBUTED_WORDS:
             continue  # a scare quote, a title, a nickname
+        if p_index > 0 and _is_title_case(inner):  # (a headline capitalises every word)
+            continue  # the name of a show, a book or a song: "Face the Nation," he said
         quote = Quote(
             start=passage.start,
             end=passage.end,
@@ -545,4 +715,139 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
         )
         quotes.append(quote)
         previous = (p_index, quote)
-    return quotes
+    return _canonical_speakers(text, paragraphs, quotes)
+
+
+def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote]) -> list[Quote]:
+    """Each quote's speaker as a person (see ``speakers.py``): ``speaker_name`` is the canonical
+    name; a pronoun's ``speaker`` and offsets move to the mention of the person it refers to.
+    ``speaker`` otherwise stays the words the text uses at the attribution."""
+    if not any(q.speaker for q in quotes):
+        return quotes
+    resolver = SpeakerResolver(text, paragraphs, [(q.start, q.end) for q in quotes])
+    named: list[Quote] = []
+    for quote in quotes:
+        if quote.speaker_start is None or quote.speaker_end is None:
+            named.append(quote)
+            continue
+        start, end = quote.speaker_start, quote.speaker_end
+        mention = text[start:end]
+        words = mention.split()
+        low = mention.lower()
+        name: str | None = None
+        if low in ("he", "she"):
+            person = resolver.resolve_pronoun(low, start)
+            last = named[-1] if named else None
+            if (
+                last is not None
+                and last.speaker_name
+                and last.speaker
+                and last.speaker_start is not None
+                and last.speaker_end is not None
+                and _is_named(last.speaker)  # not "he", nor "the U.S. official"
+                and (person is None or person.start < last.end)
+                and resolver.paragraphs_between(last.end, quote.start) <= 1
+                and resolver.sex_of(last.speaker) in ("", "m" if low == "he" else "f")
+            ):
+                # The quote before, with no one named since: its speaker goes on talking.
+                start, end, name = last.speaker_start, last.speaker_end, last.speaker_name
+            elif person is not None:
+                start, end = person.start, person.end
+                name = resolver.canonical(person.words, person.start)
+        elif len(words) >= 2 and words[0].lower() in DETERMINERS and words[-1].islower():
+            person = resolver.resolve_role(words[-1], start)
+            if person is not None:
+                name = resolver.canonical(person.words, person.start)
+        else:
+            name = resolver.name_of_mention(start, end)
+        quote = replace(
+            quote,
+            speaker=text[start:end],
+            speaker_start=start,
+            speaker_end=end,
+            speaker_name=name or text[start:end],
+        )
+        named.append(quote)
+    return named
+
+
+_DOUBLE_OPENING = ("``", "\u201c", "\u201e", "\u00ab", '"')
+_DOUBLE_CLOSING = ("''", "\u201d", "\u00bb", '"')
+_CLOSING_MARKS = (*_DOUBLE_CLOSING, "\u2019", "'")
+
+
+def quoted_parts(text: str) -> list[Range]:
+    """The stretches of ``text`` inside quotation marks, marks left out: for ``“It would not be
+    appropriate”, stated Kerry, “for any number of reasons”.`` the two quoted stretches, never
+    the attribution between them. A text that begins inside a quotation (``It is over,” said
+    Cruz``) counts from its start to the closing mark. A text with no quotation marks is quoted
+    as a whole (the user selected the words inside them)."""
+    passages = _pair_marks(text, [(0, len(text))])
+    parts: list[Range] = []
+    first = passages[0].start if passages else len(text)
+    lead = text[:first]
+    closing = [
+        m.start() for m in _MARK.finditer(lead) if m.group() in ("''", "\u201d", "\u00bb", '"')
+    ]
+    if closing and lead[: closing[0]].strip():
+        parts.append((0, closing[0]))
+    for passage in passages:
+        start = passage.start
+        mark = _MARK.match(text, start)
+        inner_start = start + (len(mark.group()) if mark else 1)
+        end = passage.end
+        closing_mark = next(
+            (
+                len(m)
+                for m in _CLOSING_MARKS
+                if text.endswith(m, inner_start, end) and end - len(m) >= inner_start
+            ),
+            0,
+        )
+        parts.append((inner_start, end - closing_mark))
+    if not parts and not _MARK.search(text):
+        return [(0, len(text))]
+    return parts
+
+
+def _is_mark_or_space(stretch: str) -> bool:
+    return all(
+        ch.isspace() or ch in "\"'`\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019" for ch in stretch
+    )
+
+
+def quote_extent(doc: Document, start: int, end: int) -> Range:
+    """The selection ``start``-``end`` widened to take in the quotation marks around it: when it
+    lies in a detected quote and only marks (or spaces) separate it from the quote's start or
+    end, it reaches them; otherwise an opening mark just before it and a closing mark just after
+    it are taken in. For the app's selection keys, so that a quote is tagged with its marks."""
+    text = doc.text
+    for quote in doc.quotes:
+        if quote.start < end and start < quote.end:
+            if quote.start < start and _is_mark_or_space(text[quote.start : start]):
+                start = quote.start
+            if end < quote.end and _is_mark_or_space(text[end : quote.end]):
+                end = quote.end
+    # Outside a detected quote: double marks right around the selection, single marks only in
+    # pairs (a lone ’ after a word is an apostrophe: "the Clintons’ foundation").
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        opening = next((m for m in _DOUBLE_OPENING if text.endswith(m, 0, start)), "")
+        closing = next((m for m in _DOUBLE_CLOSING if text.startswith(m, end)), "")
+        if not opening and not closing:
+            single_open = start > 0 and text[start - 1] in "'\u2018"
+            single_close = end < len(text) and text[end] in "'\u2019"
+            if single_open and single_close:
+                opening = closing = "'"
+        start -= len(opening)
+        end += len(closing)
+    return (start, end)
+
+
+def sentence_at(doc: Document, offset: int) -> Range | None:
+    """The sentence at ``offset``, with the quotation marks that open or close it (see
+    ``quote_extent``); None when the offset is in no sentence."""
+    starts = [s for s, _ in doc.sentences]
+    index = bisect_right(starts, offset) - 1
+    if index < 0 or offset >= doc.sentences[index][1]:
+        return None
+    return quote_extent(doc, *doc.sentences[index])

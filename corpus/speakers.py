@@ -1,0 +1,492 @@
+"""Who a quote's speaker is: one canonical name per person per article.
+
+The quote finder (``quotes.py``) takes the speaker as the text names it at the attribution: a
+name ("Kerry", "Mr. Kerry", "SECRETARY JOHN KERRY"), a pronoun ("he") or a role ("the senator").
+This module turns that mention into the person:
+
+- a name becomes the fullest form the article uses for the same person ("Kerry" -> "John
+  Kerry"), with titles left out ("Sen. Ted Cruz" -> "Ted Cruz") and capitals normalised ("JOHN
+  KERRY" -> "John Kerry"); two people with one surname ("Bill Clinton", "Hillary Clinton") are
+  told apart by the nearest full mention before the quote, and by "Mr."/"Mrs."/"Ms.";
+- "he" or "she" becomes the person named last before it, in the same or the two paragraphs
+  before (skipping people whose title says the other sex);
+- a bare role ("the senator", "the spokesman") becomes the person the article last named in that
+  role ("Sen. Ted Cruz", "spokesman John Kirby", "Kirby, a spokesman for ...").
+
+The speaker's offsets point at the mention that names the person: the attribution's own name,
+or, for a pronoun or a role, the earlier mention it was resolved to.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .document import Range
+
+# Titles and ranks left out of a canonical name, and the role each one implies.
+TITLE_ROLES: dict[str, str] = {
+    "mr": "",
+    "mrs": "",
+    "ms": "",
+    "miss": "",
+    "dr": "",
+    "prof": "professor",
+    "professor": "professor",
+    "sen": "senator",
+    "senator": "senator",
+    "rep": "representative",
+    "representative": "representative",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "gov": "governor",
+    "governor": "governor",
+    "lt": "",
+    "gen": "general",
+    "general": "general",
+    "col": "colonel",
+    "adm": "admiral",
+    "president": "president",
+    "vice": "",
+    "secretary": "secretary",
+    "mayor": "mayor",
+    "judge": "judge",
+    "justice": "justice",
+    "ambassador": "ambassador",
+    "amb": "ambassador",
+    "chairman": "chairman",
+    "chairwoman": "chairman",
+    "speaker": "speaker",
+    "sheriff": "sheriff",
+    "attorney": "attorney",
+    "pope": "pope",
+    "rev": "",
+    "reverend": "",
+    "prime": "",
+    "minister": "minister",
+    "chancellor": "chancellor",
+    "commissioner": "commissioner",
+    "sgt": "",
+    "capt": "",
+    "former": "",
+    "first": "",
+    "candidate": "candidate",
+    "nominee": "nominee",
+    "democratic": "",
+    "republican": "",
+    "ayatollah": "",
+    "sheikh": "",
+    "imam": "",
+    "king": "",
+    "queen": "",
+    "prince": "",
+    "princess": "",
+    "sir": "",
+    "dame": "",
+    "lord": "",
+    "lady": "",
+}
+_MALE = frozenset({"mr", "he", "his", "him"})
+_FEMALE = frozenset({"mrs", "ms", "miss", "she", "her", "lady", "congresswoman", "chairwoman"})
+# Role words a bare role can use ("the senator"), and the roles they match.
+ROLE_WORDS: dict[str, frozenset[str]] = {
+    "senator": frozenset({"senator"}),
+    "congressman": frozenset({"representative"}),
+    "congresswoman": frozenset({"representative"}),
+    "representative": frozenset({"representative"}),
+    "lawmaker": frozenset({"senator", "representative"}),
+    "governor": frozenset({"governor"}),
+    "president": frozenset({"president"}),
+    "secretary": frozenset({"secretary"}),
+    "mayor": frozenset({"mayor"}),
+    "general": frozenset({"general"}),
+    "judge": frozenset({"judge", "justice"}),
+    "justice": frozenset({"judge", "justice"}),
+    "ambassador": frozenset({"ambassador"}),
+    "chairman": frozenset({"chairman"}),
+    "chairwoman": frozenset({"chairman"}),
+    "sheriff": frozenset({"sheriff"}),
+    "minister": frozenset({"minister"}),
+    "candidate": frozenset({"candidate", "nominee"}),
+    "nominee": frozenset({"candidate", "nominee"}),
+    "spokesman": frozenset({"spokesman"}),
+    "spokeswoman": frozenset({"spokesman"}),
+    "spokesperson": frozenset({"spokesman"}),
+    "professor": frozenset({"professor"}),
+    "official": frozenset(),
+}
+_ROLE_NOUN_ROLES: dict[str, str] = {
+    "spokesman": "spokesman",
+    "spokeswoman": "spokesman",
+    "spokesperson": "spokesman",
+    "senator": "senator",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "representative": "representative",
+    "governor": "governor",
+    "president": "president",
+    "secretary": "secretary",
+    "mayor": "mayor",
+    "candidate": "candidate",
+    "nominee": "nominee",
+    "chairman": "chairman",
+    "chairwoman": "chairman",
+    "ambassador": "ambassador",
+    "minister": "minister",
+    "judge": "judge",
+    "professor": "professor",
+}
+_TITLE_ENDS = frozenset(
+    """leader whip secretary senator representative governor president chairman chairwoman
+    director minister ambassador mayor speaker sen rep gov""".split()
+)
+_DESCRIPTIONS = frozenset(
+    """reporter spokesman spokeswoman spokesperson adviser advisor aide strategist director
+    analyst economist lawyer professor founder chief manager leader lawmaker pollster consultant
+    executive commissioner editor writer correspondent host anchor fellow activist expert
+    historian actress actor singer rapper comedian filmmaker author journalist columnist
+    commentator pastor bishop archbishop cardinal rabbi imam father sister""".split()
+)
+_CONNECTORS = frozenset("""de la le van von der al bin du da di del dos""".split())
+# Capitalised words that start sentences or name things other than people.
+_NOT_NAMES = frozenset(
+    """the a an but and or so yet if when while as at in on of for to from by with after before
+    during since until because although though this that these those there here it its he she
+    they we i you his her their our my your who what which where why how not no yes also still
+    then now just even only however meanwhile monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec today tomorrow yesterday
+    advertisement read watch click related some many several few other another all both each
+    every most one two three four five""".split()
+)
+_PERSONAL_PRONOUNS = frozenset({"he", "she"})
+
+_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f'\u2019.-]*")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+@dataclass(slots=True)
+class PersonMention:
+    """A run of capitalised words that names a person, with what its context says about them."""
+
+    start: int
+    end: int
+    words: tuple[str, ...]  # the name without titles, capitals as written
+    roles: set[str] = field(default_factory=set)
+    sex: str = ""  # "m", "f" or "" when nothing says
+
+    @property
+    def surname(self) -> str:
+        return self.words[-1].lower()
+
+
+def _ends_sentence(token: str) -> bool:
+    """A word with a full stop that is not a title or an initial ("House." in "White House.
+    Obama"): a capitalised run stops there."""
+    if not token.endswith("."):
+        return False
+    core = token.rstrip(".").lower()
+    return not (core in TITLE_ROLES or len(core) == 1 or "." in core or core in _ABBREVIATED)
+
+
+_COURTESY = frozenset("""mr mrs ms dr sen rep gov gen""".split())
+# Words that make a capitalised run the name of a thing, not a person.
+_THING_WORDS = frozenset(
+    """times post news journal herald tribune magazine press network channel radio television
+    house senate congress court department agency administration committee commission council
+    party association institute university college school center centre foundation fund bank
+    company corp corporation inc group club union office service bureau board county city
+    state states republic kingdom nations america revolution hill street avenue square airport
+    station hospital church army navy force forces guard police times' today daily weekly
+    street's network's""".split()
+)
+
+
+def _is_thing(words: tuple[str, ...]) -> bool:
+    return any(w.lower().rstrip(".") in _THING_WORDS for w in words)
+
+
+_ABBREVIATED = frozenset("""jr sr st gen lt col sgt capt rev hon""".split())
+
+
+def _clean(token: str) -> str:
+    return _POSSESSIVE.sub("", token.rstrip(".,")) if token else token
+
+
+def _is_cap(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _proper_case(word: str) -> str:
+    """``KERRY`` -> ``Kerry``, ``MCCAIN`` -> ``Mccain`` is avoided by keeping mixed-case words;
+    only words written wholly in capitals are changed."""
+    if len(word) > 1 and word.isupper() and "." not in word:
+        return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
+    return word
+
+
+def person_mentions(text: str) -> list[PersonMention]:
+    """Every run of capitalised words in ``text`` that looks like a person's name, in order:
+    either preceded by a title ("Sen.", "Mr.", "President"), or of two to four words none of
+    which is a function word or a month. Titles and role words next to it are recorded."""
+    mentions: list[PersonMention] = []
+    singles: list[tuple[int, int, str]] = []
+    # Only stretches of capitalised words are looked at word by word (speed: most words are not).
+    for stretch in _CAP_STRETCH.finditer(text):
+        word = stretch.group()
+        if " " not in word and "\u00a0" not in word:  # one word: most stretches
+            singles.append((stretch.start(), stretch.end(), word))
+            continue
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, *stretch.span())]
+        i = 0
+        n = len(tokens)
+        while i < n:
+            # A run of capitalised words joined by single spaces (connectors allowed inside).
+            j = i + 1
+            while j < n:
+                gap = text[tokens[j - 1][1] : tokens[j][0]]
+                if gap not in (" ", "\u00a0") or tokens[j - 1][2].endswith(("'s", "\u2019s")):
+                    break
+                if _ends_sentence(tokens[j - 1][2]):
+                    break
+                if tokens[j][2].lower().rstrip(".") in _COURTESY and tokens[j][2].endswith("."):
+                    break  # "N.Y. Mr. Gowdy", "Enter Ms. Lauten": a new name starts at the title
+                j += 1
+            run = tokens[i:j]
+            i = j
+            if not _is_cap(run[0][2]):
+                continue
+            if len(run) == 1:  # one word is a name only if the article names it in full
+                singles.append(run[0])
+                continue
+            mention = _mention_from_run(text, run)
+            if mention is not None:
+                _add_context_roles(text, mention)
+                mentions.append(mention)
+    # A surname alone ("Perry said") names a person the article has named in full.
+    surnames = {m.surname for m in mentions}
+    for start, _, token in singles:
+        word = _clean(token)
+        if word.lower() in surnames and word[:1].isupper():
+            mentions.append(PersonMention(start, start + len(word), (word,)))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+_CAPITAL_WORD = r"[A-Z\u00c0-\u00de][\w\u00c0-\u024f'\u2019.-]*"
+_CAP_STRETCH = re.compile(
+    rf"(?<![\w'\u2019.-]){_CAPITAL_WORD}"
+    rf"(?:[ \u00a0](?:(?:{'|'.join(sorted(_CONNECTORS))})[ \u00a0])?{_CAPITAL_WORD})*"
+)
+
+
+def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMention | None:
+    roles: set[str] = set()
+    sex = ""
+    first = 0
+    while first < len(run) and run[first][2].lower().rstrip(".") in _NOT_NAMES:
+        first += 1
+    # A long title ends at its last title word: "Senate Majority Leader Mitch McConnell".
+    for k in range(len(run) - 2, first, -1):
+        if run[k][2].lower().rstrip(".") in _TITLE_ENDS:
+            first = k
+            break
+    titled = False
+    while first < len(run) - 1:
+        key = run[first][2].lower().rstrip(".")
+        if key not in TITLE_ROLES and key not in _TITLE_ENDS and key not in _DESCRIPTIONS:
+            break
+        titled = True
+        if TITLE_ROLES.get(key):
+            roles.add(TITLE_ROLES[key])
+        if key in _MALE:
+            sex = "m"
+        elif key in _FEMALE:
+            sex = "f"
+        first += 1
+    words = [run[k] for k in range(first, len(run))]
+    if not words:
+        return None
+    cleaned = _clean(words[-1][2])
+    if not cleaned or not _is_cap(cleaned):
+        return None
+    if any(w[2].lower().rstrip(".") in _NOT_NAMES for w in words):
+        return None
+    if not titled and not 2 <= len(words) <= 4:
+        return None
+    if any(ch.isdigit() for _, _, w in words for ch in w):
+        return None
+    if _is_thing(tuple(w for _, _, w in words)):
+        return None
+    end = words[-1][0] + len(cleaned)
+    names = tuple(_clean(w) if k == len(words) - 1 else w for k, (_, _, w) in enumerate(words))
+    return PersonMention(words[0][0], end, names, roles, sex)
+
+
+def _add_context_roles(text: str, mention: PersonMention) -> None:
+    """Role words just before the name ("spokesman John Kirby") or in an appositive after it
+    ("Kirby, a spokesman for the State Department,")."""
+    before = text[max(0, mention.start - 40) : mention.start].lower().split()
+    for word in before[-3:]:
+        role = _ROLE_NOUN_ROLES.get(word.strip(",.'\u2019s"))
+        if role:
+            mention.roles.add(role)
+    after = text[mention.end : mention.end + 90]
+    if after.startswith(","):
+        clause = after[1:].split(",", 1)[0].lower()
+        for word in clause.split()[:8]:
+            role = _ROLE_NOUN_ROLES.get(word.strip(".'\u2019"))
+            if role:
+                mention.roles.add(role)
+
+
+@dataclass(slots=True)
+class _Person:
+    words: tuple[str, ...]
+    first: str  # lower-cased first name, "" when only the surname is known
+    sex: str
+    roles: set[str]
+
+
+def _without_initials(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A name without its middle initials ("Donald J. Trump" -> "Donald Trump"), the form
+    other outlets and annotators write; first names given as initials ("G.K. Butterfield") stay."""
+    if len(words) < 3:
+        return words
+    middle = [w for w in words[1:-1] if not re.fullmatch(r"[A-Z]\.?", w)]
+    return (words[0], *middle, words[-1])
+
+
+class SpeakerResolver:
+    """Canonical names for the speakers of one article (see the module docstring)."""
+
+    def __init__(
+        self, text: str, paragraphs: Sequence[Range], quoted: Sequence[Range] = ()
+    ) -> None:
+        self.text = text
+        self.paragraph_starts = [s for s, _ in paragraphs]
+        self.mentions = person_mentions(text)
+        quoted_starts = [s for s, _ in quoted]
+        # Who a pronoun can refer to: people named outside quotations, as the subject of a
+        # clause (not right after a preposition, "an interview with Fox News", nor possessive).
+        self.antecedents = [
+            m
+            for m in self.mentions
+            if not _inside(m.start, quoted, quoted_starts) and _subject_like(text, m)
+        ]
+        self.antecedent_starts = [m.start for m in self.antecedents]
+        self.starts = [m.start for m in self.mentions]
+        # What the article says about each surname: its full forms, sex and roles.
+        self.sex: dict[str, str] = {}
+        self.full_forms: dict[str, list[PersonMention]] = {}
+        for mention in self.mentions:
+            if len(mention.words) >= 2:
+                self.full_forms.setdefault(mention.surname, []).append(mention)
+        for mention in self.mentions:
+            if mention.sex:
+                self.sex.setdefault(mention.surname, mention.sex)
+
+    def _paragraph(self, offset: int) -> int:
+        return bisect_right(self.paragraph_starts, offset) - 1
+
+    def _full_forms(self, surname: str) -> list[PersonMention]:
+        return self.full_forms.get(surname, [])
+
+    def canonical(self, words: tuple[str, ...], at: int) -> str:
+        """The fullest form of the person named ``words`` near offset ``at``."""
+        words = tuple(w for w in words if w)
+        if not words:
+            return ""
+        surname = _clean(words[-1]).lower()
+        forms = self._full_forms(surname)
+        if len(words) >= 2:
+            first = words[0].lower()
+            forms = [f for f in forms if f.words[0].lower() == first]
+        if forms:
+            firsts = {f.words[0].lower() for f in forms}
+            if len(firsts) > 1:
+                # Two people share the surname: the one named last before ``at``, else first after.
+                before = [f for f in forms if f.start <= at]
+                chosen = before[-1] if before else forms[0]
+                forms = [f for f in forms if f.words[0].lower() == chosen.words[0].lower()]
+            best = max(forms, key=lambda f: (len(_without_initials(f.words)), -abs(f.start - at)))
+            if len(best.words) >= len(words):
+                words = best.words
+        return " ".join(_proper_case(w) for w in _without_initials(words))
+
+    def name_of_mention(self, start: int, end: int) -> str | None:
+        """The canonical name for the speaker mention at ``start``-``end``, or None when it is
+        not a name (a pronoun, a description such as "the official", an organisation written
+        in capitals)."""
+        first = bisect_right(self.starts, start - 1)
+        inside = [m for m in self.mentions[first : bisect_right(self.starts, end)] if m.end <= end]
+        if inside:
+            return self.canonical(inside[0].words, inside[0].start)
+        tokens = [_clean(m.group()) for m in _TOKEN.finditer(self.text, start, end)]
+        tokens = [t for t in tokens if t]
+        while len(tokens) > 1 and (
+            tokens[0].lower().rstrip(".") in TITLE_ROLES or tokens[0].lower() in _DESCRIPTIONS
+        ):
+            tokens = tokens[1:]  # "Sen. Ted Cruz", "Reporter Jomana Karadsheh"
+        if not tokens or not all(_is_cap(t) or t.lower() in _CONNECTORS for t in tokens):
+            return None
+        if len(tokens) == 1 and tokens[0].isupper() and not self._full_forms(tokens[0].lower()):
+            return None  # "CNN", "NAACP": capitals that are not a known person's name
+        return self.canonical(tuple(tokens), start)
+
+    def resolve_pronoun(self, pronoun: str, at: int) -> PersonMention | None:
+        """The person named last before offset ``at`` (same or the two paragraphs before) whose
+        known sex does not contradict ``pronoun`` ("he" or "she")."""
+        want = "m" if pronoun.lower() == "he" else "f"
+        first_paragraph = max(0, self._paragraph(at) - 2)
+        limit = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
+        index = bisect_right(self.antecedent_starts, at) - 1
+        while index >= 0 and self.antecedents[index].start >= limit:
+            mention = self.antecedents[index]
+            sex = mention.sex or self.sex.get(mention.surname, "")
+            if not sex or sex == want:
+                return mention
+            index -= 1
+        return None
+
+    def paragraphs_between(self, start: int, end: int) -> int:
+        """How many paragraph breaks lie between two offsets."""
+        return self._paragraph(end) - self._paragraph(start)
+
+    def sex_of(self, name: str) -> str:
+        """ "m" or "f" when the article gives the person named ``name`` a title that says so."""
+        words = name.split()
+        return self.sex.get(_clean(words[-1]).lower(), "") if words else ""
+
+    def resolve_role(self, role_word: str, at: int) -> PersonMention | None:
+        """The person the article last named, before ``at``, in the role ``role_word``."""
+        roles = ROLE_WORDS.get(role_word.lower())
+        if not roles:
+            return None
+        index = bisect_right(self.starts, at) - 1
+        while index >= 0:
+            mention = self.mentions[index]
+            if mention.roles & roles:
+                return mention
+            index -= 1
+        return None
+
+
+_PREPOSITIONS = frozenset(
+    """with to on from at in of by for about against into onto over under than like""".split()
+)
+
+
+def _inside(offset: int, ranges: Sequence[Range], starts: list[int]) -> bool:
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
+
+
+def _subject_like(text: str, mention: PersonMention) -> bool:
+    """Not right after a preposition, and not a possessive ("Trump's wife")."""
+    before = text[max(0, mention.start - 20) : mention.start].split()
+    if before and before[-1].lower() in _PREPOSITIONS:
+        return False
+    return not text.startswith(("'s", "\u2019s"), mention.end)
