@@ -142,7 +142,7 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
 
             self.result = load_paths(self.paths, manifest=self.manifest)
         if self.result is not None:
-            self.on_documents_loaded(DocumentsLoaded(self.result))
+            self._show_documents(self.result)
         else:
             self._load_documents()
 
@@ -168,13 +168,16 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
         self.post_message(DocumentsLoaded(result))
 
     def on_documents_loaded(self, message: DocumentsLoaded) -> None:
-        self.result = message.result
-        self.workbench = Workbench(None, message.result.documents)
+        self._show_documents(message.result)
+
+    def _show_documents(self, result: LoadResult) -> None:
+        self.result = result
+        self.workbench = Workbench(None, result.documents)
         for pane, doc in zip(self.panes, self.documents, strict=False):
             self.show_in(pane, doc, paint=False)
         # Text first; the marks (which analyse the articles) once it is on the screen.
         self.call_after_refresh(self.refresh_all)
-        for problem in message.result.problems:
+        for problem in result.problems:
             self.notify(
                 str(problem), title="An article could not be loaded", severity="warning", timeout=12
             )
