@@ -29,11 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-from rapidfuzz import process, utils
+from rapidfuzz import fuzz, process, utils
 
 from .linking import (
     COVER_SHARE,
-    FUZZY_SCORER,
     KIND_ORDER,
     LEXICAL_SHARE,
     MAX_POSTINGS,
@@ -56,6 +55,9 @@ if TYPE_CHECKING:
 CHUNK_WORK = 1_500_000
 """At most about this many (sentence, unit) products per chunk: bounds a chunk's memory."""
 
+RERANK = 10
+"""How many units per sentence, best by words, are scored with rapidfuzz too."""
+
 MAX_CHUNK = 2048
 """At most this many sentences per chunk."""
 
@@ -74,7 +76,7 @@ class _Index:
     norm: FloatArray  # per unit: 1 / sqrt(words + 1), favours units that are not merely long
     unit_doc: IntArray  # per unit: the position of its article
     order_keys: list[tuple[int, int, int, int]]  # per unit: kind, article, start, end
-    fuzzy_text: list[str]  # per unit: its text as rapidfuzz's default_process leaves it
+    fuzzy_text: list[str]  # per unit: its words as token_sort_ratio sees them
     sentences: list[tuple[int, int, int, int]]  # every sentence: article, start, end, unit or -1
 
 
@@ -94,7 +96,7 @@ def _build(
             units.append(unit)
             if unit.kind == "sentence":
                 found[(unit.start, unit.end)] = index
-            fuzzy_text.append(utils.default_process(doc.text[unit.start : unit.end]))
+            fuzzy_text.append(_sorted_words(doc.text[unit.start : unit.end]))
             for word in words:
                 column = vocabulary.get(word)
                 if column is None:
@@ -135,6 +137,11 @@ def _build(
         fuzzy_text=fuzzy_text,
         sentences=sentences,
     )
+
+
+def _sorted_words(text: str) -> str:
+    """``text`` as ``FUZZY_SCORER`` (token_sort_ratio) compares it: processed, words sorted."""
+    return " ".join(sorted(utils.default_process(text).split()))
 
 
 def _queries(index: _Index, rows: IntArray) -> sp.csr_matrix:
@@ -197,26 +204,20 @@ def _score_rows(
     top_k: int,
     min_score: float,
 ) -> None:
-    shared = _queries(index, rows) @ index.targets  # IDF² shared on proposing words
-    shared = sp.csr_matrix(shared)
+    shared = sp.csr_matrix(_queries(index, rows) @ index.targets)  # IDF² on proposing words
     entry_rows = np.repeat(np.arange(len(rows)), np.diff(shared.indptr))
     columns = shared.indices.astype(np.int64)
     # A sentence's own article is left out.
     other = index.unit_doc[columns] != index.unit_doc[rows][entry_rows]
     entry_rows, columns = entry_rows[other], columns[other]
+    # The most shared weight, favouring units that are not merely long, as Linker does.
     proxy = shared.data[other] * index.norm[columns]
-    # The SHORTLIST best of each row: sort by row, then proxy (high first), then unit.
-    order = np.lexsort((columns, -proxy, entry_rows))
-    entry_rows, columns = entry_rows[order], columns[order]
-    starts = np.searchsorted(entry_rows, np.arange(len(rows)))
-    rank = np.arange(len(entry_rows)) - starts[entry_rows]
-    wanted = max(SHORTLIST, top_k * 4)
-    keep = rank < wanted
+    keep = _best_of_each_row(entry_rows, proxy, max(SHORTLIST, top_k * 4))
     entry_rows, columns = entry_rows[keep], columns[keep]
     if not len(columns):
         return
     units = rows[entry_rows]
-    # The full score of the shortlisted pairs, over all their words.
+    # The words' part of the score, over all their words.
     left = index.matrix[units]
     common = np.asarray(left.multiply(index.weighted[columns]).sum(axis=1)).ravel()
     both = np.asarray(left.multiply(index.matrix[columns]).sum(axis=1)).ravel()
@@ -225,11 +226,20 @@ def _score_rows(
     cover = common / np.minimum(weight_q, weight_u)
     trust = np.minimum(1.0, both / TRUST_WORDS)
     lexical = np.maximum(cosine, COVER_SHARE * cover * trust)
+    # rapidfuzz for the best few by words only: the rest cannot catch up with them.
+    keep = _best_of_each_row(entry_rows, lexical, max(RERANK, top_k * 2))
+    entry_rows, columns, units, lexical = (
+        entry_rows[keep],
+        columns[keep],
+        units[keep],
+        lexical[keep],
+    )
     fuzzy_text = index.fuzzy_text
+    # token_sort_ratio is ratio over the words in order, sorted once per unit above.
     fuzzy = process.cpdist(
         [fuzzy_text[u] for u in units.tolist()],
         [fuzzy_text[c] for c in columns.tolist()],
-        scorer=FUZZY_SCORER,
+        scorer=fuzz.ratio,
         processor=None,
         workers=1,
         dtype=np.float64,
@@ -237,6 +247,24 @@ def _score_rows(
     fuzzy_share = 1 - LEXICAL_SHARE
     scores = 100 * (LEXICAL_SHARE * lexical + fuzzy_share * np.asarray(fuzzy) / 100)
     _finish(index, entry_rows, columns, scores, slots, found, top_k, min_score)
+
+
+def _best_of_each_row(rows: IntArray, values: FloatArray, count: int) -> Any:
+    """A mask of the ``count`` highest ``values`` of each row (``rows`` grouped, ascending)."""
+    keep = np.zeros(len(rows), dtype=bool)
+    if not len(rows):
+        return keep
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(rows)) + 1))
+    sizes = np.diff(np.concatenate((starts, [len(rows)])))
+    keep[:] = np.repeat(sizes <= count, sizes)  # short rows are kept whole
+    # A partial sort of each long row: linear in its length, where one sort of every entry
+    # would cost most of the time on a large corpus.
+    for start, size in zip(
+        starts[sizes > count].tolist(), sizes[sizes > count].tolist(), strict=True
+    ):
+        best = np.argpartition(-values[start : start + size], count - 1)[:count]
+        keep[start + best] = True
+    return keep
 
 
 def _finish(

@@ -43,6 +43,7 @@ DEFAULT_MIN_SCORE = 45.0
 """Candidates at or above this score are proposed as links (``align`` and the link panel)."""
 
 FUZZY_SCORER = fuzz.token_sort_ratio
+"""The rapidfuzz scorer of the score's fuzzy part (``aligning`` computes it the same way)."""
 
 LEXICAL_SHARE = 0.65
 """The share of the score given by the words shared (the rest is ``FUZZY_SCORER``'s)."""
