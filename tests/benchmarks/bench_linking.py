@@ -59,7 +59,7 @@ def mrpc(shared: Path) -> None:
         with tempfile.TemporaryDirectory() as scratch:
             a, b = make_articles(subset, Path(scratch))
         ours = evaluate(subset, a, b)
-        r1, r5, seconds = baseline(subset, fuzz.ratio)
+        r1, r5, seconds, _ = baseline(subset, fuzz.ratio)
         print(
             f"   {len(subset):>5} × {len(subset):<5} linker {ours['seconds']:5.2f}s "
             f"(R@1 {ours['r1']:.3f}, R@5 {ours['r5']:.3f})   brute-force cdist fuzz.ratio "
