@@ -74,6 +74,10 @@ class Document:
     date: str | None = None
     url: str | None = None
     structure: Structure = field(default_factory=Structure)
+    author: str | None = None
+    story: str | None = None
+    """The story the corpus says this article belongs to (a metadata table's ``story`` column,
+    BASIL's ``triplet-uuid``), or ``None``; see :mod:`newsreader.corpus.stories`."""
 
     @property
     def paragraphs(self) -> tuple[Range, ...]:
