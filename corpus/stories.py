@@ -20,6 +20,7 @@ which must not be merged wholesale), never per corpus: see ``tests/benchmarks/ev
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -321,7 +322,9 @@ def _prune(vectors: csr_matrix, keep: int) -> csr_matrix:
 # ---- clustering -----------------------------------------------------------------------------
 
 
-def _date_factor(days_a: NDArray[np.float64], days_b: NDArray[np.float64], options: Options) -> NDArray[np.float64]:
+def _date_factor(
+    days_a: NDArray[np.float64], days_b: NDArray[np.float64], options: Options
+) -> NDArray[np.float64]:
     """1 for articles close in time or undated; down to ``date_penalty`` for far apart ones."""
     import numpy as np
 
@@ -332,7 +335,9 @@ def _date_factor(days_a: NDArray[np.float64], days_b: NDArray[np.float64], optio
     return 1.0 - (1.0 - options.date_penalty) * (over / (over + 7.0))
 
 
-def _pairs(features: _Features, options: Options) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+def _pairs(
+    features: _Features, options: Options
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
     """Candidate pairs (i < j) with their similarity, from each article's nearest neighbours."""
     import numpy as np
 
@@ -363,7 +368,9 @@ def _pairs(features: _Features, options: Options) -> tuple[NDArray[np.int64], ND
     low, high = np.minimum(i, j), np.maximum(i, j)
     keys = np.unique(low * n + high)
     low, high = keys // n, keys % n
-    sims = _exact(vectors, low, high) * _date_factor(features.days[low], features.days[high], options)
+    sims = _exact(vectors, low, high) * _date_factor(
+        features.days[low], features.days[high], options
+    )
     return low, high, sims
 
 
@@ -411,7 +418,7 @@ def _cluster(features: _Features, options: Options) -> list[int]:
             for sub in _average_link(part, features, options):
                 labels[sub] = next_label
                 next_label += 1
-    return labels.tolist()
+    return [int(x) for x in labels]
 
 
 def _average_link(
@@ -456,7 +463,9 @@ def _stories(
     stories: list[Story] = []
     for members in groups.values():
         chosen = [articles[i] for i in members]
-        ordered = sorted(chosen, key=lambda a: (_iso(a.date) or "9999", (a.outlet or "").lower(), a.id))
+        ordered = sorted(
+            chosen, key=lambda a: (_iso(a.date) or "9999", (a.outlet or "").lower(), a.id)
+        )
         dates = sorted(d for d in (_iso(a.date) for a in chosen) if d)
         outlets = sorted({a.outlet for a in chosen if a.outlet}, key=str.lower)
         stories.append(
@@ -496,7 +505,7 @@ def _label(articles: Sequence[ArticleLike]) -> str:
         bag = bags[index]
         if not bag:
             return 0.0
-        return sum(counts[w] - 1 for w in bag) / len(bag) ** 0.5
+        return sum(counts[w] - 1 for w in bag) / math.sqrt(len(bag))
 
     best = max(range(len(titles)), key=lambda i: (centrality(i), -len(titles[i]), titles[i]))
     return titles[best]

@@ -34,6 +34,7 @@ from newsreader.annotations.linking import DEFAULT_MIN_SCORE, Alignment, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
+from newsreader.tui.cli_stories import stories_command
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
@@ -772,6 +773,9 @@ def _diff_text(changes: Sequence[Any]) -> Text:
     from newsreader.tui.screens.coverage import diff_text
 
     return diff_text(list(changes))
+
+
+cli.add_command(stories_command)
 
 
 def main(argv: Sequence[str] | None = None) -> Any:
