@@ -85,6 +85,9 @@ class Options:
     """Weight of the names-and-numbers vector against the words vector (1.0 = equal)."""
     idf_power: float = 1.0
     """Rare words weigh idf to this power (1.0 = plain TF-IDF)."""
+    cohesion_ratio: float = 0.33
+    """Two groups of several articles join only when they are at least this share as alike to
+    each other as each is inside (0 turns the check off)."""
     date_days: float = 4.0
     """Dates up to this many days apart are no evidence against one story."""
     date_penalty: float = 0.5
@@ -153,7 +156,7 @@ def story_id(doc_ids: Iterable[str]) -> str:
 
 # ---- features -------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]", re.UNICODE)
+_WORD = re.compile(r"\d[\d,.]*\d|[^\W_][\w'’.-]*[^\W_]|[^\W_]", re.UNICODE)
 _SENTENCES = re.compile(r"(?<=[.!?:;\"“”])\s+|\n+")
 _NUMBER = re.compile(r"\d")
 _MONTHS = {
@@ -428,7 +431,7 @@ def _average_link(
 
     if len(members) == 1:
         return [members]
-    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
 
     block = features.vectors[members]
@@ -438,8 +441,55 @@ def _average_link(
     np.fill_diagonal(sims, 1.0)
     distances = squareform(np.clip(1.0 - sims, 0.0, 2.0), checks=False)
     tree = linkage(distances, method="average")
-    flat = fcluster(tree, t=1.0 - options.threshold, criterion="distance")
+    flat = _cut(tree, len(members), options)
     return [members[flat == value] for value in np.unique(flat)]
+
+
+def _cut(tree: NDArray[np.float64], n: int, options: Options) -> NDArray[np.int64]:
+    """Flat clusters from an average-link tree: a merge stands when its similarity reaches the
+    threshold and, for two groups of several articles, reaches ``cohesion_ratio`` times the
+    lesser of their own average inner similarities (two look-alike events are each much more
+    alike inside than to each other), and its two parts stand.
+    """
+    import numpy as np
+
+    size = np.ones(2 * n - 1, dtype=np.int64)
+    inner = np.zeros(2 * n - 1)  # sum of similarities over a group's pairs
+    stands = np.ones(2 * n - 1, dtype=bool)
+    for step, (left, right, distance, count) in enumerate(tree):
+        a, b, node = int(left), int(right), n + step
+        between = 1.0 - float(distance)
+        size[node] = int(count)
+        inner[node] = inner[a] + inner[b] + between * size[a] * size[b]
+        ok = between >= options.threshold and stands[a] and stands[b]
+        if ok and size[a] > 1 and size[b] > 1:
+            cohesion = min(
+                inner[a] / (size[a] * (size[a] - 1) / 2), inner[b] / (size[b] * (size[b] - 1) / 2)
+            )
+            ok = between >= options.cohesion_ratio * cohesion
+        stands[node] = ok
+    labels = np.full(n, -1, dtype=np.int64)
+    # Top-down: the first standing node on each path from the root is a story.
+    stack = [2 * n - 2]
+    next_label = 0
+    while stack:
+        node = stack.pop()
+        if stands[node] or node < n:
+            leaves = [node]
+            found: list[int] = []
+            while leaves:
+                current = leaves.pop()
+                if current < n:
+                    found.append(current)
+                else:
+                    row = tree[current - n]
+                    leaves.extend((int(row[0]), int(row[1])))
+            labels[found] = next_label
+            next_label += 1
+        else:
+            row = tree[node - n]
+            stack.extend((int(row[0]), int(row[1])))
+    return labels
 
 
 # ---- stories from labels --------------------------------------------------------------------
