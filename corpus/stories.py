@@ -88,6 +88,8 @@ class Options:
     cohesion_ratio: float = 0.33
     """Two groups of several articles join only when they are at least this share as alike to
     each other as each is inside (0 turns the check off)."""
+    unique_weight: float = 0.3
+    """Weight of the words only one article has (they add to its length, not to likeness)."""
     date_days: float = 4.0
     """Dates up to this many days apart are no evidence against one story."""
     date_penalty: float = 0.5
@@ -254,7 +256,7 @@ def _features(articles: Sequence[ArticleLike], options: Options) -> _Features:
         norm=None,
         dtype=np.float32,
     ).transform(texts)
-    word_vectors = normalize(_weigh(words, options.idf_power))
+    word_vectors = normalize(_weigh(words, options))
     if not options.name_weight:
         return _finish(word_vectors, articles, options)
     names = HashingVectorizer(
@@ -264,7 +266,7 @@ def _features(articles: Sequence[ArticleLike], options: Options) -> _Features:
         norm=None,
         dtype=np.float32,
     ).transform([a.text for a in articles])
-    name_vectors = normalize(_weigh(names, options.idf_power))
+    name_vectors = normalize(_weigh(names, options))
     joined = hstack(
         [word_vectors, name_vectors * np.float32(options.name_weight)], format="csr"
     ).astype(np.float32)
@@ -280,7 +282,7 @@ def _finish(joined: csr_matrix, articles: Sequence[ArticleLike], options: Option
     return _Features(vectors, days, _prune(vectors, options.candidate_terms))
 
 
-def _weigh(counts: csr_matrix, idf_power: float) -> csr_matrix:
+def _weigh(counts: csr_matrix, options: Options) -> csr_matrix:
     """Sublinear term counts times inverse document frequency raised to ``idf_power``.
 
     With a power above 1, a rare word two articles share (a town, a surname, a figure) counts
@@ -290,11 +292,11 @@ def _weigh(counts: csr_matrix, idf_power: float) -> csr_matrix:
     from sklearn.feature_extraction.text import TfidfTransformer
 
     tfidf = TfidfTransformer(sublinear_tf=True, norm=None).fit(counts)
-    idf = tfidf.idf_.astype(np.float32) ** np.float32(idf_power)
+    idf = tfidf.idf_.astype(np.float32) ** np.float32(options.idf_power)
     # A term only one article has cannot make two alike; left in, it would only dilute the
     # norm of articles rich in unique words.
     df = np.bincount(counts.tocsr().indices, minlength=counts.shape[1])
-    idf[df < 2] = 0.0
+    idf[df < 2] *= np.float32(options.unique_weight)
     weighted = counts.tocsr().astype(np.float32)
     weighted.data = (np.log(weighted.data) + 1).astype(np.float32) * idf[weighted.indices]
     return weighted

@@ -55,7 +55,7 @@ def stories_table(stories: Sequence[Story], width: int) -> Table:
     table = Table(title=f"{len(stories)} stories, {total} articles", title_justify="left")
     table.add_column("story", no_wrap=True)
     table.add_column("articles", justify="right", no_wrap=True)
-    table.add_column("outlets", style="cyan", max_width=40)
+    table.add_column("outlets", style="cyan", max_width=40, no_wrap=True, overflow="ellipsis")
     table.add_column("dates", no_wrap=True)
     for story in stories:
         label = Text(" ".join(story.label.split()))
