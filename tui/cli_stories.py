@@ -54,9 +54,9 @@ def stories_table(stories: Sequence[Story], width: int) -> Table:
     total = sum(len(s) for s in stories)
     table = Table(title=f"{len(stories)} stories, {total} articles", title_justify="left")
     table.add_column("story", no_wrap=True)
-    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("articles", justify="right", no_wrap=True, min_width=8)
     table.add_column("outlets", style="cyan", max_width=40, no_wrap=True, overflow="ellipsis")
-    table.add_column("dates", no_wrap=True)
+    table.add_column("dates", no_wrap=True, min_width=23)
     for story in stories:
         label = Text(" ".join(story.label.split()))
         label.truncate(label_width, overflow="ellipsis")
