@@ -308,14 +308,17 @@ def _prune(vectors: csr_matrix, keep: int) -> csr_matrix:
     from scipy.sparse import csr_matrix
 
     indptr = vectors.indptr
+    n = vectors.shape[0]
+    # A term in many articles finds no particular neighbour and makes the search quadratic.
+    df = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    weights = np.where(df[vectors.indices] > max(100, n // 50), 0.0, vectors.data)
     rows: list[NDArray[np.int64]] = []
-    for i in range(vectors.shape[0]):
+    for i in range(n):
         start, end = indptr[i], indptr[i + 1]
-        if end - start <= keep:
-            rows.append(np.arange(start, end))
-        else:
-            top = np.argpartition(-vectors.data[start:end], keep)[:keep]
-            rows.append(np.sort(top) + start)
+        useful = np.flatnonzero(weights[start:end] > 0)
+        if len(useful) > keep:
+            useful = useful[np.argpartition(-weights[start:end][useful], keep)[:keep]]
+        rows.append(np.sort(useful) + start)
     chosen = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     counts = np.array([len(r) for r in rows], dtype=np.int64)
     pruned_indptr = np.concatenate([[0], np.cumsum(counts)])
