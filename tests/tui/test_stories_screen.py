@@ -48,7 +48,7 @@ ARTICLES = [
 class Host(App[None]):
     def __init__(self) -> None:
         super().__init__()
-        self.result: tuple[str, ...] | None | str = "unset"
+        self.result: tuple[str, ...] | str | None = "unset"
 
     def on_mount(self) -> None:
         stories = group_stories(ARTICLES, by="metadata")
