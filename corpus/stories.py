@@ -4,8 +4,11 @@ A story is found by text alone unless the corpus says which story an article bel
 ``story`` from a metadata table or BASIL's ``triplet-uuid``). By text, an article is a TF-IDF
 vector of its words and word pairs (sublinear counts, English stop words) joined with a second,
 heavier vector of what tells two events of one kind apart: the names of people and places (words
-capitalised inside a sentence, and their runs), numbers and dates. Two articles whose dates lie
-more than a few days apart are taken to be less alike (a story is news for days, not months).
+capitalised inside a sentence, and their runs) and numbers. Words only one article has weigh
+less (they lengthen an article without making it like any other). Two articles whose dates lie
+more than a few days apart are taken to be less alike (a story is news for days, not months),
+and two groups of several articles join only when they are alike to each other in proportion to
+how alike each is inside (two look-alike events are each far more alike within).
 
 Scale: no n x n matrix is built. Each article's nearest neighbours are found with sparse dot
 products over its strongest terms, in blocks of rows; the pairs that are alike enough join the
