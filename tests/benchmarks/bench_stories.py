@@ -144,16 +144,47 @@ def worker(shared: Path, size: int, method: str) -> None:
     print(json.dumps({"seconds": took, "peak_mb": peak, "corpus_mb": before, "f1": f1}))
 
 
+def listing(shared: Path) -> None:
+    """PolNeAR listed (text and metadata, analysis deferred) beside loaded with all structure."""
+    from newsreader.corpus import list_paths, load_paths
+    from newsreader.corpus.text import decode_text
+
+    folder = shared / "corpora" / "polnear"
+    files = sorted(folder.rglob("*.txt"))
+
+    def best(work: object) -> float:
+        times = []
+        for _ in range(3):
+            began = time.perf_counter()
+            work()  # type: ignore[operator]
+            times.append(time.perf_counter() - began)
+        return min(times)
+
+    read = best(lambda: [decode_text(f.read_bytes()) for f in files])
+    listed = best(lambda: list_paths([folder]))
+    loaded = best(lambda: load_paths([folder]))
+    first = list_paths([folder]).documents[0]
+    one = best(lambda: list_paths([folder]).documents[0].analyse())
+    print(
+        f"PolNeAR ({len(files)} files), best of 3: list_paths {listed:.2f} s, load_paths "
+        f"{loaded:.2f} s, reading and decoding alone {read:.2f} s; listing then analysing the "
+        f"first article {one:.2f} s ({first.outlet})\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--baseline-max", type=int, default=10000)
+    parser.add_argument("--no-listing", action="store_true", help="skip the listing figures")
     parser.add_argument("--worker", nargs=2, metavar=("SIZE", "METHOD"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.shared, int(args.worker[0]), args.worker[1])
         return
+    if not args.no_listing:
+        listing(args.shared)
     print(f"{'articles':>9}  {'method':28} {'time':>9} {'peak MB':>9} {'corpus MB':>10} {'F1':>6}")
     for size in (int(s) for s in args.sizes.split(",")):
         for method in ("newsreader", "plain average-link @0.90"):
