@@ -93,6 +93,9 @@ class Options:
     each other as each is inside (0 turns the check off)."""
     unique_weight: float = 0.3
     """Weight of the words only one article has (they add to its length, not to likeness)."""
+    name_gate: float = 0.2
+    """Two articles whose names are less alike than this have their similarity reduced (by
+    the square root of the shortfall); 0 turns the gate off."""
     date_days: float = 4.0
     """Dates up to this many days apart are no evidence against one story."""
     date_penalty: float = 0.5
@@ -115,6 +118,9 @@ class _Features:
     vectors: csr_matrix  # rows l2-normalised
     days: NDArray[np.float64]  # day number per article, NaN when unknown
     candidates: csr_matrix = field(repr=False)  # pruned rows for the neighbour search
+    words: csr_matrix | None = field(default=None, repr=False)  # l2-normalised, for the gate
+    names: csr_matrix | None = field(default=None, repr=False)
+    has_names: NDArray[np.bool_] | None = field(default=None, repr=False)
 
 
 # ---- public API -----------------------------------------------------------------------------
@@ -273,7 +279,12 @@ def _features(articles: Sequence[ArticleLike], options: Options) -> _Features:
     joined = hstack(
         [word_vectors, name_vectors * np.float32(options.name_weight)], format="csr"
     ).astype(np.float32)
-    return _finish(joined, articles, options)
+    features = _finish(joined, articles, options)
+    if options.name_gate:
+        features.words = word_vectors.astype(np.float32)
+        features.names = name_vectors.astype(np.float32)
+        features.has_names = np.diff(name_vectors.indptr) > 0
+    return features
 
 
 def _finish(joined: csr_matrix, articles: Sequence[ArticleLike], options: Options) -> _Features:
@@ -283,6 +294,22 @@ def _finish(joined: csr_matrix, articles: Sequence[ArticleLike], options: Option
     vectors = normalize(joined, copy=False).astype(np.float32)
     days = np.array([_day_number(a.date) for a in articles], dtype=np.float64)
     return _Features(vectors, days, _prune(vectors, options.candidate_terms))
+
+
+def _gated(
+    joined: NDArray[np.float64],
+    names: NDArray[np.float64],
+    has_a: NDArray[np.bool_],
+    has_b: NDArray[np.bool_],
+    options: Options,
+) -> NDArray[np.float64]:
+    """The joined similarity, times a gate on the names: two articles alike in words but
+    naming different people and places are look-alike events, not one story. Articles without
+    names are not gated."""
+    import numpy as np
+
+    gate = np.minimum(1.0, np.clip(names, 0.0, None) / options.name_gate)
+    return np.where(has_a & has_b, joined * np.sqrt(gate), joined)
 
 
 def _weigh(counts: csr_matrix, options: Options) -> csr_matrix:
@@ -379,13 +406,25 @@ def _pairs(
     low, high = np.minimum(i, j), np.maximum(i, j)
     keys = np.unique(low * n + high)
     low, high = keys // n, keys % n
-    sims = _exact(vectors, low, high) * _date_factor(
+    sims = _exact(features, low, high, options) * _date_factor(
         features.days[low], features.days[high], options
     )
     return low, high, sims
 
 
-def _exact(vectors: csr_matrix, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.float64]:
+def _exact(
+    features: _Features, a: NDArray[np.int64], b: NDArray[np.int64], options: Options
+) -> NDArray[np.float64]:
+    joined = _rowdots(features.vectors, a, b)
+    if features.names is None or features.has_names is None:
+        return joined
+    names = _rowdots(features.names, a, b)
+    return _gated(joined, names, features.has_names[a], features.has_names[b], options)
+
+
+def _rowdots(
+    vectors: csr_matrix, a: NDArray[np.int64], b: NDArray[np.int64]
+) -> NDArray[np.float64]:
     import numpy as np
 
     out = np.empty(len(a), dtype=np.float64)
@@ -444,6 +483,11 @@ def _average_link(
 
     block = features.vectors[members]
     sims = (block @ block.T).toarray().astype(np.float64)
+    if features.names is not None and features.has_names is not None:
+        names = features.names[members]
+        has = features.has_names[members]
+        name_sims = (names @ names.T).toarray().astype(np.float64)
+        sims = _gated(sims, name_sims, has[:, None], has[None, :], options)
     days = features.days[members]
     sims *= _date_factor(days[:, None], days[None, :], options)
     np.fill_diagonal(sims, 1.0)

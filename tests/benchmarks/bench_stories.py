@@ -83,7 +83,7 @@ def make_corpus(shared: Path, size: int) -> tuple[list[object], list[str]]:
             rng = random.Random(f"{story}/{copy}")
             text, title = record["text"], record["title"]
             if copy:
-                common = sorted(set(names_of.get(story, [])))[:40]
+                common = sorted(set(names_of.get(story, [])))
                 swap = {n: rng.choice(pool) for n in common}
                 if swap:
                     pattern = re.compile(

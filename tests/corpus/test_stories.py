@@ -214,3 +214,38 @@ def test_basil_events_found_by_text(shared: Path) -> None:
     predicted = {doc_id: s.id for s in stories for doc_id in s.doc_ids}
     gold = [json.loads(Path(d.path).read_text())["triplet-uuid"] for d in result.documents]
     assert _bcubed(gold, [predicted[d.id] for d in result.documents]) >= 0.97
+
+
+def test_name_gate_reduces_pairs_alike_in_words_but_not_in_names() -> None:
+    import numpy as np
+
+    from newsreader.corpus.stories import _gated
+
+    options = Options(name_gate=0.2)
+    joined = np.array([0.6, 0.6, 0.6, 0.6])
+    names = np.array([0.0, 0.05, 0.3, 0.0])
+    has = np.array([True, True, True, False])
+    out = _gated(joined, names, has, np.array([True] * 4), options)
+    assert out[0] == 0.0  # no name in common: a look-alike event
+    assert out[1] == pytest.approx(0.6 * 0.5)  # a quarter of the gate: half the similarity
+    assert out[2] == 0.6 and out[3] == 0.6  # names alike enough, or an article without names
+
+
+def test_two_articles_with_the_same_words_and_other_names_stay_apart() -> None:
+    body = (
+        "{a} said on Tuesday that the council of {p} would vote on the new budget plan, which "
+        "cuts school funding and raises fees. {b}, the mayor of {p}, opposed it. Residents of "
+        "{p} protested outside the hall, and {a} said the vote would go ahead."
+    )
+    one = body.format(a="Hannah Voss", b="Peter Lind", p="Ravensburg")
+    two = body.format(a="Omar Haddad", b="Lucia Ferri", p="Tarragona")
+    articles = [
+        Art("1", "Budget vote", one, "Daily"),
+        Art("2", "Budget vote", one.replace("Tuesday", "Monday"), "Wire"),
+        Art("3", "Budget vote", two, "Daily"),
+        Art("4", "Budget vote", two.replace("Tuesday", "Monday"), "Wire"),
+    ]
+    # The gate alone (the cohesion check off) keeps them apart; without either, one story.
+    gated = cluster_labels(articles, Options(cohesion_ratio=0))
+    assert gated[0] == gated[1] and gated[2] == gated[3] and gated[0] != gated[2]
+    assert len(set(cluster_labels(articles, Options(cohesion_ratio=0, name_gate=0)))) == 1
