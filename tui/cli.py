@@ -41,6 +41,7 @@ from newsreader.tui.safe import (
     safe_console,
     write_csv,
 )
+from newsreader.tui.cli_stories import stories_command
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
@@ -877,6 +878,7 @@ def _diff_text(changes: Sequence[Any]) -> Text:
 from newsreader.tui.cli_agree import agree_command  # noqa: E402 - one hunk with its registration
 
 cli.add_command(agree_command)
+cli.add_command(stories_command)
 
 
 def main(argv: Sequence[str] | None = None) -> Any:
