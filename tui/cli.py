@@ -34,6 +34,7 @@ from newsreader.annotations.linking import DEFAULT_MIN_SCORE, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
+from newsreader.tui.cli_stories import stories_command
 from newsreader.tui.safe import (
     inert_json,
     inert_json_stream,
@@ -41,7 +42,6 @@ from newsreader.tui.safe import (
     safe_console,
     write_csv,
 )
-from newsreader.tui.cli_stories import stories_command
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
