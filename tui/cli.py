@@ -34,6 +34,7 @@ from newsreader.annotations.linking import DEFAULT_MIN_SCORE, Alignment, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
+from newsreader.tui.cli_stories import stories_command
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
@@ -776,6 +777,7 @@ def _diff_text(changes: Sequence[Any]) -> Text:
 from newsreader.tui.cli_agree import agree_command  # noqa: E402 - one hunk with its registration
 
 cli.add_command(agree_command)
+cli.add_command(stories_command)
 
 
 def main(argv: Sequence[str] | None = None) -> Any:
