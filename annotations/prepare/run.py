@@ -21,7 +21,7 @@ from newsreader.corpus.loaders import Problem
 from newsreader.corpus.stories import DEFAULTS, Options, Story
 
 from . import require_scale
-from .sources import Columns, Partition, partitions
+from .sources import Columns, partitions
 from .work import Done, Light, analyse_partition, group, link_batch, read_features, write_atomic
 
 FORMAT = "newsreader-index"
@@ -65,7 +65,7 @@ def prepare(
     *,
     scheduler: str | None = None,
     workers: int | None = None,
-    columns: Columns = Columns(),
+    columns: Columns | None = None,
     partition_size: int = 500,
     by: str = "auto",
     links: bool = True,
@@ -86,7 +86,15 @@ def prepare(
         client = _client(scheduler, workers)
     try:
         return _prepare(
-            client, sources, root, columns, partition_size, by, links, progress, options
+            client,
+            sources,
+            root,
+            columns or Columns(),
+            partition_size,
+            by,
+            links,
+            progress,
+            options,
         )
     finally:
         if own:
@@ -225,7 +233,6 @@ def _write_tables(
 ) -> None:
     """``stories.parquet`` (one row per story) and ``docs.parquet`` (the article listing)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     story_of = {doc_id: story.id for story in stories for doc_id in story.doc_ids}
     table = pa.Table.from_pylist(

@@ -113,10 +113,8 @@ def partitions(
         else:
             rows = _listed(path, problems)
         part = Partition(number, 0)
-        count = 0
-        for item in rows:
+        for count, item in enumerate(rows, 1):
             part.items.append(item)
-            count += 1
             if len(part.items) >= size:
                 yield part.seal()
                 part = Partition(number, count)
@@ -170,10 +168,8 @@ def _csv(
                 Problem(str(path), f"no {columns.text!r} column (columns: {', '.join(header)})", 1)
             )
             return
-        row = 0
         line = reader.line_num + 1
-        for values in reader:
-            row += 1
+        for row, values in enumerate(reader, 1):
             if len(values) != len(header):
                 problems.append(
                     Problem(

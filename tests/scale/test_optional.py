@@ -58,7 +58,8 @@ def test_prepare_without_the_extra_says_how_to_install() -> None:
         f"""
         from click.testing import CliRunner
         from newsreader.tui.cli import cli
-        result = CliRunner().invoke(cli, ["prepare", {str(SAMPLE_DIR)!r}, "--out", "/nonexistent/x"])
+        command = ["prepare", {str(SAMPLE_DIR)!r}, "--out", "/nonexistent/x"]
+        result = CliRunner().invoke(cli, command)
         print(result.exit_code)
         print(result.output)
         """

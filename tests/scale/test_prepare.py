@@ -80,7 +80,7 @@ def test_index_reads_as_the_folder_does(tmp_path: Path, one_worker: Any) -> None
 def test_bad_rows_are_listed_and_do_not_stop_the_job(
     archive: tuple[Path, Path], tmp_path: Path, one_worker: Any
 ) -> None:
-    articles, export = archive
+    _, export = archive
     jsonl = tmp_path / "more.jsonl"
     jsonl.write_text(
         json.dumps({"id": "j1", "text": "Lopez said on Monday that talks would resume."})
