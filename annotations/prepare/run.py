@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,9 @@ def _prepare(
     problems: list[Problem] = []
     window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
     order: list[str] = []
+    seen: set[str] = set()
+    # Task keys name the index too: two indexes built on one cluster never share results.
+    tag = sha256(str(root).encode()).hexdigest()[:12]
     finished: dict[str, Done] = {}
     pending = as_completed()
     in_flight = 0
@@ -138,15 +142,18 @@ def _prepare(
             block = block and in_flight > 0
 
     for part in partitions(sources, partition_size, columns, problems):
-        if part.name in order:  # two identical partitions: one is enough
+        if part.name in seen:  # two identical partitions: one is enough
             continue
+        seen.add(part.name)
         order.append(part.name)
         record = root / "done" / f"part-{part.name}.json"
         if record.exists():
             finished[part.name] = Done.from_json(json.loads(record.read_text("utf-8")))
             summary.skipped += 1
             continue
-        pending.add(client.submit(analyse_partition, part, str(root), key=f"analyse-{part.name}"))
+        pending.add(
+            client.submit(analyse_partition, part, str(root), key=f"analyse-{part.name}-{tag}")
+        )
         in_flight += 1
         collect(block=False)
     collect(block=True)
@@ -325,14 +332,13 @@ def _link(
         batches.append(current)
     names: list[str] = []
     futures = []
+    tag = sha256(str(root).encode()).hexdigest()[:12]
     for batch in batches:
-        from hashlib import sha256
-
         name = "links-" + sha256("\n".join(s for s, _ in batch).encode()).hexdigest()[:20]
         names.append(name)
         wanted = {i: located[i] for _, ids in batch for i in ids}
         futures.append(
-            client.submit(link_batch, batch, wanted, str(root), name, key=f"link-{name}")
+            client.submit(link_batch, batch, wanted, str(root), name, key=f"link-{name}-{tag}")
         )
     total = 0
     for done, future in enumerate(as_completed(futures), 1):

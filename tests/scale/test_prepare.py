@@ -193,3 +193,21 @@ def test_without_the_extra_it_says_how_to_install(
     assert result.exit_code == 2
     assert "pip install 'newsreader[scale]'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_opening_a_story_reads_only_its_partitions(tmp_path: Path, one_worker: Any) -> None:
+    from newsreader.corpus import SAMPLE_DIR
+
+    out = tmp_path / "index"
+    prepare([str(SAMPLE_DIR)], out, client=one_worker, partition_size=1, links=False)
+    index = Index(out)
+    big, *rest = index.stories
+    assert len(big) > 1 and rest
+    # The other stories' partitions gone: the listing and the big story still open.
+    located = index._located
+    for story in rest:
+        for doc_id in story.doc_ids:
+            (out / "articles" / located[doc_id]).unlink()
+    reopened = Index(out)
+    assert len(reopened.listing) == sum(len(s) for s in index.stories)
+    assert [d.id for d in reopened.story_documents(big.id)] == list(big.doc_ids)
