@@ -131,7 +131,8 @@ def main() -> None:
                 f"{workers} worker(s): {r['wall']:.1f} s in all ("
                 + ", ".join(f"{k} {v:.1f} s" for k, v in r["seconds"].items())
                 + f"); {total_rate:.0f} articles/s end to end, analysis+features "
-                f"{analyse_rate:.0f} articles/s per worker; peak {r['worker_peak_mb']:.0f} MB per worker; "
+                f"{analyse_rate:.0f} articles/s per worker; "
+                f"peak {r['worker_peak_mb']:.0f} MB per worker; "
                 f"{r['stories']} stories, {r['links']} link candidates"
             )
         print(f"driver peak {_peak_mb():.0f} MB; load average after {os.getloadavg()}")
