@@ -39,7 +39,7 @@ def test_same_stories_and_quotes_whatever_workers_and_partitions(
     results = {}
     for name, (client, size) in runs.items():
         out = tmp_path / name.replace(" ", "_").replace(",", "")
-        summary = prepare(sources, out, client=client, partition_size=size)
+        summary = prepare(sources, out, client=client, partition_size=size, links=False)
         assert summary.articles == 5 + 10
         results[name] = (_stories(out), _quotes(out), summary.partitions)
     first = next(iter(results.values()))
@@ -90,7 +90,9 @@ def test_bad_rows_are_listed_and_do_not_stop_the_job(
         encoding="utf-8",
     )
     out = tmp_path / "index"
-    summary = prepare([str(export), str(jsonl)], out, client=one_worker, partition_size=4)
+    summary = prepare(
+        [str(export), str(jsonl)], out, client=one_worker, partition_size=4, links=False
+    )
     assert summary.articles == 11
     listed = [json.loads(line) for line in (out / "problems.jsonl").read_text().splitlines()]
     places = {(Path(p["file"]).name, p["line"]) for p in listed}
@@ -108,7 +110,7 @@ def test_rerun_after_a_crash_redoes_only_what_was_unfinished(
 ) -> None:
     sources = [str(p) for p in archive]
     out = tmp_path / "index"
-    first = prepare(sources, out, client=one_worker, partition_size=3)
+    first = prepare(sources, out, client=one_worker, partition_size=3, links=False)
     before = _stories(out), _quotes(out)
     # A crash: one partition in flight (its done record not written, its Parquet a temp file).
     victim = sorted((out / "done").glob("part-*.json"))[0]
@@ -117,7 +119,7 @@ def test_rerun_after_a_crash_redoes_only_what_was_unfinished(
     parquet = out / "articles" / f"{name}.parquet"
     parquet.rename(parquet.with_name(f".{parquet.name}.999.tmp"))
     finished = {p.name: p.stat().st_mtime_ns for p in (out / "done").glob("part-*.json")}
-    again = prepare(sources, out, client=one_worker, partition_size=3)
+    again = prepare(sources, out, client=one_worker, partition_size=3, links=False)
     assert again.skipped == first.partitions - 1
     assert not list((out / "articles").glob(".*.tmp"))
     for path in (out / "done").glob("part-*.json"):
@@ -131,11 +133,11 @@ def test_rerun_on_a_changed_source_takes_in_new_rows(
 ) -> None:
     articles, export = archive
     out = tmp_path / "index"
-    first = prepare([str(export)], out, client=one_worker, partition_size=4)
+    first = prepare([str(export)], out, client=one_worker, partition_size=4, links=False)
     text = next(iter(load_paths([articles]).documents)).text
     with export.open("a", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(["late", text, "Latecomer", "2014-09-16", "Late copy"])
-    again = prepare([str(export)], out, client=one_worker, partition_size=4)
+    again = prepare([str(export)], out, client=one_worker, partition_size=4, links=False)
     assert again.articles == first.articles + 1
     assert 0 < again.skipped < again.partitions
     # The stories were grouped anew: the new row joined the story of the text it repeats.
