@@ -213,3 +213,18 @@ def test_opening_a_story_reads_only_its_partitions(tmp_path: Path, one_worker: A
     reopened = Index(out)
     assert len(reopened.listing) == sum(len(s) for s in index.stories)
     assert [d.id for d in reopened.story_documents(big.id)] == list(big.doc_ids)
+
+
+def test_scheduler_address_runs_on_that_cluster(tmp_path: Path, one_worker: Any) -> None:
+    from newsreader.corpus import SAMPLE_DIR
+
+    address = one_worker.scheduler.address
+    assert address.startswith("tcp://")
+    out = tmp_path / "index"
+    result = CliRunner().invoke(
+        cli, ["prepare", str(SAMPLE_DIR), "--out", str(out), "--scheduler", address, "--no-links"]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(Index(out).listing) == len(load_paths([SAMPLE_DIR]).documents)
+    # The cluster is still there for others: the command closed only its own client.
+    assert one_worker.submit(sum, [1, 2]).result() == 3
