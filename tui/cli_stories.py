@@ -92,9 +92,14 @@ def stories_command(paths: tuple[str, ...], as_json: bool, by: str, manifest: st
     Every article is in exactly one story; the largest stories come first. Problems go to
     stderr; the exit status is 1 when any file failed.
     """
-    result = list_paths(list(paths), manifest=manifest)
+    from newsreader.tui.cli_prepare import index_stories_for  # an index: its stories as made
+
     err = safe_console(stderr=True, soft_wrap=True)
-    stories = group_stories(result.documents, by=by)  # type: ignore[arg-type]
+    if (found := index_stories_for(paths, by)) is not None:
+        stories, result = found
+    else:
+        result = list_paths(list(paths), manifest=manifest)
+        stories = group_stories(result.documents, by=by)  # type: ignore[arg-type]
     by_id = {doc.id: doc for doc in result.documents}
     if as_json:
         out = sys.stdout
