@@ -16,6 +16,7 @@ written as one Parquet file per batch with a ``story`` column.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Sequence
@@ -56,15 +57,11 @@ def _schema() -> Any:
     import pyarrow as pa
 
     ranges = pa.list_(pa.list_(pa.int64(), 2))
+    # Every field of a quote, so a field added to corpus.Quote is never dropped from the index.
     quote = pa.struct(
         [
-            ("start", pa.int64()),
-            ("end", pa.int64()),
-            ("speaker", pa.string()),
-            ("speaker_start", pa.int64()),
-            ("speaker_end", pa.int64()),
-            ("cue", pa.string()),
-            ("continues", pa.int64()),
+            (field.name, pa.int64() if "int" in str(field.type) else pa.string())
+            for field in dataclasses.fields(Quote)
         ]
     )
     fields = [(name, pa.string()) for name in ARTICLE_COLUMNS[:10]]
