@@ -135,6 +135,10 @@ _ALIASES = {
 _FILE_KEYS = ("file", "filename", "path", "name")
 
 
+MANIFEST_FIELD_LIMIT = 128 * 1024
+"""The longest field a manifest CSV may hold (csv's own default)."""
+
+
 def _meta_from(record: dict[str, Any]) -> Meta:
     values: dict[str, str | None] = {}
     for target, keys in _ALIASES.items():
@@ -203,6 +207,9 @@ class Manifest:
                 return None, [Problem(str(path), "manifest must be an object or a list")]
         else:
             delimiter = "\t" if path.suffix == ".tsv" else ","
+            # The limit is global to the process (an archive reader may have raised it for
+            # article texts); a manifest's fields are short, so a huge one is a problem.
+            csv.field_size_limit(MANIFEST_FIELD_LIMIT)
             reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter)
             try:
                 for row in reader:

@@ -27,8 +27,6 @@ from newsreader.corpus.loaders import Problem, list_paths
 TABULAR = (".csv", ".tsv", ".jsonl", ".parquet")
 """The export formats read row by row (a ``.jsonl`` inside a folder is read as the folder is)."""
 
-csv.field_size_limit(32 * 1024 * 1024)
-
 
 @dataclass(frozen=True, slots=True)
 class Columns:
@@ -157,6 +155,7 @@ def _tabular(path: Path, columns: Columns, problems: list[Problem]) -> Iterator[
 def _csv(
     path: Path, key: str, columns: Columns, delimiter: str, problems: list[Problem]
 ) -> Iterator[Item]:
+    csv.field_size_limit(32 * 1024 * 1024)  # an article's text may be as long as the 32 MiB limit
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         header = next(reader, None)
