@@ -3,7 +3,8 @@
 Each measurement runs in a fresh process that loads the corpus, then does what the app's store
 worker does (``tui/opening.py``): ``Store.open`` (writable), ``attach`` the articles, build the
 ``Workbench`` and its linking index. It prints the peak RSS (``VmHWM``) after each step, so the
-step that sets the peak is visible. The baseline is the same process with an empty store.
+step that sets the peak is visible. Baselines from the same run: the same store read the way it
+was before (the whole file as bytes, then as text, then parsed), and an empty store.
 
     python tests/benchmarks/bench_open_memory.py STORE [--corpus PATH]
 
@@ -37,7 +38,12 @@ def mark(step, out, t0):
     out.append({"step": step, "s": round(time.perf_counter() - t0, 2), **dict(hwm())})
 
 from newsreader.corpus import load_paths
+from newsreader.annotations import journal
 from newsreader.annotations.store import Store
+if sys.argv[3] == "whole":  # the read before the streaming one: bytes, then text, then records
+    def whole(path):
+        raise journal._NotTables
+    journal._read_streaming = whole
 from newsreader.annotations.workbench import Workbench
 out = []
 t0 = time.perf_counter()
@@ -56,9 +62,9 @@ print(json.dumps(out))
 """
 
 
-def measure(store: Path, corpus: Path) -> list[dict[str, float]]:
+def measure(store: Path, corpus: Path, read: str = "streaming") -> list[dict[str, float]]:
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(store), str(corpus)],
+        [sys.executable, "-c", _CHILD, str(store), str(corpus), read],
         capture_output=True,
         text=True,
         check=True,
@@ -77,12 +83,13 @@ def main() -> None:
         size = copy.stat().st_size / 2**20
         empty = measure(Path(tmp) / "empty.json", args.corpus)
         big = measure(copy, args.corpus)
+        old = measure(copy, args.corpus, "whole")
     print(f"store {args.store} ({size:.0f} MiB file); peak RSS (VmHWM) and RSS after each step:")
-    for e, b in zip(empty, big, strict=True):
+    for e, b, o in zip(empty, big, old, strict=True):
         print(
-            f"  {b['step']:<20} {b['VmHWM']:6.0f} MiB peak, {b['VmRSS']:6.0f} MiB now, "
-            f"{b['s']:6.2f} s"
-            f"   | empty store: {e['VmHWM']:6.0f} MiB peak, {e['VmRSS']:6.0f} MiB now"
+            f"  {b['step']:<20} {b['VmHWM']:5.0f} MiB peak, {b['VmRSS']:5.0f} MiB now, "
+            f"{b['s']:6.2f} s | whole-file read: {o['VmHWM']:5.0f} peak, {o['VmRSS']:5.0f} now, "
+            f"{o['s']:6.2f} s | empty store: {e['VmHWM']:4.0f} peak, {e['VmRSS']:4.0f} now"
         )
 
 
