@@ -384,9 +384,9 @@ def _read_streaming(path: Path) -> Tables | None:
         pos = 0
         eof = False
 
-        def fill() -> None:
+        def fill(size: int = _CHUNK) -> None:
             nonlocal buf, pos, eof
-            more = f.read(_CHUNK)
+            more = f.read(size)
             eof = not more
             buf = buf[pos:] + more
             pos = 0
@@ -403,17 +403,22 @@ def _read_streaming(path: Path) -> Tables | None:
         def value() -> Any:
             # The next JSON value; a value that reaches the end of the text read so far may
             # be cut short (a number), so it is parsed again with more text.
+            # A value longer than a chunk (a history entry of an old store can hold tens of
+            # megabytes) is read to the end of the file, so that it is parsed twice at most.
             nonlocal pos
+            size = _CHUNK
             while True:
                 try:
                     found, end = decode(buf, pos)
                 except json.JSONDecodeError:
                     if eof:
                         raise
-                    fill()
+                    fill(size)
+                    size = -1
                     continue
                 if end >= len(buf) and not eof:
-                    fill()
+                    fill(size)
+                    size = -1
                     continue
                 pos = end
                 return found
