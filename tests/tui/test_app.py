@@ -61,13 +61,13 @@ async def test_the_kerry_session_from_search_to_export(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         dialog = app.screen
-        assert isinstance(dialog, SpeakerDialog) and dialog.speaker == "JOHN KERRY"
+        assert isinstance(dialog, SpeakerDialog) and dialog.speaker == "John Kerry"
         await pilot.press("enter")  # accept the detected speaker
         await pilot.pause()
         store = app.store
         assert store is not None
         (quote,) = store.spans()
-        assert quote.label == "quote" and quote.speaker == "JOHN KERRY"
+        assert quote.label == "quote" and quote.speaker == "John Kerry"
         await pilot.press("l")
         await settle(app, pilot)
         panel = app.screen
