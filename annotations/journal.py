@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import secrets
 import shutil
 import sys
@@ -300,30 +301,18 @@ def read_base(path: Path) -> Tables | None:
     Raises StoreCorrupt when the file does not parse or is not a newsreader store.
     """
     try:
-        raw = path.read_bytes()
+        data = _read_streaming(path)
+    except _NotTables:
+        data = _read_whole(path)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise StoreCorrupt(path, f"{path} is a folder, not a store file") from None
     except OSError as error:
         raise StoreCorrupt(path, f"{path} cannot be read: {error.strerror}") from None
-    if not raw.strip():
+    if data is None:
         return None
-    way_out = (
-        " It has not been changed. Move it aside and start a fresh store with "
-        f"`newsreader store --db {path} --move-aside`, or name another store with --db."
-    )
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        message = _json_error(path, error, "does not parse") + "." + way_out
-        raise StoreCorrupt(path, message) from None
-    except RecursionError:
-        raise StoreCorrupt(path, f"{path} is nested too deeply to be a store.{way_out}") from None
-    except ValueError as error:  # e.g. an integer of more than 4,300 digits
-        raise StoreCorrupt(path, f"{path} does not parse ({error}).{way_out}") from None
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise StoreCorrupt(path, f"{path} is JSON but not a TinyDB database.{way_out}")
+    way_out = _way_out(path)
     if "meta" not in data:
         if any(data.get(name) for name in data if name != "_default") or data.get("_default"):
             raise StoreCorrupt(
@@ -336,6 +325,162 @@ def read_base(path: Path) -> Tables | None:
     tables: Tables = {name: {} for name in TABLES}
     tables.update(data)
     return tables
+
+
+def _way_out(path: Path) -> str:
+    return (
+        " It has not been changed. Move it aside and start a fresh store with "
+        f"`newsreader store --db {path} --move-aside`, or name another store with --db."
+    )
+
+
+def _read_whole(path: Path) -> Tables | None:
+    """Parse the whole file at once: the way to find out exactly where a broken file breaks."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise StoreCorrupt(path, f"{path} cannot be read: {error.strerror}") from None
+    if not raw.strip():
+        return None
+    way_out = _way_out(path)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        message = _json_error(path, error, "does not parse") + "." + way_out
+        raise StoreCorrupt(path, message) from None
+    except RecursionError:
+        raise StoreCorrupt(path, f"{path} is nested too deeply to be a store.{way_out}") from None
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise StoreCorrupt(path, f"{path} does not parse ({error}).{way_out}") from None
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise StoreCorrupt(path, f"{path} is JSON but not a TinyDB database.{way_out}")
+    return data
+
+
+class _NotTables(Exception):
+    """A file that _read_streaming does not take apart table by table."""
+
+
+_CHUNK = 1 << 20
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _read_streaming(path: Path) -> Tables | None:
+    """Parse a TinyDB file one record at a time, sharing the strings that repeat.
+
+    Reading the whole file and then parsing it holds its bytes, its text (up to four bytes a
+    character when one character of it is not Latin-1) and the records at once: for a store of
+    100k spans, more than the records themselves. This holds the records and a piece of text of
+    ``_CHUNK`` characters. Returns None for an empty file; anything it does not take apart (not
+    UTF-8, not JSON, not an object of objects) raises ``_NotTables``, and the caller then parses
+    the file whole, which says exactly what is wrong.
+    """
+    decode = json.JSONDecoder().raw_decode
+    skip = _SPACE.match
+    seen: dict[str, str] = {}
+    share = seen.setdefault
+    with open(path, encoding="utf-8", newline="") as f:
+        buf = ""
+        pos = 0
+        eof = False
+
+        def fill(size: int = _CHUNK) -> None:
+            nonlocal buf, pos, eof
+            more = f.read(size)
+            eof = not more
+            buf = buf[pos:] + more
+            pos = 0
+
+        def space() -> str:
+            # The next character that is not white space ("" at the end of the file).
+            nonlocal pos
+            while True:
+                pos = skip(buf, pos).end()  # type: ignore[union-attr]  # [ \t\n\r]* matches
+                if pos < len(buf) or eof:
+                    return buf[pos : pos + 1]
+                fill()
+
+        def value() -> Any:
+            # The next JSON value; a value that reaches the end of the text read so far may
+            # be cut short (a number), so it is parsed again with more text.
+            # A value longer than a chunk (a history entry of an old store can hold tens of
+            # megabytes) is read to the end of the file, so that it is parsed twice at most.
+            nonlocal pos
+            size = _CHUNK
+            while True:
+                try:
+                    found, end = decode(buf, pos)
+                except json.JSONDecodeError:
+                    if eof:
+                        raise
+                    fill(size)
+                    size = -1
+                    continue
+                if end >= len(buf) and not eof:
+                    fill(size)
+                    size = -1
+                    continue
+                pos = end
+                return found
+
+        try:
+            if space() == "":
+                return None
+            if space() != "{":
+                raise _NotTables
+            pos += 1
+            data: Tables = {}
+            if space() == "}":
+                pos += 1
+            else:
+                while True:
+                    if space() != '"':
+                        raise _NotTables
+                    name = value()
+                    if space() != ":":
+                        raise _NotTables
+                    pos += 1
+                    if space() != "{":
+                        raise _NotTables
+                    pos += 1
+                    table: dict[str, Any] = {}
+                    if space() == "}":
+                        pos += 1
+                    else:
+                        while True:
+                            if space() != '"':
+                                raise _NotTables
+                            key = value()
+                            if space() != ":":
+                                raise _NotTables
+                            pos += 1
+                            space()
+                            record = value()
+                            if record.__class__ is dict:
+                                record = {share(k, k): v for k, v in record.items()}
+                                for field in _REPEATED:
+                                    shared = record.get(field)
+                                    if shared.__class__ is str:
+                                        record[field] = share(shared, shared)
+                            table[key] = record
+                            following = space()
+                            pos += 1
+                            if following == "}":
+                                break
+                            if following != ",":
+                                raise _NotTables
+                    data[name] = table
+                    following = space()
+                    pos += 1
+                    if following == "}":
+                        break
+                    if following != ",":
+                        raise _NotTables
+            if space() != "":
+                raise _NotTables
+        except (ValueError, UnicodeDecodeError, RecursionError):  # JSONDecodeError included
+            raise _NotTables from None
+    return data
 
 
 class JournalStorage(Storage):

@@ -465,3 +465,83 @@ def test_an_unwritable_place_is_a_clear_message_and_read_only_still_opens(
             tmp_path.chmod(0o755)
     with Store.open(path, read_only=True) as store:
         assert len(store.spans()) == 1
+
+
+def _tinydb_text(tables: dict[str, dict[str, object]], indent: int | None) -> str:
+    return json.dumps(tables, indent=indent, ensure_ascii=False)
+
+
+def _records(n: int) -> dict[str, dict[str, object]]:
+    spans = {
+        str(i): {
+            "id": f"s_{i:04x}",
+            "doc_id": f"doc{i % 3}",
+            "label": "claim",
+            "annotator": "Zoë",
+            "start": 10**12 + i,  # long numbers, so that some are cut by a chunk boundary
+            "end": 10**12 + i + 7,
+            "text": "«quoted» — " * (i % 5) + "ünïcode ✓",
+            "attributes": {"w": [1.5, None, True]},
+        }
+        for i in range(1, n + 1)
+    }
+    return {"meta": {"1": {"schema": 2, "app": "newsreader", "seq": 0}}, "spans": spans}
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_the_base_is_read_piece_by_piece_as_a_whole_parse_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, indent: int | None
+) -> None:
+    monkeypatch.setattr(journal, "_CHUNK", chunk)
+    path = tmp_path / "store.json"
+    data = _records(60)
+    path.write_text(_tinydb_text(data, indent) + "\n", encoding="utf-8")
+    tables = journal.read_base(path)
+    assert tables is not None
+    assert tables["spans"] == data["spans"]
+    assert tables["meta"] == data["meta"]
+    a, b = tables["spans"]["1"], tables["spans"]["4"]
+    # Repeated values and field names are one string each, not one per record.
+    assert a["doc_id"] is b["doc_id"] and a["label"] is b["label"]
+    assert next(k for k in a if k == "text") is next(k for k in b if k == "text")
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"meta": {"1": {"schema": 2}}, "spans": {"1": {"id": "x",}}}', "line 1, column"),
+        ('{"meta": {"1": {"schema": 2}},\n "spans": {"1": 5 "2": 6}}', "line 2, column"),
+        ('{"meta": {"1": {"schema": 2}}, "spans": [1, 2]}', "not a TinyDB database"),
+        ('{"meta": {"1": {"schema": 2}}} trailing', "line 1, column"),
+    ],
+)
+def test_a_broken_base_read_in_pieces_still_names_the_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, where: str
+) -> None:
+    monkeypatch.setattr(journal, "_CHUNK", 5)
+    path = tmp_path / "store.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StoreCorrupt, match=where):
+        journal.read_base(path)
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_reading_the_base_does_not_hold_its_text_beside_its_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracemalloc
+
+    monkeypatch.setattr(journal, "_CHUNK", 1 << 14)
+    path = tmp_path / "store.json"
+    path.write_text(_tinydb_text(_records(4000), None), encoding="utf-8")
+    tracemalloc.start()
+    try:
+        tables = journal.read_base(path)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert tables is not None and len(tables["spans"]) == 4000
+    # A whole parse holds the bytes, the text (two bytes a character here: "✓") and the
+    # records at once: its peak is about 1.8 times what the records hold.
+    assert peak < 1.2 * held

@@ -121,8 +121,9 @@ def bench_tinydb(folder: Path, records: list[dict[str, Any]], edits: int) -> flo
     return statistics.median(times)
 
 
-def memory_at(docs: list[Document], count: int) -> tuple[int, int]:
-    """(bytes of the store file, bytes the open store holds in memory, traced by tracemalloc)."""
+def memory_at(docs: list[Document], count: int) -> tuple[int, int, int]:
+    """(bytes of the store file, bytes the open store holds in memory, and the most it held
+    while opening, traced by tracemalloc)."""
     from newsreader.annotations.store import Store
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -135,11 +136,11 @@ def memory_at(docs: list[Document], count: int) -> tuple[int, int]:
         tracemalloc.start()
         store = Store.open(path)
         gc.collect()
-        held, _peak = tracemalloc.get_traced_memory()
+        held, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         size = path.stat().st_size
         store.close()
-    return size, held
+    return size, held, peak
 
 
 def main() -> None:
@@ -165,10 +166,10 @@ def main() -> None:
             f"{ours['open']:>6.2f}s {ours['close']:>6.2f}s  | {plain * 1000:>26.1f}ms "
             f"({plain_edits} inserts)"
         )
-    size, memory = memory_at(docs, max(args.sizes))
+    size, memory, peak = memory_at(docs, max(args.sizes))
     print(
         f"memory of an open store with {max(args.sizes):,} annotations: {memory / 2**20:.0f} MiB "
-        f"held (file {size / 2**20:.0f} MiB)"
+        f"held, {peak / 2**20:.0f} MiB at the peak of opening (file {size / 2**20:.0f} MiB)"
     )
 
 
