@@ -2,8 +2,8 @@
 
     python screenshots/make_statement.py      (the PNG copy needs cairosvg: pip install cairosvg)
 
-Marie Harf's words in three outlets, by two annotators, with their relations; writes statement.svg and
-statement.png into this folder.
+Marie Harf's words in three outlets, by two annotators, with their relations; writes
+statement.svg and statement.png into this folder.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make import HERE, STORE, at, demo_app, ready  # noqa: E402
+from make import HERE, STORE, at, demo_app, ready
 
-from newsreader.annotations.store import Store  # noqa: E402
-from newsreader.corpus import load_sample  # noqa: E402
+from newsreader.annotations.store import Store
+from newsreader.corpus import load_sample
 
 SIZE = (150, 40)
 
