@@ -207,7 +207,6 @@ ACTIONS: dict[str, Action] = _actions(
         "Statement",
         "the statement view: the members across outlets with relation, speaker, annotator; "
         "`r` relation, `U` unlink, `D` dissolve, `M` merge, enter goes to the member",
-        show=True,
     ),
     Action(
         "annotator_view",

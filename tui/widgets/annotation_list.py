@@ -25,7 +25,10 @@ class AnnotationList(OptionList):
     """Lists spans under a heading per article; selecting one posts :class:`AnnotationList.Jump`."""
 
     DEFAULT_CSS = """
-    AnnotationList { width: 40; height: 1fr; border: round $panel-lighten-2; &:focus { border: round $accent; } }
+    AnnotationList {
+        width: 40; height: 1fr; border: round $panel-lighten-2;
+        &:focus { border: round $accent; }
+    }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "cycle_label", "Label filter", id="sidebar_label"),
