@@ -61,8 +61,11 @@ class StatementActions:
             if relation is not None:
                 self.run_and_show(lambda: self.workbench.set_relation(span.id, relation or None))
 
-        options = relation_choices(store.relations, group.members.get(span.id))
-        self.push_screen(Chooser("Relation to the statement", options), chosen)
+        current = group.members.get(span.id)
+        options = relation_choices(store.relations, current)
+        self.push_screen(
+            Chooser("Relation to the statement", options, highlight=current or ""), chosen
+        )
 
     def action_merge(self) -> None:
         found = self._group_or_say()

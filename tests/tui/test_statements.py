@@ -122,6 +122,12 @@ async def test_relation_chooser_merge_and_the_statement_view(tmp_path: Path) -> 
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert store.group(group.id).members[first] == store.relations[1]  # type: ignore[union-attr]
+        # The chooser opens on the member's relation: enter alone keeps it.
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert store.group(group.id).members[first] == store.relations[1]  # type: ignore[union-attr]
         await pilot.press("U")
         await pilot.pause()
         assert store.group_of(first) is None and len(screen.members) == 3

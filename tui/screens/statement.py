@@ -44,10 +44,13 @@ class Chooser(ModalScreen[str | None]):
         Binding("escape", "close", "Close", id="chooser_close"),
     ]
 
-    def __init__(self, title: str, options: Sequence[tuple[str, Text | str]]) -> None:
+    def __init__(
+        self, title: str, options: Sequence[tuple[str, Text | str]], *, highlight: str = ""
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.options = list(options)
+        self.start = next((i for i, (ident, _) in enumerate(self.options) if ident == highlight), 0)
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -64,7 +67,7 @@ class Chooser(ModalScreen[str | None]):
         choices = self.query_one(OptionList)
         choices.focus()
         if self.options:
-            choices.highlighted = 0
+            choices.highlighted = self.start
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -207,7 +210,8 @@ class StatementScreen(ModalScreen[str | None]):
                 )
 
         options = relation_choices(store.relations, member.relation)
-        self.app.push_screen(Chooser("Relation to the statement", options), chosen)
+        chooser = Chooser("Relation to the statement", options, highlight=member.relation or "")
+        self.app.push_screen(chooser, chosen)
 
     def action_unlink(self) -> None:
         member = self.current()
