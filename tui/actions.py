@@ -345,6 +345,10 @@ SCREEN_KEY_IDS = frozenset(
         "store_without",
         "chooser_close",
         "sidebar_label",
+        # The story chooser (tui/screens/stories.py).
+        "stories_close",
+        "stories_down",
+        "stories_up",
         "statement_close",
         "statement_dissolve",
         "statement_jump",
