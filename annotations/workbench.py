@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right, insort
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 Mark = tuple[int, int, str]
 """(start, end, kind) of a mark to paint in an article: see :meth:`Workbench.marks`."""
 
-_Entry = tuple[int, int, str, str, bool]  # start, end, span id, label, orphaned
+_Entry = tuple[int, int, str, str, bool, str]  # start, end, span id, label, orphaned, annotator
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
 
@@ -67,6 +68,15 @@ class Outcome:
     def changed(self) -> bool:
         """True when the intent changed anything in the store."""
         return bool(self.spans or self.groups or self.articles)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a statement group: the span, its relation, the article's outlet."""
+
+    span: Span
+    relation: str | None
+    outlet: str
 
 
 @dataclass(frozen=True)
@@ -114,7 +124,8 @@ class _ArticleSpans:
 
 def _entry(record: dict[str, Any]) -> _Entry:
     orphaned = (record.get("anchor") or {}).get("state") == "orphaned"
-    return (record["start"], record["end"], record["id"], record["label"], orphaned)
+    annotator = str(record.get("annotator") or "")
+    return (record["start"], record["end"], record["id"], record["label"], orphaned, annotator)
 
 
 class Workbench:
@@ -138,6 +149,9 @@ class Workbench:
         self._queued: list[StoreChange] = []
         self._collected: list[StoreChange] | None = None
         self._listeners: list[Callable[[StoreChange], None]] = []
+        self.view: str | None = None
+        """Whose spans the article views show and :meth:`span_at` finds: None for everyone's."""
+        self._by_annotator: Counter[str] | None = None
         if store is not None:
             store.subscribe(self._on_change)
 
@@ -161,6 +175,11 @@ class Workbench:
                     self._positions[before["doc_id"]].remove(_entry(before))
                 if after is not None and after["doc_id"] in self._positions:
                     self._positions[after["doc_id"]].add(_entry(after))
+                if self._by_annotator is not None:
+                    if before is not None:
+                        self._by_annotator[str(before.get("annotator") or "")] -= 1
+                    if after is not None:
+                        self._by_annotator[str(after.get("annotator") or "")] += 1
             if change.suggestions:
                 self._suggestions = None
             if self.linker is not None:
@@ -208,7 +227,16 @@ class Workbench:
                 found = _ArticleSpans()
                 if self.store is not None:
                     for span in self.store.spans(doc_id):
-                        found.add((span.start, span.end, span.id, span.label, span.orphaned))
+                        found.add(
+                            (
+                                span.start,
+                                span.end,
+                                span.id,
+                                span.label,
+                                span.orphaned,
+                                span.annotator,
+                            )
+                        )
                 self._positions[doc_id] = found
             return found
 
@@ -256,9 +284,9 @@ class Workbench:
         with self._lock:
             if selection is not None:
                 for entry in article.holding(selection[0]):
-                    if (entry[0], entry[1]) == selection and not entry[4]:
+                    if (entry[0], entry[1]) == selection and not entry[4] and self._shown(entry):
                         return self.store.span(entry[2])
-            holding = [e for e in article.holding(offset) if not e[4]]
+            holding = [e for e in article.holding(offset) if not e[4] and self._shown(e)]
         if not holding:
             return None
         best = min(holding, key=lambda e: (e[1] - e[0], e[0], e[2]))
@@ -296,15 +324,15 @@ class Workbench:
         if self.store is not None:
             with self._lock:
                 entries = list(self._article(doc_id).entries)
-            for start, end, _id, label, orphaned in entries:
-                if orphaned:
+            for start, end, _id, label, orphaned, annotator in entries:
+                if orphaned or (self.view is not None and annotator != self.view):
                     continue
                 kind = label if label in ("claim", "quote") else "other"
                 items.append((start, end, kind))
                 if label == "quote":
                     tagged_quotes.add((start, end))
             for member in self.members_in(active_group, doc_id):
-                if not member.orphaned:
+                if not member.orphaned and self.shows(member):
                     items.append((member.start, member.end, "linked"))
             for suggestion in self._suggestions_of(doc_id):
                 for passage in (suggestion.source, suggestion.target):
@@ -354,6 +382,99 @@ class Workbench:
             return self.linker.candidates(
                 span.doc_id, span.start, span.end, top_k=top_k, store=store, span_id=span.id
             )
+
+    # -- annotators, statements, the story --------------------------------------------------
+
+    def annotators(self) -> list[str]:
+        """The annotators with spans in the store, by name."""
+        return sorted(name for name, count in self._annotator_counts().items() if count > 0)
+
+    def _annotator_counts(self) -> Counter[str]:
+        with self._lock:
+            if self._by_annotator is None:
+                counts: Counter[str] = Counter()
+                for record in self.store.span_records() if self.store else []:
+                    counts[str(record.get("annotator") or "")] += 1
+                self._by_annotator = counts
+            return self._by_annotator
+
+    def shows(self, span: Span) -> bool:
+        """True when the view (:attr:`view`) shows ``span``."""
+        return self.view is None or span.annotator == self.view
+
+    def _shown(self, entry: _Entry) -> bool:
+        return self.view is None or entry[5] == self.view
+
+    def set_view(self, annotator: str | None) -> str:
+        """Show only ``annotator``'s spans (None: everyone's); returns a line for the user."""
+        self.view = annotator or None
+        if self.view is None:
+            return "Showing every annotator's spans."
+        return f"Showing only {self.view}'s spans ({self.view_count()})."
+
+    def cycle_view(self, me: str) -> str:
+        """The next view: everyone's, mine (``me``), then each other annotator's in turn."""
+        order: list[str | None] = [None, me]
+        order += [name for name in self.annotators() if name != me]
+        current = order.index(self.view) if self.view in order else 0
+        return self.set_view(order[(current + 1) % len(order)])
+
+    def view_count(self) -> int:
+        """How many spans the view shows (the whole store's count without a filter)."""
+        if self.view is None:
+            return self.counts()["spans"]
+        return self._annotator_counts().get(self.view, 0)
+
+    def statement(self, group_id: str) -> list[Member]:
+        """A statement group's members across outlets (by outlet, then position)."""
+        store = self._store()
+        group = store.group(group_id)
+        if group is None:
+            raise IntentRefused("There is no such statement group (it was dissolved).")
+        members: list[Member] = []
+        for span_id, relation in group.members.items():
+            span = store.span(span_id)
+            if span is None:
+                continue
+            doc = self.by_id.get(span.doc_id)
+            outlet = (doc.outlet or doc.title or doc.id) if doc else span.doc_id
+            members.append(Member(span, relation, outlet))
+        members.sort(key=lambda m: (m.outlet.casefold(), m.span.doc_id, m.span.start))
+        return members
+
+    def statements(self, exclude: str | None = None) -> list[tuple[str, int, str]]:
+        """(group id, member count, its first member's text) of every statement group but
+        ``exclude``, by that text: what a merge can choose from."""
+        store = self._store()
+        found: list[tuple[str, int, str]] = []
+        for group in store.groups():
+            if group.id == exclude:
+                continue
+            first = next((s for m in group.members if (s := store.span(m)) is not None), None)
+            text = " ".join(first.text.split()) if first else ""
+            found.append((group.id, len(group.members), text))
+        found.sort(key=lambda g: (g[2].casefold(), g[0]))
+        return found
+
+    def story_spans(
+        self, doc_ids: Iterable[str], label: str | None = None, annotator: str | None = None
+    ) -> list[tuple[str, list[Span]]]:
+        """The spans of each article in ``doc_ids`` (each once, in that order), in reading
+        order, limited to ``label`` and ``annotator`` when given."""
+        found: list[tuple[str, list[Span]]] = []
+        seen: set[str] = set()
+        for doc_id in doc_ids:
+            if doc_id in seen:
+                continue
+            seen.add(doc_id)
+            spans = [
+                s
+                for s in self.spans_of(doc_id)
+                if (label is None or s.label == label)
+                and (annotator is None or s.annotator == annotator)
+            ]
+            found.append((doc_id, spans))
+        return found
 
     # -- the intents -----------------------------------------------------------------------
 
@@ -697,4 +818,4 @@ def word_step(
     return (words[1].start(), end)
 
 
-__all__ = ["IntentRefused", "Mark", "Outcome", "SuggestionAt", "Workbench", "word_step"]
+__all__ = ["IntentRefused", "Mark", "Member", "Outcome", "SuggestionAt", "Workbench", "word_step"]

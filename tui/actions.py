@@ -188,6 +188,41 @@ ACTIONS: dict[str, Action] = _actions(
         edits=True,
     ),
     Action(
+        "choose_relation",
+        "R",
+        "Choose relation",
+        "choose the relation of the statement member under the cursor from a list",
+        edits=True,
+    ),
+    Action(
+        "merge",
+        "M",
+        "Merge",
+        "merge another statement group (chosen from a list) into the one under the cursor",
+        edits=True,
+    ),
+    Action(
+        "statement",
+        "g",
+        "Statement",
+        "the statement view: the members across outlets with relation, speaker, annotator; "
+        "`r` relation, `U` unlink, `D` dissolve, `M` merge, enter goes to the member",
+    ),
+    Action(
+        "annotator_view",
+        "A",
+        "Annotators",
+        "show every annotator's spans, only mine, or one other annotator's (cycles)",
+    ),
+    Action(
+        "curate",
+        "C",
+        "Curate",
+        "the curation screen for the focused article: two annotators' versions, agreements "
+        "accepted into the `curated` layer, one key per disagreement",
+        edits=True,
+    ),
+    Action(
         "accept_suggestion",
         "a",
         "Accept",
@@ -208,7 +243,8 @@ ACTIONS: dict[str, Action] = _actions(
         "toggle_sidebar",
         "b",
         "Annotations",
-        "the annotations of the focused article; enter jumps to one",
+        "the annotations of the open articles, by article; `f` filters by label, the "
+        "annotator view (`A`) by annotator; enter jumps to one",
         show=True,
     ),
     Action("toggle_fold", "z", "Fold", "fold or unfold boilerplate"),
@@ -307,6 +343,18 @@ SCREEN_KEY_IDS = frozenset(
         "store_problem_quit",
         "store_read_only",
         "store_without",
+        "chooser_close",
+        "sidebar_label",
+        # The story chooser (tui/screens/stories.py).
+        "stories_close",
+        "stories_down",
+        "stories_up",
+        "statement_close",
+        "statement_dissolve",
+        "statement_jump",
+        "statement_merge",
+        "statement_relation",
+        "statement_unlink",
         # The curation screen (tui/screens/curation.py).
         "curate_close",
         "curate_edit",

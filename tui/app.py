@@ -29,6 +29,7 @@ from .editing import EditingActions
 from .messages import DocumentsLoaded
 from .opening import StoreOpening
 from .reading import ReadingActions, matches
+from .statements import StatementActions
 from .widgets.article_view import ArticleView
 from .widgets.document_pane import DocumentPane
 from .widgets.pane_row import MAX_PANES, PaneRow
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_PANES", "NewsreaderApp", "make_app"]
 
 
-class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
+class NewsreaderApp(StoreOpening, EditingActions, StatementActions, ReadingActions, App[None]):
     """Read several articles side by side, tag claims and quotes, link them across outlets."""
 
     TITLE = "newsreader"
@@ -204,6 +205,8 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
             groups=counts["groups"],
             annotator=self.store.annotator if self.store else (self.annotator or ""),
             busy=self.busy,
+            view=self.workbench.view,
+            shown=self.workbench.view_count() if self.workbench.view is not None else None,
         )
 
     def show_in(self, pane: DocumentPane, doc: Document | None, *, paint: bool = True) -> None:
@@ -231,8 +234,7 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
             if pane.article is not None and (wanted is None or pane.article.id in wanted):
                 pane.set_header(self.workbench.count_of(pane.article.id))
                 self.paint(pane)
-        focused = self.focused_pane()
-        if wanted is None or (focused and focused.article and focused.article.id in wanted):
+        if wanted is None or any(p.article and p.article.id in wanted for p in self.panes):
             self.refresh_sidebar()
         self.refresh_status()
 

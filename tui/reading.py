@@ -147,27 +147,37 @@ class ReadingActions:
         self.refresh_sidebar()
 
     def refresh_sidebar(self) -> None:
-        """List the focused article's spans in the sidebar (when it is shown)."""
+        """List the spans of every open article in the sidebar (when it is shown), by article,
+        limited to the sidebar's label and the annotator view."""
         found = self.query("#sidebar")
         if not found or not found.first().display:
             return
         sidebar = found.first()
-        pane = self.focused_pane()
-        if pane is None or pane.article is None or self.workbench.store is None:
+        store = self.workbench.store
+        if store is None:
             sidebar.show([], set())
             return
-        spans = self.workbench.spans_of(pane.article.id)
-        grouped = {s.id for s in spans if self.workbench.group_of(s.id) is not None}
-        sidebar.show(spans, grouped)
+        sidebar.labels = store.labels
+        docs = [p.article for p in self.row.panes if p.article is not None]
+        sections = self.workbench.story_spans(
+            [d.id for d in docs], label=sidebar.label, annotator=self.workbench.view
+        )
+        titles = {d.id: f"{d.outlet or 'unknown outlet'} · {d.title}" for d in docs}
+        grouped = {
+            s.id for _doc, spans in sections for s in spans if store.group_of(s.id) is not None
+        }
+        sidebar.show(
+            [(titles[doc_id], spans) for doc_id, spans in sections],
+            grouped,
+            annotator=self.workbench.view,
+        )
+
+    def on_annotation_list_label_changed(self, message: AnnotationList.LabelChanged) -> None:
+        self.refresh_sidebar()
+        self.notify(f"Sidebar: {message.label + 's' if message.label else 'every label'}.")
 
     def on_annotation_list_jump(self, message: AnnotationList.Jump) -> None:
-        store = self.workbench.store
-        span = store.span(message.span_id) if store else None
-        pane = self.focused_pane()
-        if span is None or pane is None:
-            return
-        pane.view.select_range(span.start, span.end)
-        pane.view.focus()
+        self.jump_to_span(message.span_id)
 
     # -- panes -----------------------------------------------------------------------------
 

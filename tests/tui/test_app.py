@@ -173,7 +173,9 @@ async def test_panes_picker_sidebar_fold_help_and_coverage(tmp_path: Path) -> No
         await pilot.press("o", *"newsy", "enter", "b")
         await pilot.pause()
         sidebar = app.query_one(AnnotationList)
-        assert sidebar.display and sidebar.option_count == 1
+        ids = [sidebar.get_option_at_index(i).id for i in range(sidebar.option_count)]
+        assert sidebar.display and [i for i in ids if i] == [a.id]
+        assert sidebar.get_option_at_index(sidebar.highlighted or 0).id == a.id
         sidebar.focus()
         await pilot.press("enter")
         await pilot.pause()

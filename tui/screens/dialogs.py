@@ -77,6 +77,10 @@ class EditDialog(ModalScreen[dict[str, Any] | None]):
             yield Label(
                 Text.assemble(("Span: ", "bold"), inert(" ".join(self.span.text.split()))[:200])
             )
+            yield Label(
+                Text.assemble(("Annotator: ", "bold"), inert(self.span.annotator or "unknown")),
+                id="annotator",
+            )
             yield Label("Label:")
             yield Select(
                 [(label, label) for label in self.labels],

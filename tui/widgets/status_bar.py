@@ -22,14 +22,20 @@ class StatusBar(Static):
         groups: int,
         annotator: str,
         busy: str = "",
+        view: str | None = None,
+        shown: int | None = None,
     ) -> None:
-        """Show the store path, its state (saved, saving…, read-only, …), counts and the user."""
+        """Show the store path, its state (saved, saving…, read-only, …), counts and the user;
+        with an annotator ``view``, how many of the spans it ``shown``."""
         line = Text()
         line.append("store ")
         line.append(store, style="bold")
         style = {"saved": "green", "saving…": "yellow"}.get(state, "red")
         line.append(f"  {state}", style=style)
-        line.append(f"  ·  {spans} annotations  ·  {groups} statement groups  ·  {annotator}")
+        line.append(f"  ·  {spans} annotations  ·  {groups} statement groups")
+        if view is not None:
+            line.append(f" ({shown} shown: {view}'s)", style="bold")
+        line.append(f"  ·  {annotator}")
         if busy:
             line.append(f"  ·  {busy}", style="italic")
         self.update(line)
