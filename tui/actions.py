@@ -370,10 +370,6 @@ SCREEN_KEY_IDS = frozenset(
         "curate_take_b",
         "curate_undo",
         *(f"curate_take_{number}" for number in range(1, 10)),
-        # The stories screen (tui/screens/stories.py).
-        "stories_close",
-        "stories_down",
-        "stories_up",
     }
 )
 """Ids of the keys that screens and dialogs bind for themselves (also remappable by id)."""
