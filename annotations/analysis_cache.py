@@ -60,7 +60,16 @@ def to_json(structure: Structure) -> str:
             structure.sentences,
             structure.boilerplate,
             [
-                [q.start, q.end, q.speaker, q.speaker_start, q.speaker_end, q.cue, q.continues]
+                [
+                    q.start,
+                    q.end,
+                    q.speaker,
+                    q.speaker_start,
+                    q.speaker_end,
+                    q.cue,
+                    q.continues,
+                    q.speaker_name,
+                ]
                 for q in structure.quotes
             ],
         ],

@@ -86,3 +86,37 @@ def test_unclosed_quote_runs_to_the_paragraph_end() -> None:
     [(passage, speaker)] = quotes(text)
     assert passage.endswith("otherwise")
     assert speaker == "He"
+
+
+def test_markup_attribute_values_are_not_quotes() -> None:
+    text = (
+        "“We need answers now,” Pence said.\n\n"
+        '<tweet id="768166957728358400" author="@AP" datetime="2016-08-23">BREAKING: news</tweet>'
+    )
+    assert quotes(text) == [("“We need answers now,”", "Pence")]
+    assert quotes('Trump tweeted "@brianefallon" and "2016-08-02" with a link, he said.') == []
+
+
+def test_headline_with_a_byline_is_not_a_quote() -> None:
+    text = (
+        'NOW OPEN—"Pop-up art show strives to confront South Bronx gentrification,"'
+        " by DNAinfo's Eddie Small, was shared widely.\n\n"
+        '"It is a fine show," Small said.'
+    )
+    assert quotes(text) == [('"It is a fine show,"', "Small")]
+
+
+def test_a_thing_called_by_a_name_is_not_a_quote() -> None:
+    assert quotes('Comedians perform a popular play called "Los Hijos de Trump," he said.') == []
+    assert quotes("It came from an account called “Hypo-Cruz” on Thursday, Cruz said.") == []
+    # Calling someone something is still speech: "Trump called Rubio "Little Marco"".
+    assert quotes("Trump called Rubio “a lightweight” again.") == [("“a lightweight”", "Trump")]
+
+
+def test_short_chants_shouts_and_signs_are_quotes() -> None:
+    text = "Protesters interrupted her speech, shouting “she wins, we lose!”"
+    assert quotes(text) == [("“she wins, we lose!”", "Protesters")]
+    text = "A girl held up a sign that read “Hispanics 4 Trump” in the front row."
+    assert quotes(text) == [("“Hispanics 4 Trump”", None)]
+    # Without such a word, a short unattributed passage is still a scare quote.
+    assert quotes("The plan was “dead on arrival” in the Senate.") == []
