@@ -69,6 +69,7 @@ _OPEN_CONTEXT = frozenset(' \t\n\u00a0([{\u2014\u2013-/:;\u201c"\u2018')
 _ELISIONS = ("em ", "til ", "cause ", "n ", "bout ")
 
 MIN_UNATTRIBUTED_WORDS = 6
+_HEADLINE_CHARS = 200  # a first paragraph longer than this is no headline
 
 
 @dataclass(slots=True)
@@ -432,7 +433,10 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
     dash = _DASH_SIGNATURE.match(text, pos, window_end)
     if dash:
         np = _np_after(text, dash.end(), window_end)
-        if np and _is_name_token(text[np[0] : np[1]]):
+        # The name ends the signature (``― Carla Sanchez`` then the paragraph's end, a comma,
+        # a parenthesis); ``''Brujas'' -- Spanish for ''witches''`` is a gloss, not a signer.
+        signed = np is not None and re.match(r"[ \t\u00a0]*(?:$|[\n,.;(\[])", text[np[1] : limit])
+        if np and signed and _is_name_token(text[np[0] : np[1]]):
             return _Attribution(np, "\u2015")
     # "said Kerry" / "according to the AP"
     first = tokens[0][2].lower()
@@ -741,9 +745,18 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
                 speaker = prev_speaker
         if cue is None and speaker is None and word_count < MIN_UNATTRIBUTED_WORDS:
             voiced = _VOICED_BEFORE.search(lead)
-            if not voiced:
+            # A phrase of three words or more quoted in a headline is someone's words
+            # ("DNC issues 'deep and sincere apology'"), unless every word is capitalised.
+            headline_words = (
+                p_index == 0
+                and paragraphs[0][1] - paragraphs[0][0] <= _HEADLINE_CHARS
+                and word_count >= 3
+                and inner[:1].isalpha()
+                and not _is_title_case(inner)
+            )
+            if not voiced and not headline_words:
                 continue  # a scare quote, a title, a nickname
-            if not _WRITTEN.match(voiced.group(0)):
+            if voiced and not _WRITTEN.match(voiced.group(0)):
                 # "Protesters interrupted her speech, shouting "...": the sentence's subject.
                 speaker = _sentence_subject(text, s_start, passage.start)
         if p_index > 0 and _is_title_case(inner):  # (a headline capitalises every word)

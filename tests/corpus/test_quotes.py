@@ -119,4 +119,22 @@ def test_short_chants_shouts_and_signs_are_quotes() -> None:
     text = "A girl held up a sign that read “Hispanics 4 Trump” in the front row."
     assert quotes(text) == [("“Hispanics 4 Trump”", None)]
     # Without such a word, a short unattributed passage is still a scare quote.
-    assert quotes("The plan was “dead on arrival” in the Senate.") == []
+    assert quotes("Headline\n\nThe plan was “dead on arrival” in the Senate.") == []
+
+
+def test_words_quoted_in_a_headline_are_quotes() -> None:
+    text = (
+        "DNC issues ‘deep and sincere apology’ to Bernie Sanders\n\nThe party apologised on Monday."
+    )
+    assert quotes(text) == [("‘deep and sincere apology’", None)]
+    # One or two words, or a title in capitals, stay scare quotes and names.
+    assert quotes("Clinton blasts Trump over ‘deportation force’ idea\n\nMore text.") == []
+    assert quotes("Former PAC Becomes ‘Defeat Crooked Hillary PAC.’\n\nMore text.") == []
+
+
+def test_a_dash_before_a_gloss_is_no_signature() -> None:
+    text = "The name ''Brujas'' -- Spanish for ''witches'' -- comes from a 1986 video."
+    assert [speaker for _, speaker in quotes("Headline\n\n" + text)] == []
+    assert quotes("Headline\n\n“Stop portraying Latinos as dangerous.” ― Carla Sanchez, 2016") == [
+        ("“Stop portraying Latinos as dangerous.”", "Carla Sanchez")
+    ]
