@@ -635,6 +635,7 @@ _NAMING_BEFORE = re.compile(
     r"[ \t\u00a0]+|\bso-?[ \t\u00a0]*)(?:called|named|dubbed|nicknamed)"
     r"[ \t\u00a0]+(?:the[ \t\u00a0]+)?$"
 )
+_NAMING_HINT = re.compile(r"called|named|dubbed")
 # Words before a passage that say it was voiced without a speech verb of ours: chants, shouts,
 # signs and slogans (``chanting "Dump Trump."``, ``a sign reading "Hispanics 4 Trump"``).
 _VOICED_BEFORE = re.compile(
@@ -681,7 +682,7 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
         if _BYLINE_AFTER.match(text, passage.end):
             continue  # "Headline of a story," by Times' Ben Sisario
         lead = text[max(0, passage.start - 80) : passage.start]
-        if _NAMING_BEFORE.search(lead):
+        if _NAMING_HINT.search(lead, len(lead) - 24) and _NAMING_BEFORE.search(lead):
             continue  # a show called "Brokers," the so-called "special relationship"
         s_start, _ = sentence_of(passage.start)
         _, s_end = sentence_of(max(passage.start, passage.end - 1))
