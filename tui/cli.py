@@ -64,6 +64,10 @@ def cli() -> None:
 
 
 def _load(paths: Sequence[str], manifest: str | None) -> LoadResult:
+    from newsreader.tui.cli_prepare import index_result  # an index reads as a folder does
+
+    if (found := index_result(paths)) is not None:
+        return found
     return load_paths(list(paths) if paths else [SAMPLE_DIR], manifest=manifest)
 
 
@@ -879,6 +883,9 @@ from newsreader.tui.cli_agree import agree_command  # noqa: E402 - one hunk with
 
 cli.add_command(agree_command)
 cli.add_command(stories_command)
+from newsreader.tui.cli_prepare import prepare_command  # noqa: E402 - with its registration
+
+cli.add_command(prepare_command)
 
 
 def main(argv: Sequence[str] | None = None) -> Any:

@@ -7,7 +7,6 @@ grouping reads only their text and metadata.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +19,7 @@ from rich.text import Text
 from newsreader.corpus.document import Document
 from newsreader.corpus.loaders import LoadResult, list_paths
 from newsreader.corpus.stories import Story, group_stories
+from newsreader.tui.safe import inert_json, one_line, safe_console
 
 
 def story_json(story: Story, by_id: dict[str, Document]) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def stories_table(stories: Sequence[Story], width: int) -> Table:
 
 def _report(result: LoadResult, err: Console) -> None:
     for problem in result.problems:
-        err.print(Text(f"problem: {problem}"), soft_wrap=True, highlight=False)
+        err.print(Text(one_line(f"problem: {problem}")), soft_wrap=True, highlight=False)
     summary = result.skipped_summary()
     if summary:
         err.print(Text(summary, style="dim"), soft_wrap=True, highlight=False)
@@ -92,17 +92,22 @@ def stories_command(paths: tuple[str, ...], as_json: bool, by: str, manifest: st
     Every article is in exactly one story; the largest stories come first. Problems go to
     stderr; the exit status is 1 when any file failed.
     """
-    result = list_paths(list(paths), manifest=manifest)
-    err = Console(stderr=True, soft_wrap=True)
-    stories = group_stories(result.documents, by=by)  # type: ignore[arg-type]
+    from newsreader.tui.cli_prepare import index_stories_for  # an index: its stories as made
+
+    err = safe_console(stderr=True, soft_wrap=True)
+    if (found := index_stories_for(paths, by)) is not None:
+        stories, result = found
+    else:
+        result = list_paths(list(paths), manifest=manifest)
+        stories = group_stories(result.documents, by=by)  # type: ignore[arg-type]
     by_id = {doc.id: doc for doc in result.documents}
     if as_json:
         out = sys.stdout
         for story in stories:
-            out.write(json.dumps(story_json(story, by_id), ensure_ascii=False) + "\n")
+            out.write(inert_json(story_json(story, by_id)) + "\n")
         out.flush()
     else:
-        console = Console()
+        console = safe_console()
         console.print(stories_table(stories, console.width))
     _report(result, err)
     if result.problems:
