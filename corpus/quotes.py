@@ -69,6 +69,7 @@ _OPEN_CONTEXT = frozenset(' \t\n\u00a0([{\u2014\u2013-/:;\u201c"\u2018')
 _ELISIONS = ("em ", "til ", "cause ", "n ", "bout ")
 
 MIN_UNATTRIBUTED_WORDS = 6
+_HEADLINE_CHARS = 200  # a first paragraph longer than this is no headline
 
 
 @dataclass(slots=True)
@@ -432,7 +433,10 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
     dash = _DASH_SIGNATURE.match(text, pos, window_end)
     if dash:
         np = _np_after(text, dash.end(), window_end)
-        if np and _is_name_token(text[np[0] : np[1]]):
+        # The name ends the signature (``― Carla Sanchez`` then the paragraph's end, a comma,
+        # a parenthesis); ``''Brujas'' -- Spanish for ''witches''`` is a gloss, not a signer.
+        signed = np is not None and re.match(r"[ \t\u00a0]*(?:$|[\n,.;(\[])", text[np[1] : limit])
+        if np and signed and _is_name_token(text[np[0] : np[1]]):
             return _Attribution(np, "\u2015")
     # "said Kerry" / "according to the AP"
     first = tokens[0][2].lower()
@@ -618,6 +622,41 @@ def _is_title_case(inner: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
 
 
+# Markup left in the text (``<tweet id="7604..." author="@AP">``, ``<a href="http://...">``):
+# an attribute's value, a passage with no word in it, a lone handle or address.
+_MARKUP_VALUE = re.compile(r"(?:@\w+|https?://\S+|www\.\S+|[^A-Za-z\u00c0-\u024f]*)")
+# ``"Pop-up art show strives to confront gentrification," by DNAinfo's Eddie Small``: the
+# title of a piece of writing and its byline, not something said.
+_BYLINE_AFTER = re.compile(r"[ \t\u00a0]*by[ \t\u00a0]+(?:the[ \t\u00a0]+)?[A-Z]")
+# ``a popular play called "Los Hijos de Trump,"``, ``the so-called "special relationship"``,
+# ``an account named "Hypo-Cruz"``: a thing's name, not words someone said.
+_NAMING_BEFORE = re.compile(
+    r"(?:\b(?:[Aa]n?|[Tt]he)[ \t\u00a0]+(?:[\w\u2019'-]+[ \t\u00a0]+){0,3}[\w\u2019'-]+,?"
+    r"[ \t\u00a0]+|\bso-?[ \t\u00a0]*)(?:called|named|dubbed|nicknamed)"
+    r"[ \t\u00a0]+(?:the[ \t\u00a0]+)?$"
+)
+_NAMING_HINT = re.compile(r"called|named|dubbed")
+# Words before a passage that say it was voiced without a speech verb of ours: chants, shouts,
+# signs and slogans (``chanting "Dump Trump."``, ``a sign reading "Hispanics 4 Trump"``).
+_VOICED_BEFORE = re.compile(
+    r"\b(?:chant(?:s|ed|ing)?(?:[ \t\u00a0]+of)?|shout(?:s|ed|ing)?(?:[ \t\u00a0]+of)?"
+    r"|yell(?:s|ed|ing)?|scream(?:s|ed|ing)?|cr(?:y|ies|ied|ying)(?:[ \t\u00a0]+of)?"
+    r"|cheer(?:s|ed|ing)?(?:[ \t\u00a0]+of)?|boomed|barked|roared|(?:shot|fired)[ \t\u00a0]+back"
+    r"|reading|read|slogan|titled|entitled|headlined|mouthing|interjecting|jok(?:es|ed))"
+    r"[,:]?[ \t\u00a0]*$",
+    re.IGNORECASE,
+)
+
+_WRITTEN = re.compile(r"\b(?:read|reading|slogan|titled|entitled|headlined)\b", re.IGNORECASE)
+
+
+def _is_markup(text: str, passage: _Passage, inner: str) -> bool:
+    """A passage that is markup, not prose (see ``_MARKUP_VALUE``)."""
+    if passage.start > 0 and text[passage.start - 1] == "=":
+        return True
+    return _MARKUP_VALUE.fullmatch(inner) is not None
+
+
 def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> list[Quote]:
     """Find quotations in ``text`` and attribute them; see the module docstring for the rules."""
     passages = _pair_marks(text, paragraphs)
@@ -638,8 +677,13 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
     for passage in passages:
         inner = text[passage.start + 1 : passage.end - 1].strip()
         word_count = len(inner.split())
-        if word_count == 0:
+        if word_count == 0 or _is_markup(text, passage, inner):
             continue
+        if _BYLINE_AFTER.match(text, passage.end):
+            continue  # "Headline of a story," by Times' Ben Sisario
+        lead = text[max(0, passage.start - 80) : passage.start]
+        if _NAMING_HINT.search(lead, len(lead) - 24) and _NAMING_BEFORE.search(lead):
+            continue  # a show called "Brokers," the so-called "special relationship"
         s_start, _ = sentence_of(passage.start)
         _, s_end = sentence_of(max(passage.start, passage.end - 1))
         p_index = paragraph_index(passage.start)
@@ -701,7 +745,21 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
             ):
                 speaker = prev_speaker
         if cue is None and speaker is None and word_count < MIN_UNATTRIBUTED_WORDS:
-            continue  # a scare quote, a title, a nickname
+            voiced = _VOICED_BEFORE.search(lead)
+            # A phrase of three words or more quoted in a headline is someone's words
+            # ("DNC issues 'deep and sincere apology'"), unless every word is capitalised.
+            headline_words = (
+                p_index == 0
+                and paragraphs[0][1] - paragraphs[0][0] <= _HEADLINE_CHARS
+                and word_count >= 3
+                and inner[:1].isalpha()
+                and not _is_title_case(inner)
+            )
+            if not voiced and not headline_words:
+                continue  # a scare quote, a title, a nickname
+            if voiced and not _WRITTEN.match(voiced.group(0)):
+                # "Protesters interrupted her speech, shouting "...": the sentence's subject.
+                speaker = _sentence_subject(text, s_start, passage.start)
         if p_index > 0 and _is_title_case(inner):  # (a headline capitalises every word)
             continue  # the name of a show, a book or a song: "Face the Nation," he said
         quote = Quote(

@@ -212,7 +212,10 @@ _ABBREVIATED = frozenset("""jr sr st gen lt col sgt capt rev hon""".split())
 
 
 def _clean(token: str) -> str:
-    return _POSSESSIVE.sub("", token.rstrip(".,")) if token else token
+    token = token.rstrip(".,")
+    if "'" in token or "\u2019" in token:  # (the regex only when there may be a possessive)
+        return _POSSESSIVE.sub("", token)
+    return token
 
 
 def _is_cap(token: str) -> bool:

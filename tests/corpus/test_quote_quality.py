@@ -44,8 +44,8 @@ def test_polnear_dev_quality(shared: Path) -> None:
     documents = load_paths([dev / "text"]).documents
     predictions = {Path(doc.path).stem: [q.to_json() for q in doc.quotes] for doc in documents}
     figures = score(articles, predictions)
-    assert figures["f1"] >= 0.965  # measured 0.970
-    assert figures["speaker_accuracy"] >= 0.87  # measured 0.884
+    assert figures["f1"] >= 0.968  # measured 0.972
+    assert figures["speaker_accuracy"] >= 0.875  # measured 0.885
     canonical = score(articles, predictions, speaker_field="speaker_name")
     assert canonical["speaker_accuracy"] >= 0.70  # measured 0.719 ("Mr. Trump" is gold here)
 

@@ -86,3 +86,55 @@ def test_unclosed_quote_runs_to_the_paragraph_end() -> None:
     [(passage, speaker)] = quotes(text)
     assert passage.endswith("otherwise")
     assert speaker == "He"
+
+
+def test_markup_attribute_values_are_not_quotes() -> None:
+    text = (
+        "“We need answers now,” Pence said.\n\n"
+        '<tweet id="768166957728358400" author="@AP" datetime="2016-08-23">BREAKING: news</tweet>'
+    )
+    assert quotes(text) == [("“We need answers now,”", "Pence")]
+    assert quotes('Trump tweeted "@brianefallon" and "2016-08-02" with a link, he said.') == []
+
+
+def test_headline_with_a_byline_is_not_a_quote() -> None:
+    text = (
+        'NOW OPEN—"Pop-up art show strives to confront South Bronx gentrification,"'
+        " by DNAinfo's Eddie Small, was shared widely.\n\n"
+        '"It is a fine show," Small said.'
+    )
+    assert quotes(text) == [('"It is a fine show,"', "Small")]
+
+
+def test_a_thing_called_by_a_name_is_not_a_quote() -> None:
+    assert quotes('Comedians perform a popular play called "Los Hijos de Trump," he said.') == []
+    assert quotes("It came from an account called “Hypo-Cruz” on Thursday, Cruz said.") == []
+    # Calling someone something is still speech: "Trump called Rubio "Little Marco"".
+    assert quotes("Trump called Rubio “a lightweight” again.") == [("“a lightweight”", "Trump")]
+
+
+def test_short_chants_shouts_and_signs_are_quotes() -> None:
+    text = "Protesters interrupted her speech, shouting “she wins, we lose!”"
+    assert quotes(text) == [("“she wins, we lose!”", "Protesters")]
+    text = "A girl held up a sign that read “Hispanics 4 Trump” in the front row."
+    assert quotes(text) == [("“Hispanics 4 Trump”", None)]
+    # Without such a word, a short unattributed passage is still a scare quote.
+    assert quotes("Headline\n\nThe plan was “dead on arrival” in the Senate.") == []
+
+
+def test_words_quoted_in_a_headline_are_quotes() -> None:
+    text = (
+        "DNC issues ‘deep and sincere apology’ to Bernie Sanders\n\nThe party apologised on Monday."
+    )
+    assert quotes(text) == [("‘deep and sincere apology’", None)]
+    # One or two words, or a title in capitals, stay scare quotes and names.
+    assert quotes("Clinton blasts Trump over ‘deportation force’ idea\n\nMore text.") == []
+    assert quotes("Former PAC Becomes ‘Defeat Crooked Hillary PAC.’\n\nMore text.") == []
+
+
+def test_a_dash_before_a_gloss_is_no_signature() -> None:
+    text = "The name ''Brujas'' -- Spanish for ''witches'' -- comes from a 1986 video."
+    assert [speaker for _, speaker in quotes("Headline\n\n" + text)] == []
+    assert quotes("Headline\n\n“Stop portraying Latinos as dangerous.” ― Carla Sanchez, 2016") == [
+        ("“Stop portraying Latinos as dangerous.”", "Carla Sanchez")
+    ]
