@@ -314,6 +314,9 @@ SCREEN_KEY_IDS = frozenset(
         "store_problem_quit",
         "store_read_only",
         "store_without",
+        "stories_close",
+        "stories_down",
+        "stories_up",
         # The curation screen (tui/screens/curation.py).
         "curate_close",
         "curate_edit",

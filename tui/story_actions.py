@@ -17,9 +17,9 @@ from textual import work
 from .widgets.pane_row import MAX_PANES
 
 if TYPE_CHECKING:
-    from newsreader.annotations.workbench import Workbench
     from textual.app import App
 
+    from newsreader.annotations.workbench import Workbench
     from newsreader.corpus import Document, LoadResult
     from newsreader.corpus.stories import Story
 

@@ -150,6 +150,7 @@ def test_inspect_prints_the_skipped_summary_once_on_stderr(tmp_path: Path) -> No
 async def test_launch_on_a_folder_lists_without_analysing_and_notices_skips_once(
     tmp_path: Path,
 ) -> None:
+    (tmp_path / "corpus").mkdir()
     folder = corpus_with_annotation_files(tmp_path / "corpus")
     app = make_app(paths=[folder], store_path=None, config=Config(), cursor_blink=False, panes=1)
     app._open_store = lambda **_: None  # type: ignore[method-assign]  # nothing in the background
