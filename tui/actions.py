@@ -237,6 +237,13 @@ ACTIONS: dict[str, Action] = _actions(
         edits=True,
     ),
     Action("pick_document", "o", "Open article", "choose the focused pane's article", show=True),
+    Action(
+        "stories",
+        "t",
+        "Stories",
+        "the stories of the corpus (the same event across outlets), filtered as you type; "
+        "enter opens one side by side, and `o` lists its articles that did not fit first",
+    ),
     Action("add_pane", "plus", "Add pane", "add a pane (up to four)"),
     Action("close_pane", "minus", "Close pane", "close the focused pane"),
     Action(

@@ -30,6 +30,7 @@ from .messages import DocumentsLoaded
 from .opening import StoreOpening
 from .reading import ReadingActions, matches
 from .statements import StatementActions
+from .story_actions import StoryActions, notify_load
 from .widgets.article_view import ArticleView
 from .widgets.document_pane import DocumentPane
 from .widgets.pane_row import MAX_PANES, PaneRow
@@ -43,7 +44,9 @@ if TYPE_CHECKING:
 __all__ = ["MAX_PANES", "NewsreaderApp", "make_app"]
 
 
-class NewsreaderApp(StoreOpening, EditingActions, StatementActions, ReadingActions, App[None]):
+class NewsreaderApp(
+    StoreOpening, EditingActions, StatementActions, ReadingActions, StoryActions, App[None]
+):
     """Read several articles side by side, tag claims and quotes, link them across outlets."""
 
     TITLE = "newsreader"
@@ -162,9 +165,12 @@ class NewsreaderApp(StoreOpening, EditingActions, StatementActions, ReadingActio
 
     @work(thread=True, exclusive=True, group="load")
     def _load_documents(self) -> None:
-        from newsreader.corpus import SAMPLE_DIR, load_paths
+        from newsreader.corpus import SAMPLE_DIR
+        from newsreader.corpus.loaders import list_paths
 
-        result = load_paths(self.paths or [SAMPLE_DIR], manifest=self.manifest)
+        # Listed, not analysed: the first articles show at once; the rest is analysed on
+        # demand, and in the store's worker (finding spans, the linking index).
+        result = list_paths(self.paths or [SAMPLE_DIR], manifest=self.manifest)
         self.post_message(DocumentsLoaded(result))
 
     def on_documents_loaded(self, message: DocumentsLoaded) -> None:
@@ -177,10 +183,7 @@ class NewsreaderApp(StoreOpening, EditingActions, StatementActions, ReadingActio
             self.show_in(pane, doc, paint=False)
         # Text first; the marks (which analyse the articles) once it is on the screen.
         self.call_after_refresh(self.refresh_all)
-        for problem in result.problems:
-            self.notify(
-                str(problem), title="An article could not be loaded", severity="warning", timeout=12
-            )
+        notify_load(self, result)
         if not self.documents:
             self.notify(
                 "No articles to show: give newsreader files or folders of articles.",

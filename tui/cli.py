@@ -131,6 +131,9 @@ def inspect_command(paths: tuple[str, ...], as_json: bool, manifest: str | None)
         console = safe_console()
         console.print(_documents_table(result, console.width))
         _print_problems(result, err)
+    summary = result.skipped_summary()
+    if summary:  # one line for the files that are not articles (not an error)
+        err.print(Text(one_line(summary), style="dim"), soft_wrap=True, highlight=False)
     if result.problems:
         sys.exit(1)
 

@@ -216,7 +216,8 @@ class ReadingActions:
                 pane.view.focus()
 
         counts = self.workbench.counts_by_document()
-        self.push_screen(DocumentPicker(self.workbench.documents, counts), chosen)
+        documents = self.story_first(self.workbench.documents)  # type: ignore[attr-defined]
+        self.push_screen(DocumentPicker(documents, counts), chosen)
 
     # -- screens ---------------------------------------------------------------------------
 
