@@ -28,7 +28,7 @@ from . import actions
 from .editing import EditingActions
 from .messages import DocumentsLoaded
 from .opening import StoreOpening
-from .reading import ReadingActions, matches
+from .reading import ReadingActions
 from .widgets.article_view import ArticleView
 from .widgets.document_pane import DocumentPane
 from .widgets.pane_row import MAX_PANES, PaneRow
@@ -218,8 +218,7 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
             pane.view.paint([])
             return
         items = self.workbench.marks(doc.id, self.active_group)
-        if self.pattern and pane.view.has_focus:
-            items.extend((start, end, "search") for start, end in matches(doc, self.pattern))
+        items.extend(self.extra_marks(pane))  # Markdown markup, search matches
         pane.view.paint(items)
 
     def repaint(self, articles: Iterable[str] | None = None) -> None:

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
@@ -59,6 +60,59 @@ class SpeakerDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class LabelSelect(Select[str]):
+    """A dropdown where enter submits the dialog (up, down and space open the list)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,space,up", "show_overlay", "Show menu", show=False),
+        Binding("enter", "submit", "Save", show=False),
+    ]
+
+    class Submitted(Message):
+        """Enter on the closed dropdown."""
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted())
+
+
+class ConfirmLinkDialog(ModalScreen[bool]):
+    """Shows where a suggested link leads (outlet, title, the sentence); enter or y links."""
+
+    DEFAULT_CSS = dialog_css("ConfirmLinkDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,y", "answer(True)", "Link", id="confirm_link"),
+        Binding("escape,n", "answer(False)", "Cancel", id="confirm_link_cancel"),
+    ]
+
+    def __init__(self, here: str, outlet: str, title: str, there: str) -> None:
+        super().__init__()
+        self.here = here
+        self.outlet = outlet
+        self.title = title
+        self.there = there
+
+    def compose(self) -> ComposeResult:
+        def words(text: str) -> str:
+            return inert(" ".join(text.split()))[:400]
+
+        with Vertical():
+            yield Label(Text("Link this suggestion?", style="bold"))
+            yield Static(Text.assemble(("Here: ", "bold"), words(self.here)))
+            yield Static(
+                Text.assemble(
+                    ("There: ", "bold"),
+                    (inert(self.outlet), "bold"),
+                    " — ",
+                    (inert(self.title), "italic"),
+                )
+            )
+            yield Static(Text(words(self.there)), id="target")
+            yield Static("enter or y links the two · escape or n cancels", classes="hint")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
 class EditDialog(ModalScreen[dict[str, Any] | None]):
     """Edits a span's label, speaker and note; enter in any field saves."""
 
@@ -78,7 +132,7 @@ class EditDialog(ModalScreen[dict[str, Any] | None]):
                 Text.assemble(("Span: ", "bold"), inert(" ".join(self.span.text.split()))[:200])
             )
             yield Label("Label:")
-            yield Select(
+            yield LabelSelect(
                 [(label, label) for label in self.labels],
                 value=self.span.label,
                 allow_blank=False,
@@ -91,6 +145,7 @@ class EditDialog(ModalScreen[dict[str, Any] | None]):
             yield Static("enter saves · escape cancels", classes="hint")
 
     @on(Input.Submitted)
+    @on(LabelSelect.Submitted)
     def save(self) -> None:
         attributes = dict(self.span.attributes)
         attributes["speaker"] = self.query_one("#speaker", Input).value

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
 from newsreader.corpus import Document
 
+from ..display import plural
 from ..safe import inert
 from .article_view import ArticleView
 
@@ -35,6 +37,13 @@ class DocumentPane(Vertical):
         yield Static("", classes="pane-header")
         yield ArticleView(id=f"article-{self.number}", cursor_blink=self._cursor_blink)
 
+    def on_descendant_focus(self, _: events.DescendantFocus) -> None:
+        # The row remembers the pane last focused however the focus came (Tab, a click, a
+        # screen closing), so that a search bar or a dialog acts on this pane.
+        row = self.parent
+        if row is not None and hasattr(row, "last"):
+            row.last = self
+
     @property
     def view(self) -> ArticleView:
         return self.query_one(ArticleView)
@@ -55,5 +64,5 @@ class DocumentPane(Vertical):
             header.append(" — ")
             header.append(inert(self.article.title))
             if count:
-                header.append(f"  ({count} annotations)", style="dim")
+                header.append(f"  ({plural(count, 'annotation')})", style="dim")
         self.query_one(".pane-header", Static).update(header)
