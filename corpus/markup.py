@@ -44,13 +44,20 @@ def markup_ranges(text: str) -> list[Range]:
         found.append((match.start(2), match.end(2)))
     for match in _AUTOLINK.finditer(text):
         found.append((match.start(), match.end()))
-    for match in _EMPHASIS.finditer(text):
+    _emphasis(text, 0, len(text), found, depth=0)
+    return _merged(found)
+
+
+def _emphasis(text: str, start: int, end: int, found: list[Range], depth: int) -> None:
+    """Emphasis marks in ``text[start:end]``, and inside each emphasis (a few levels deep)."""
+    for match in _EMPHASIS.finditer(text, start, end):
         mark = match.group(1)
         if mark == "_" and _inside_word(text, match.start(), match.end()):
             continue  # snake_case_words are not emphasis
         found.append((match.start(), match.start() + len(mark)))
         found.append((match.end() - len(mark), match.end()))
-    return _merged(found)
+        if mark != "`" and depth < 3:
+            _emphasis(text, match.start(2), match.end(2), found, depth + 1)
 
 
 def document_markup(doc: Document) -> list[Range]:

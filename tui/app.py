@@ -19,7 +19,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, TextArea
+from textual.widgets import TextArea
 
 from newsreader.annotations.config import Config
 from newsreader.annotations.workbench import Workbench
@@ -31,6 +31,7 @@ from .opening import StoreOpening
 from .reading import ReadingActions
 from .widgets.article_view import ArticleView
 from .widgets.document_pane import DocumentPane
+from .widgets.footer import FittingFooter
 from .widgets.pane_row import MAX_PANES, PaneRow
 from .widgets.status_bar import StatusBar
 
@@ -117,7 +118,7 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
         with Horizontal(id="main"):
             yield PaneRow(self.initial_panes, cursor_blink=self.cursor_blink, id="panes")
         yield StatusBar(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         if self.config.keys:

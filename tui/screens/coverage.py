@@ -8,13 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from newsreader.annotations.coverage import Coverage
 from newsreader.annotations.integrity import WordChange
 
 from ..display import plural
 from ..safe import inert
+from ..widgets.footer import FittingFooter
 
 
 OUTLET_WIDTH = 18
@@ -76,7 +77,7 @@ class CoverageScreen(Screen[str | None]):
         )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="matrix")
         yield Static("", id="diff")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
