@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from newsreader.corpus.markup import markup_ranges
 
 
@@ -28,5 +30,5 @@ def test_ranges_are_sorted_disjoint_and_inside_the_text() -> None:
     text = "**bold _and_ more** and `code`\n"
     ranges = markup_ranges(text)
     assert ranges == sorted(ranges)
-    assert all(a < b <= c < d for (a, b), (c, d) in zip(ranges, ranges[1:], strict=False))
+    assert all(a < b <= c < d for (a, b), (c, d) in itertools.pairwise(ranges))
     assert marked(text) == ["**", "_", "_", "**", "`", "`"]

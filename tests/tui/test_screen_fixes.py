@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from rich.style import Style
 
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store

@@ -17,7 +17,6 @@ from ..display import plural
 from ..safe import inert
 from ..widgets.footer import FittingFooter
 
-
 OUTLET_WIDTH = 18
 """The widest an outlet's column grows."""
 
@@ -99,7 +98,9 @@ class CoverageScreen(Screen[str | None]):
         width = label_width(self.app.size.width, [widths[o] for o in self.matrix.outlets])
         table.add_column("statement", width=width, key="statement")
         for outlet in self.matrix.outlets:
-            table.add_column(shorten(inert(outlet), widths[outlet]), width=widths[outlet], key=outlet)
+            table.add_column(
+                shorten(inert(outlet), widths[outlet]), width=widths[outlet], key=outlet
+            )
         for statement, (label, cells) in zip(self.matrix.statements, rows, strict=True):
             table.add_row(Text(shorten(label, width)), *cells, key=statement.id)
         if not self.matrix.statements:

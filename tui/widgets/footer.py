@@ -25,7 +25,9 @@ class FittingFooter(Footer):
         self.set_reactive(Footer.compact, compact)
         self.set_class(compact, "-compact")
         widgets: list[Widget] = list(super().compose())
-        keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+        keys = [
+            w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")
+        ]
         others = [w for w in widgets if w not in keys]
         room = width - sum(key_width(w, compact) for w in others) - 1
         shown: list[Widget] = []
