@@ -329,3 +329,33 @@ async def test_s_in_a_quote_selects_the_sentence_with_its_opening_mark(tmp_path:
         await pilot.press("s")
         await pilot.pause()
         assert view(app, 0).selected_range() == (opening, closing)
+
+
+async def test_a_long_title_is_shortened_with_an_ellipsis_in_a_narrow_pane(tmp_path: Path) -> None:
+    docs = load_sample().documents
+    from dataclasses import replace
+
+    long = replace(docs[0], title="A very long headline about everything " * 8)
+    app = app_for(tmp_path, LoadResult([long, docs[1]]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        from textual.widgets import Static
+
+        header = str(app.panes[0].query_one(".pane-header", Static).render())
+        assert header.endswith("…") and len(header) < len(long.title)
+
+
+async def test_the_help_screen_wraps_its_descriptions_at_80_columns(tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    from newsreader.tui.screens.help import HelpScreen
+
+    app = app_for(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.size.width
+        assert any(row.height > 1 for row in table.rows.values())

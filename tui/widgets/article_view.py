@@ -59,7 +59,7 @@ class ArticleView(TextArea):
         .article--quote { background: $success-muted; text-style: bold underline; }
         .article--other { background: $accent-muted; text-style: underline; }
         .article--linked { text-style: bold reverse; }
-        .article--search { background: $warning 45%; text-style: bold italic underline; }
+        .article--search { background: $warning-muted; text-style: bold italic underline; }
         .article--suggest-quote { text-style: italic; color: $text-accent; }
         .article--suggest-link { text-style: bold italic; color: $text-warning; }
         .article--boilerplate { text-style: dim; }
