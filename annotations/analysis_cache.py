@@ -19,6 +19,7 @@ since (as git's index does).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -52,6 +53,9 @@ def _key(text: str, title_end: int, sentences: list[Range] | None, fingerprint: 
     return f"{fingerprint}:{digest.hexdigest()}"
 
 
+_QUOTE_FIELDS = tuple(field.name for field in dataclasses.fields(Quote))
+
+
 def to_json(structure: Structure) -> str:
     """The structure as compact JSON (lists of offsets; quotes as lists of their fields)."""
     return json.dumps(
@@ -59,10 +63,8 @@ def to_json(structure: Structure) -> str:
             structure.paragraphs,
             structure.sentences,
             structure.boilerplate,
-            [
-                [q.start, q.end, q.speaker, q.speaker_start, q.speaker_end, q.cue, q.continues]
-                for q in structure.quotes
-            ],
+            # Every field of a quote, in declaration order, so a new field is never dropped.
+            [[getattr(q, name) for name in _QUOTE_FIELDS] for q in structure.quotes],
         ],
         separators=(",", ":"),
     )

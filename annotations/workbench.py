@@ -284,7 +284,7 @@ class Workbench:
         if doc is None:
             return None
         quote = _overlapping_quote(doc.quotes, start, end)
-        return quote.speaker if quote else None
+        return (quote.speaker_name or quote.speaker) if quote else None
 
     def marks(self, doc_id: str, active_group: str | None = None) -> list[Mark]:
         """What to paint in an article: boilerplate, spans by kind, the active statement's
@@ -339,7 +339,9 @@ class Workbench:
             if quote.start <= offset < quote.end and (quote.start, quote.end) not in tagged:
                 passage = Passage(doc_id, quote.start, quote.end)
                 if self.store is None or not self.store.is_rejected_quote(passage):
-                    return SuggestionAt("quote", passage, speaker=quote.speaker)
+                    return SuggestionAt(
+                        "quote", passage, speaker=quote.speaker_name or quote.speaker
+                    )
         return None
 
     def candidates(self, span_id: str, top_k: int = 15) -> list[Candidate]:

@@ -10,7 +10,7 @@ thread worker that reports back with small messages; no key waits on the disk or
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -38,7 +38,6 @@ from .widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from newsreader.annotations.linking import Linker
     from newsreader.annotations.store import Store
-    from newsreader.annotations.workbench import Outcome
     from newsreader.corpus import Document, LoadResult
 
 __all__ = ["MAX_PANES", "NewsreaderApp", "make_app"]
@@ -143,7 +142,7 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
 
             self.result = load_paths(self.paths, manifest=self.manifest)
         if self.result is not None:
-            self.on_documents_loaded(DocumentsLoaded(self.result))
+            self._show_documents(self.result)
         else:
             self._load_documents()
 
@@ -169,13 +168,16 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
         self.post_message(DocumentsLoaded(result))
 
     def on_documents_loaded(self, message: DocumentsLoaded) -> None:
-        self.result = message.result
-        self.workbench = Workbench(None, message.result.documents)
+        self._show_documents(message.result)
+
+    def _show_documents(self, result: LoadResult) -> None:
+        self.result = result
+        self.workbench = Workbench(None, result.documents)
         for pane, doc in zip(self.panes, self.documents, strict=False):
             self.show_in(pane, doc, paint=False)
         # Text first; the marks (which analyse the articles) once it is on the screen.
         self.call_after_refresh(self.refresh_all)
-        for problem in message.result.problems:
+        for problem in result.problems:
             self.notify(
                 str(problem), title="An article could not be loaded", severity="warning", timeout=12
             )
@@ -237,38 +239,6 @@ class NewsreaderApp(StoreOpening, EditingActions, ReadingActions, App[None]):
     def refresh_all(self) -> None:
         """Repaint every pane, the sidebar and the status bar."""
         self.repaint(None)
-
-    def intent(self, work: Callable[[], Outcome]) -> Outcome | None:
-        """Run a workbench intent; a refusal or a store error becomes a message."""
-        from newsreader.annotations.journal import StoreError
-        from newsreader.annotations.store import EditError
-        from newsreader.annotations.workbench import IntentRefused
-
-        if self.state == "opening…" and self.store is None:
-            self.notify("The store is still opening; try again in a moment.", severity="warning")
-            return None
-        try:
-            return work()
-        except (EditError, IntentRefused) as error:
-            self.notify(str(error), severity="warning", timeout=4)
-        except StoreError as error:
-            self.notify(str(error), severity="error", timeout=20)
-        return None
-
-    def show_outcome(self, outcome: Outcome | None) -> None:
-        """Repaint what an intent changed and say what it did."""
-        if outcome is None:
-            return
-        store = self.store
-        if store is not None and not store.read_only:
-            self.state = "saved" if store.saved else "saving…"
-        articles: set[str] | None = set(outcome.articles)
-        if outcome.group_id is not None and outcome.group_id != self.active_group:
-            self.active_group = outcome.group_id
-            articles = None  # the marked statement changed: every pane shows it
-        self.repaint(articles)
-        if outcome.message:
-            self.notify(outcome.message, timeout=3)
 
     # -- events ----------------------------------------------------------------------------
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from newsreader.annotations.linking import Candidate
     from newsreader.annotations.model import Span
-    from newsreader.annotations.workbench import Workbench
+    from newsreader.annotations.workbench import Outcome, Workbench
 
     from .widgets.document_pane import DocumentPane
 
@@ -21,9 +23,43 @@ if TYPE_CHECKING:
 class EditingActions:
     """Mixed into the app: tag, link, undo, redo, delete, edit, resize, relations, suggestions."""
 
-    # The app provides ``workbench``, ``focused_pane``, ``intent`` (runs an intent, reporting a
-    # refusal) and ``show_outcome`` (repaints what an outcome names), besides Textual's own.
+    # The app provides ``workbench``, ``store``, ``state``, ``active_group``, ``focused_pane``
+    # and ``repaint``, besides Textual's own.
     workbench: Workbench
+    state: str
+    active_group: str | None
+
+    def intent(self, work: Callable[[], Outcome]) -> Outcome | None:
+        """Run a workbench intent; a refusal or a store error becomes a message."""
+        from newsreader.annotations.journal import StoreError
+        from newsreader.annotations.store import EditError
+        from newsreader.annotations.workbench import IntentRefused
+
+        if self.state == "opening…" and self.store is None:
+            self.notify("The store is still opening; try again in a moment.", severity="warning")
+            return None
+        try:
+            return work()
+        except (EditError, IntentRefused) as error:
+            self.notify(str(error), severity="warning", timeout=4)
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=20)
+        return None
+
+    def show_outcome(self, outcome: Outcome | None) -> None:
+        """Repaint what an intent changed and say what it did."""
+        if outcome is None:
+            return
+        store = self.store
+        if store is not None and not store.read_only:
+            self.state = "saved" if store.saved else "saving…"
+        articles: set[str] | None = set(outcome.articles)
+        if outcome.group_id is not None and outcome.group_id != self.active_group:
+            self.active_group = outcome.group_id
+            articles = None  # the marked statement changed: every pane shows it
+        self.repaint(articles)
+        if outcome.message:
+            self.notify(outcome.message, timeout=3)
 
     def span_at_cursor(self, pane: DocumentPane | None = None) -> Span | None:
         """The span exactly selected in the pane, else the innermost one under its cursor."""

@@ -68,8 +68,8 @@ def test_tag_quote_fills_in_the_detected_speaker(
     quote = next(q for q in doc.quotes if q.speaker == "JOHN KERRY")
     outcome = bench.tag_quote(doc.id, quote.start, quote.end)
     span = bench.store.span(outcome.span_id)  # type: ignore[union-attr, arg-type]
-    assert span is not None and span.label == "quote" and span.speaker == "JOHN KERRY"
-    assert "JOHN KERRY" in outcome.message
+    assert span is not None and span.label == "quote" and span.speaker == "John Kerry"
+    assert "John Kerry" in outcome.message
     # A given speaker overrides the detected one; "" gives none.
     other = next(q for q in doc.quotes if q.speaker == "Khamenei")
     made = bench.tag_quote(doc.id, other.start, other.end, "")
@@ -158,14 +158,14 @@ def test_accept_and_reject_detected_quotes(
     doc = seeds["Newsy"]
     quote = next(q for q in doc.quotes if q.speaker == "MARIE HARF")
     found = bench.suggestion_at(doc.id, quote.start + 3)
-    assert found is not None and found.kind == "quote" and found.speaker == "MARIE HARF"
+    assert found is not None and found.kind == "quote" and found.speaker == "Marie Harf"
     outcome = bench.accept(doc.id, quote.start + 3)
     (span,) = store.spans(doc.id)
     assert (span.start, span.end, span.label, span.speaker) == (
         quote.start,
         quote.end,
         "quote",
-        "MARIE HARF",
+        "Marie Harf",
     )
     assert outcome.span_id == span.id
     assert bench.suggestion_at(doc.id, quote.start + 3) is None

@@ -61,13 +61,13 @@ async def test_the_kerry_session_from_search_to_export(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         dialog = app.screen
-        assert isinstance(dialog, SpeakerDialog) and dialog.speaker == "JOHN KERRY"
+        assert isinstance(dialog, SpeakerDialog) and dialog.speaker == "John Kerry"
         await pilot.press("enter")  # accept the detected speaker
         await pilot.pause()
         store = app.store
         assert store is not None
         (quote,) = store.spans()
-        assert quote.label == "quote" and quote.speaker == "JOHN KERRY"
+        assert quote.label == "quote" and quote.speaker == "John Kerry"
         await pilot.press("l")
         await settle(app, pilot)
         panel = app.screen
@@ -382,3 +382,28 @@ async def test_a_few_article_files_are_in_the_first_frame(tmp_path: Path) -> Non
         assert [w for w in app.workers if w.group == "load"]
         await settle(app, pilot)
         assert app.panes[0].article is not None
+
+
+async def test_an_edit_repaints_only_the_panes_of_the_articles_it_touched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        painted: list[str] = []
+        original = ArticleView.paint
+
+        def counting(self: ArticleView, items: object) -> None:
+            painted.append(self.id or "")
+            original(self, items)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(ArticleView, "paint", counting)
+        await pilot.press("slash", *"ruled out any", "enter")
+        await pilot.pause()
+        painted.clear()
+        await pilot.press("s", "c")
+        await pilot.pause()
+        store = app.store
+        assert store is not None and len(store.spans()) == 1
+        assert painted and set(painted) == {view(app, 0).id}
+        assert "1 annotations" in str(app.query_one("#status").render())
