@@ -307,6 +307,11 @@ SCREEN_KEY_IDS = frozenset(
         "store_problem_quit",
         "store_read_only",
         "store_without",
+        # The screen's dialogs (tui/screens/dialogs.py).
+        "confirm_link",
+        "confirm_link_cancel",
+        "label_open",
+        "label_save",
         # The curation screen (tui/screens/curation.py).
         "curate_close",
         "curate_edit",

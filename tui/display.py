@@ -23,7 +23,7 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 def fold_marker(hidden: int) -> str:
     """The line shown in place of ``hidden`` folded characters."""
-    return f"⋯ {plural(hidden, 'character')} of boilerplate folded (z unfolds) ⋯"
+    return f"⋯ boilerplate folded ({plural(hidden, 'character')}) ⋯"
 
 
 _MARKUP: dict[tuple[str, str, str], list[Range]] = {}

@@ -132,7 +132,7 @@ def test_short_boilerplate_is_not_folded_into_a_longer_marker() -> None:
     assert shown.text.startswith("Share this.")  # kept (a marker would be longer)
     assert fold_marker(300) in shown.text and len(fold_marker(300)) < 300
     assert len(shown.text) < len(text)
-    assert fold_marker(1).startswith("⋯ 1 character ")
+    assert "(1 character)" in fold_marker(1)
 
 
 async def test_panes_rewrap_at_once_after_adding_and_closing(tmp_path: Path) -> None:

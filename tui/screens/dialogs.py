@@ -64,8 +64,8 @@ class LabelSelect(Select[str]):
     """A dropdown where enter submits the dialog (up, down and space open the list)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,space,up", "show_overlay", "Show menu", show=False),
-        Binding("enter", "submit", "Save", show=False),
+        Binding("down,space,up", "show_overlay", "Show the labels", show=False, id="label_open"),
+        Binding("enter", "submit", "Save", show=False, id="label_save"),
     ]
 
     class Submitted(Message):
