@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import multiprocessing
 import re
 import sys
 from array import array
@@ -44,11 +43,22 @@ DEFAULT_MIN_SCORE = 45.0
 """Candidates at or above this score are proposed as links (``align`` and the link panel)."""
 
 FUZZY_SCORER = fuzz.token_sort_ratio
+"""The rapidfuzz scorer of the score's fuzzy part (``aligning`` computes it the same way)."""
+
+LEXICAL_SHARE = 0.65
+"""The share of the score given by the words shared (the rest is ``FUZZY_SCORER``'s)."""
+
+COVER_SHARE = 0.9
+"""How much a passage found inside a longer one (``cover``) counts beside the cosine."""
+
+TRUST_WORDS = 4
+"""``cover`` is trusted fully once this many informative words are shared."""
 
 MIN_TERMS = 2
 """Sentences and quotes with fewer informative words than this are not candidates."""
 
 SHORTLIST = 32
+"""How many units, by shared informative weight, are scored precisely for one query."""
 
 MAX_POSTINGS = 1500
 """A word in more units than this (or than 2% of them) is too common to open its posting list."""
@@ -56,7 +66,6 @@ MAX_POSTINGS = 1500
 MAX_OPENED = 8
 """At most this many of a query's rarest words (or half of them, for long queries) open their
 posting lists."""
-"""How many units, by shared informative weight, are scored precisely for one query."""
 
 KIND_ORDER = {"annotation": 0, "quote": 1, "sentence": 2}
 """At equal scores: an existing annotation first, then a detected quote, then a sentence."""
@@ -119,6 +128,15 @@ def terms(text: str) -> list[str]:
     return [t for t in map(_term, _WORD.findall(lowered)) if t]
 
 
+def unit_terms(text: str) -> tuple[str, ...]:
+    """The distinct informative words of ``text``, in order of first use (interned)."""
+    return tuple(sys.intern(w) for w in dict.fromkeys(terms(text)))
+
+
+def _in_boilerplate(start: int, end: int, boiler: Sequence[tuple[int, int]]) -> bool:
+    return any(b_start <= start and end <= b_end for b_start, b_end in boiler)
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """A passage that can be a candidate: a sentence, a detected quote or an annotated span."""
@@ -128,6 +146,36 @@ class Unit:
     end: int
     kind: str
     span_id: str | None = None
+
+
+def document_units(doc: Document) -> Iterator[tuple[Unit, tuple[str, ...]]]:
+    """The units of an article with their words: its sentences and detected quotes (a quote
+    split by its attribution counted whole), leaving out those in boilerplate (share buttons,
+    comment forms, link lists), which are neither sources nor targets, and sentences and quotes
+    with fewer than ``MIN_TERMS`` informative words."""
+    boiler = doc.boilerplate
+    text = doc.text
+    for start, end in doc.sentences:
+        if not _in_boilerplate(start, end, boiler):
+            words = unit_terms(text[start:end])
+            if len(words) >= MIN_TERMS:
+                yield Unit(doc.id, start, end, "sentence"), words
+    quotes = doc.quotes
+    for index, quote in enumerate(quotes):
+        if quote.continues is not None:
+            continue
+        end = quote.end
+        # A quote split by its attribution ("…," he said, "…") is one statement.
+        for later in quotes[index + 1 :]:
+            if later.continues is not None and later.start >= end:
+                end = later.end
+            elif later.continues is None:
+                break
+        if _in_boilerplate(quote.start, end, boiler):
+            continue
+        words = unit_terms(text[quote.start : end])
+        if len(words) >= MIN_TERMS:
+            yield Unit(doc.id, quote.start, end, "quote"), words
 
 
 @dataclass(frozen=True)
@@ -181,27 +229,14 @@ class Linker:
     # -- building ------------------------------------------------------------------------
 
     def add_document(self, doc: Document) -> None:
-        """Index an article's sentences and detected quotes (replacing an older version)."""
+        """Index an article's sentences and detected quotes outside boilerplate (replacing an
+        older version)."""
         if doc.id in self._by_doc:
             self.remove_document(doc.id)
         self.documents[doc.id] = doc
         self._by_doc[doc.id] = []
-        boiler = doc.boilerplate
-        for start, end in doc.sentences:
-            if not any(b_start <= start and end <= b_end for b_start, b_end in boiler):
-                self._add(Unit(doc.id, start, end, "sentence"), doc.text[start:end])
-        quotes = doc.quotes
-        for index, quote in enumerate(quotes):
-            if quote.continues is not None:
-                continue
-            end = quote.end
-            # A quote split by its attribution ("…," he said, "…") is one statement.
-            for later in quotes[index + 1 :]:
-                if later.continues is not None and later.start >= end:
-                    end = later.end
-                elif later.continues is None:
-                    break
-            self._add(Unit(doc.id, quote.start, end, "quote"), doc.text[quote.start : end])
+        for unit, words in document_units(doc):
+            self._add(unit, words)
 
     def add_documents(self, docs: Iterable[Document]) -> None:
         """Index several articles."""
@@ -216,7 +251,7 @@ class Linker:
             return
         unit = Unit(span.doc_id, span.start, span.end, "annotation", span.id)
         self._by_doc.setdefault(span.doc_id, [])
-        index = self._add(unit, span.text)
+        index = self._add(unit, unit_terms(span.text), always=True)
         if index is not None:
             self._spans[span.id] = index
             self._span_text[index] = span.text
@@ -252,9 +287,8 @@ class Linker:
         self._spans = {k: v for k, v in self._spans.items() if self._living[v]}
         self.documents.pop(doc_id, None)
 
-    def _add(self, unit: Unit, text: str) -> int | None:
-        words = tuple(sys.intern(w) for w in dict.fromkeys(terms(text)))
-        if len(words) < MIN_TERMS and unit.kind != "annotation":
+    def _add(self, unit: Unit, words: tuple[str, ...], always: bool = False) -> int | None:
+        if len(words) < MIN_TERMS and not always:
             return None  # "1.", "Advertisement", a lone name: not a statement
         index = len(self._units)
         self._units.append(unit)
@@ -428,9 +462,11 @@ class Linker:
             common = sum(idf[w] * idf[w] for w in both)
             cosine = common / math.sqrt(weight_q * weight_u)
             cover = common / min(weight_q, weight_u)
-            trust = min(1.0, len(both) / 4)
-            lexical = max(cosine, 0.9 * cover * trust)
-            score = 100 * (0.65 * lexical + 0.35 * float(fuzzy[position]) / 100)
+            trust = min(1.0, len(both) / TRUST_WORDS)
+            lexical = max(cosine, COVER_SHARE * cover * trust)
+            score = 100 * (
+                LEXICAL_SHARE * lexical + (1 - LEXICAL_SHARE) * float(fuzzy[position]) / 100
+            )
             scored.append((score, index, texts[position]))
         return self._finish(scored, doc_id, start, end, top_k, min_score, store, span_id)
 
@@ -547,68 +583,16 @@ def align(
 ) -> Iterator[Alignment]:
     """For every sentence of every article, its best candidates in the other articles.
 
-    The index is built first (``progress("index", done, total)``), then each article's sentences
-    are queried (``progress("align", done, total)``). Sentences without a candidate scoring at
-    least ``min_score`` are still yielded, with no candidates; so are boilerplate sentences and
-    sentences too short to be a statement, which are not queried. With ``workers`` > 1 (where
-    processes can be forked), the queries are shared out among that many processes, which
-    inherit the index; results come in the same order.
+    Scores are those ``Linker.candidates`` gives over the same articles. The articles are
+    indexed first (``progress("index", done, total)``), then the sentences are matched in chunks
+    (``progress("align", done, total)``, counting sentences). Sentences without a candidate
+    scoring at least ``min_score`` are still yielded, with no candidates; so are boilerplate
+    sentences and sentences too short to be a statement, which are not matched. With ``workers``
+    > 1 (where processes can be forked), the chunks are shared out among that many processes;
+    results come in the same order, as they are found (see ``aligning``).
     """
-    linker = Linker(min_score=min_score)
-    for done, doc in enumerate(documents, start=1):
-        linker.add_document(doc)
-        if progress is not None:
-            progress("index", done, len(documents))
-    total = sum(len(doc.sentences) for doc in documents)
-    done = 0
-    if workers > 1 and len(documents) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        global _ALIGNING
-        _ALIGNING = (linker, documents, top_k, min_score)
-        step = max(1, min(16, len(documents) // (workers * 8)))
-        chunks = [range(i, min(i + step, len(documents))) for i in range(0, len(documents), step)]
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for rows in pool.imap(_align_chunk, chunks):
-                    for row in rows:
-                        yield row
-                    done += len(rows)
-                    if progress is not None:
-                        progress("align", done, total)
-        finally:
-            _ALIGNING = None
-        return
-    for doc in documents:
-        for row in _align_document(linker, doc, top_k, min_score):
-            yield row
-            done += 1
-            if progress is not None and (done % 200 == 0 or done == total):
-                progress("align", done, total)
+    from .aligning import align_documents
 
-
-_ALIGNING: tuple[Linker, Sequence[Document], int, float] | None = None
-"""What forked align workers inherit: the index, the articles and the settings."""
-
-
-def _align_chunk(indexes: range) -> list[Alignment]:
-    assert _ALIGNING is not None
-    linker, documents, top_k, min_score = _ALIGNING
-    return [row for i in indexes for row in _align_document(linker, documents[i], top_k, min_score)]
-
-
-def _align_document(
-    linker: Linker, doc: Document, top_k: int, min_score: float
-) -> Iterator[Alignment]:
-    indexed = {
-        (linker._units[i].start, linker._units[i].end): i
-        for i in linker._by_doc.get(doc.id, ())
-        if linker._units[i].kind == "sentence"
-    }
-    for start, end in doc.sentences:
-        text = doc.text[start:end]
-        index = indexed.get((start, end))
-        if index is None:  # boilerplate, or too short to be a statement
-            yield Alignment(doc.id, start, end, text, [])
-            continue
-        terms_of = frozenset(linker._terms[index])
-        found = linker._query(doc.id, start, end, text, terms_of, top_k, min_score, None, None)
-        yield Alignment(doc.id, start, end, text, found)
+    return align_documents(
+        documents, top_k=top_k, min_score=min_score, progress=progress, workers=workers
+    )

@@ -30,7 +30,7 @@ from newsreader.annotations.formats import export as export_formats
 from newsreader.annotations.integrity import render
 from newsreader.annotations.journal import StoreError, describe, move_aside, repair_store
 from newsreader.annotations.jsonl import ExportFilter, export_jsonl, import_jsonl
-from newsreader.annotations.linking import DEFAULT_MIN_SCORE, Alignment, align
+from newsreader.annotations.linking import DEFAULT_MIN_SCORE, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
@@ -666,7 +666,13 @@ def align_command(
     if len(documents) < 2:
         _fail("align needs at least two articles")
     names = {d.id: d.outlet or d.title or Path(d.path).name for d in documents}
-    alignments: list[Alignment] = []
+    # Results are written as they come, so memory holds the index, not every pair found.
+    suggestions: list[Suggestion] = []
+    pairs = sentences = linked = 0
+    out = sys.stdout
+    console = safe_console(soft_wrap=True)
+    width = max(40, console.width - 24)
+    current = None
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
     with Progress(
@@ -687,28 +693,25 @@ def align_command(
 
         if workers is None:
             workers = _cpus()
-        for alignment in align(
+        for a in align(
             documents, top_k=top_k, min_score=min_score, progress=report, workers=workers
         ):
-            alignments.append(alignment)
-    pairs = sum(len(a.candidates) for a in alignments)
-    if as_json:
-        out = sys.stdout
-        for a in alignments:
-            for c in a.candidates:
-                record = {
-                    "source": {"doc": a.doc_id, "start": a.start, "end": a.end, "text": a.text},
-                    "target": {"doc": c.doc_id, "start": c.start, "end": c.end, "text": c.text},
-                    "score": c.score,
-                }
-                out.write(inert_json(record) + "\n")
-        out.flush()
-    else:
-        console = safe_console(soft_wrap=True)
-        width = max(40, console.width - 24)
-        current = None
-        for a in alignments:
+            sentences += 1
             if not a.candidates:
+                continue
+            linked += 1
+            pairs += len(a.candidates)
+            if db is not None:
+                source = Passage(a.doc_id, a.start, a.end)
+                suggestions.extend(Suggestion(source, c.passage, c.score) for c in a.candidates)
+            if as_json:
+                for c in a.candidates:
+                    record = {
+                        "source": {"doc": a.doc_id, "start": a.start, "end": a.end, "text": a.text},
+                        "target": {"doc": c.doc_id, "start": c.start, "end": c.end, "text": c.text},
+                        "score": c.score,
+                    }
+                    out.write(inert_json(record) + "\n")
                 continue
             if a.doc_id != current:
                 current = a.doc_id
@@ -722,21 +725,17 @@ def align_command(
                         _clip(c.text, width - len(names[c.doc_id])),
                     )
                 )
+    if as_json:
+        out.flush()
+    else:
         console.print(
             f"\n{pairs} candidate pairs scoring {min_score:g} or more, for "
-            f"{sum(1 for a in alignments if a.candidates)} of {len(alignments)} sentences"
+            f"{linked} of {sentences} sentences"
         )
     if db is not None:
         with _open_store(db) as store:
             store.attach(documents)
-            stored = store.replace_suggestions(
-                [d.id for d in documents],
-                [
-                    Suggestion(Passage(a.doc_id, a.start, a.end), c.passage, c.score)
-                    for a in alignments
-                    for c in a.candidates
-                ],
-            )
+            stored = store.replace_suggestions([d.id for d in documents], suggestions)
             store.flush()
             err.print(f"stored {stored} link suggestions in {store.path}", highlight=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,96 @@ def test_align_pairs_every_sentence_and_stores_suggestions(
         assert stored[0] not in store.suggestions()
     readable = CliRunner().invoke(cli, ["align", str(SAMPLE_DIR), "--workers", "1"])
     assert readable.exit_code == 0 and "candidate pairs scoring 45 or more" in readable.stdout
+
+
+def test_align_gives_the_candidates_the_linker_gives(seeds: dict[str, Document]) -> None:
+    docs = list(seeds.values())
+    index = Linker()
+    index.add_documents(docs)
+    compared = 0
+    for row in align(docs, top_k=2, min_score=35):
+        expected = index.candidates(row.doc_id, row.start, row.end, top_k=2, min_score=35)
+        if not expected or not row.candidates:
+            continue
+        first, linked = row.candidates[0], expected[0]
+        assert (first.doc_id, first.start, first.end, first.kind) == (
+            linked.doc_id,
+            linked.start,
+            linked.end,
+            linked.kind,
+        )
+        assert abs(first.score - linked.score) <= 0.1
+        compared += 1
+    assert compared >= 8
+
+
+def test_align_cuts_the_work_into_chunks_of_sentences_not_articles(
+    seeds: dict[str, Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.annotations import aligning
+
+    docs = list(seeds.values())[:2]
+    whole = list(align(docs, top_k=3, min_score=30))
+    monkeypatch.setattr(aligning, "MAX_CHUNK", 4)
+    index = aligning._build(docs, None)
+    chunks = aligning._chunks(index, workers=2)
+    # Two articles, yet many chunks: both processes have work whatever the number of files.
+    assert len(chunks) > 2 * len(docs)
+    assert chunks[0][0] == 0 and chunks[-1][1] == sum(len(d.sentences) for d in docs)
+    assert all(a[1] == b[0] for a, b in pairwise(chunks))
+    assert list(align(docs, top_k=3, min_score=30, workers=2)) == whole
+    assert list(align(docs, top_k=3, min_score=30, workers=1)) == whole
+
+
+def test_quotes_and_sentences_in_boilerplate_are_neither_sources_nor_targets() -> None:
+    from dataclasses import replace
+
+    from newsreader.annotations.linking import document_units
+
+    said = "The minister said the border talks would resume in Geneva next week."
+    text = (
+        "Talks\n\n"
+        f"{said}\n\n"
+        "Comments: “The border talks would resume in Geneva next week,” wrote a reader.\n"
+    )
+    plain = article("a", text)
+    tail = text.index("Comments:")
+    marked = replace(plain, structure=replace(plain.structure, boilerplate=((tail, len(text)),)))
+    assert any(u.start >= tail for u, _ in document_units(plain))
+    assert all(u.start < tail for u, _ in document_units(marked))
+    other = article("b", f"Geneva\n\n{said}\n")
+    rows = list(align([marked, other], top_k=3, min_score=0))
+    assert all(not r.candidates for r in rows if r.doc_id == "a" and r.start >= tail)
+    assert all(c.start < tail for r in rows for c in r.candidates if c.doc_id == "a")
+    assert any(r.candidates for r in rows if r.doc_id == "a" and r.start < tail)
+
+
+def test_align_finds_mrpc_paraphrases_better_than_plain_fuzzy_matching(
+    shared: Path, tmp_path: Path
+) -> None:
+    from rapidfuzz import fuzz, process, utils
+
+    from newsreader.corpus import load_paths
+
+    lines = (shared / "corpora" / "mrpc" / "msr_paraphrase_train.txt").read_text(
+        encoding="utf-8-sig"
+    )
+    pairs = [f for f in (line.split("\t") for line in lines.splitlines()) if f[0] == "1"][:400]
+    for name, column in (("a.txt", 3), ("b.txt", 4)):
+        (tmp_path / name).write_text("\n\n".join(p[column] for p in pairs) + "\n", "utf-8")
+    a, b = load_paths([tmp_path / "a.txt", tmp_path / "b.txt"]).documents
+    assert len(a.paragraphs) == len(b.paragraphs) == len(pairs)
+    first: dict[int, int] = {}  # paragraph of A → where its first candidate starts in B
+    for row in align([a, b], top_k=1, min_score=0):
+        if row.doc_id == a.id and row.candidates:
+            i = next(k for k, (s, e) in enumerate(a.paragraphs) if s <= row.start < e)
+            first.setdefault(i, row.candidates[0].start)
+    ours = sum(1 for i, (s, e) in enumerate(b.paragraphs) if s <= first.get(i, -1) < e)
+    scores = process.cdist(
+        [p[3] for p in pairs],
+        [p[4] for p in pairs],
+        scorer=fuzz.ratio,
+        processor=utils.default_process,
+    )
+    plain = sum(1 for i in range(len(pairs)) if scores[i].argmax() == i)
+    assert ours > plain, (ours, plain)
