@@ -45,8 +45,8 @@ class SpeakerDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(
-                Text.assemble(("Quote: ", "bold"), inert(" ".join(self.quote.split()))[:200])
+            yield Static(  # a Static wraps; a Label would cut the quote at the edge
+                Text.assemble(("Quote: ", "bold"), inert(" ".join(self.quote.split()))[:300])
             )
             yield Label("Speaker:")
             yield Input(self.speaker, placeholder="who says it (may be left empty)", id="speaker")
@@ -128,8 +128,8 @@ class EditDialog(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(
-                Text.assemble(("Span: ", "bold"), inert(" ".join(self.span.text.split()))[:200])
+            yield Static(
+                Text.assemble(("Span: ", "bold"), inert(" ".join(self.span.text.split()))[:300])
             )
             yield Label("Label:")
             yield LabelSelect(
@@ -142,7 +142,9 @@ class EditDialog(ModalScreen[dict[str, Any] | None]):
             yield Input(str(self.span.attributes.get("speaker", "")), id="speaker")
             yield Label("Note:")
             yield Input(str(self.span.attributes.get("note", "")), id="note")
-            yield Static("enter saves · escape cancels", classes="hint")
+            yield Static(
+                "enter saves · down or space opens the labels · escape cancels", classes="hint"
+            )
 
     @on(Input.Submitted)
     @on(LabelSelect.Submitted)
