@@ -136,6 +136,8 @@ def test_short_boilerplate_is_not_folded_into_a_longer_marker() -> None:
 
 
 async def test_panes_rewrap_at_once_after_adding_and_closing(tmp_path: Path) -> None:
+    from textual.document._wrapped_document import WrappedDocument
+
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -145,7 +147,12 @@ async def test_panes_rewrap_at_once_after_adding_and_closing(tmp_path: Path) -> 
             await pilot.pause()
             for pane in app.panes:
                 article = pane.view
-                assert article.wrapped_document._width == article.wrap_width, key
+                fresh = WrappedDocument(article.document, width=article.wrap_width)
+                shown = article.wrapped_document
+                assert shown._width == article.wrap_width, key
+                assert shown.height == fresh.height, key
+                rows = range(article.document.line_count)
+                assert [shown.get_offsets(r) for r in rows] == [fresh.get_offsets(r) for r in rows]
 
 
 def test_the_status_bar_fits_80_columns_with_the_state_first() -> None:
