@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .analysis import analyse
-    from .document import Document, Quote, Range, Structure
-    from .loaders import SAMPLE_DIR, LoadResult, Problem, load_paths, load_sample
+    from .document import Document, LazyStructure, Quote, Range, Structure
+    from .loaders import SAMPLE_DIR, LoadResult, Problem, list_paths, load_paths, load_sample
+    from .stories import Story, group_stories
     from .text import LineIndex, content_hash, decode_text
 
 _HOME = {
@@ -22,6 +23,10 @@ _HOME = {
     "Quote": ".document",
     "Range": ".document",
     "Structure": ".document",
+    "LazyStructure": ".document",
+    "list_paths": ".loaders",
+    "Story": ".stories",
+    "group_stories": ".stories",
     "SAMPLE_DIR": ".loaders",
     "LoadResult": ".loaders",
     "Problem": ".loaders",
@@ -45,15 +50,19 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "SAMPLE_DIR",
     "Document",
+    "LazyStructure",
     "LineIndex",
     "LoadResult",
     "Problem",
     "Quote",
     "Range",
+    "Story",
     "Structure",
     "analyse",
     "content_hash",
     "decode_text",
+    "group_stories",
+    "list_paths",
     "load_paths",
     "load_sample",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -61,6 +63,70 @@ class Structure:
     quotes: tuple[Quote, ...] = ()
 
 
+class LazyStructure(Structure):
+    """A :class:`Structure` computed on first use of any of its parts (or by :meth:`compute`).
+
+    Listing a corpus gives each document one of these, so the first article can be shown before
+    the others are analysed; the analysis runs once, whichever thread asks first.
+    """
+
+    def __init__(self, compute: Callable[[], Structure]) -> None:  # no super(): fields are lazy
+        # The parent is a frozen dataclass: its __setattr__ refuses, so set the private parts
+        # directly.
+        object.__setattr__(self, "_compute", compute)
+        object.__setattr__(self, "_done", None)
+        object.__setattr__(self, "_lock", threading.Lock())
+
+    _compute: Callable[[], Structure] | None
+    _done: Structure | None
+    _lock: threading.Lock
+
+    def compute(self) -> Structure:
+        """The analysed structure, computing it now if it has not been yet."""
+        done = self._done
+        if done is None:
+            with self._lock:
+                if self._done is None:
+                    assert self._compute is not None
+                    object.__setattr__(self, "_done", self._compute())
+                    object.__setattr__(self, "_compute", None)
+                done = self._done
+                assert done is not None
+        return done
+
+    @property
+    def ready(self) -> bool:
+        """Whether the structure has been computed."""
+        return self._done is not None
+
+    @property
+    def paragraphs(self) -> tuple[Range, ...]:
+        return self.compute().paragraphs
+
+    @property
+    def sentences(self) -> tuple[Range, ...]:
+        return self.compute().sentences
+
+    @property
+    def boilerplate(self) -> tuple[Range, ...]:
+        return self.compute().boilerplate
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.compute().quotes
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyStructure):
+            other = other.compute()
+        return self.compute() == other
+
+    def __hash__(self) -> int:
+        return hash(self.compute())
+
+    def __repr__(self) -> str:
+        return repr(self._done) if self._done is not None else "LazyStructure(not analysed yet)"
+
+
 @dataclass(frozen=True)
 class Document:
     """One article.
@@ -81,6 +147,22 @@ class Document:
     date: str | None = None
     url: str | None = None
     structure: Structure = field(default_factory=Structure)
+    author: str | None = None
+    story: str | None = None
+    """The story the corpus says this article belongs to (a metadata table's ``story`` column,
+    BASIL's ``triplet-uuid``), or ``None``; see :mod:`newsreader.corpus.stories`."""
+
+    @property
+    def analysed(self) -> bool:
+        """Whether paragraphs, sentences, boilerplate and quotes are known yet (see ``analyse``)."""
+        return not isinstance(self.structure, LazyStructure) or self.structure.ready
+
+    def analyse(self) -> Structure:
+        """Compute the structure now if it is not known yet (a listed document's is computed on
+        first use otherwise), and return it."""
+        if isinstance(self.structure, LazyStructure):
+            return self.structure.compute()
+        return self.structure
 
     @property
     def paragraphs(self) -> tuple[Range, ...]:

@@ -8,8 +8,14 @@ Supported inputs:
 - ``.json`` (one record, or a list of records) and ``.jsonl`` (a record per line): a record has a
   text field (``text``, ``body``, ``content``, or BASIL's ``body-paragraphs``) and optional
   metadata (``title``, ``outlet``/``source``/``publisher``, ``date``, ``url``).
-- A manifest beside the articles (``manifest.json``, ``manifest.csv`` or ``manifest.tsv``), or
-  one named explicitly, gives outlet, date, url and title per file for files that do not say.
+- A manifest or metadata table (``manifest.json``, ``manifest.csv``, ``manifest.tsv``,
+  ``metadata.csv`` or ``metadata.tsv``) in an article's folder or up to three folders above it
+  (PolNeAR keeps ``metadata.tsv`` two folders above its texts), or one named explicitly, gives
+  outlet (``outlet``/``publisher``/``source``), date, author, url, title and story per file: a
+  CSV/TSV row is matched to a file by its ``file``/``filename``/``path``/``name`` column, which
+  may give the name with or without its extension. The nearest table naming the file wins.
+- Files that are not articles are skipped with one summary (``LoadResult.skipped``): READMEs,
+  licences, change logs, annotation files (BASIL's ``*_ann.json``, ``annotation_changes.txt``).
 
 A file that cannot be loaded becomes a :class:`Problem` naming it and the reason; the rest load.
 """
@@ -17,6 +23,7 @@ A file that cannot be loaded becomes a :class:`Problem` naming it and the reason
 from __future__ import annotations
 
 import codecs
+import contextvars
 import csv
 import io
 import json
@@ -30,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import analyse
-from .document import Document, Range
+from .document import Document, LazyStructure, Range, Structure
 from .outlets import normalise_outlet, outlet_named_in_text
 from .text import DecodeError, content_hash, decode_text, normalise_newlines
 
@@ -38,7 +45,15 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 JSON_SUFFIXES = (".json", ".jsonl")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSON_SUFFIXES
-MANIFEST_NAMES = ("manifest.json", "manifest.csv", "manifest.tsv")
+MANIFEST_NAMES = ("manifest.json", "manifest.csv", "manifest.tsv", "metadata.csv", "metadata.tsv")
+MANIFEST_LEVELS = 3
+"""How many folders above an article's own a manifest or metadata table is looked for."""
+_NOT_ARTICLE = re.compile(
+    r"^(readme|licen[cs]e|copying|changelog|changes|history|notice|authors|contributing)\b"
+    r"|annotation|_ann$|\.ann$",
+    re.IGNORECASE,
+)
+_ANNOTATION = re.compile(r"annotation|_ann$|\.ann$", re.IGNORECASE)
 
 MAX_ARTICLE_BYTES = 32 * 1024 * 1024
 """A single article larger than this is refused: no news article is that long."""
@@ -69,6 +84,21 @@ class LoadResult:
 
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Files in the folders walked that are not articles (READMEs, annotation files)."""
+
+    def skipped_summary(self) -> str | None:
+        """One line saying which files were skipped as not articles, or ``None``."""
+        if not self.skipped:
+            return None
+        annotations = [p for p in self.skipped if _ANNOTATION.search(Path(p).stem)]
+        names = sorted({Path(p).name for p in self.skipped if p not in set(annotations)})
+        parts = [f"{len(annotations)} annotation files"] if len(annotations) > 1 else []
+        parts += [Path(p).name for p in annotations] if len(annotations) == 1 else []
+        parts += names[:5] + ([f"{len(names) - 5} more"] if len(names) > 5 else [])
+        count = len(self.skipped)
+        what = "files that are not articles" if count > 1 else "file that is not an article"
+        return f"skipped {count} {what}: {', '.join(parts)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +109,8 @@ class Meta:
     outlet: str | None = None
     date: str | None = None
     url: str | None = None
+    author: str | None = None
+    story: str | None = None
 
     def over(self, other: Meta) -> Meta:
         """These values, with ``other``'s filling the gaps."""
@@ -87,6 +119,8 @@ class Meta:
             outlet=self.outlet or other.outlet,
             date=self.date or other.date,
             url=self.url or other.url,
+            author=self.author or other.author,
+            story=self.story or other.story,
         )
 
 
@@ -95,6 +129,8 @@ _ALIASES = {
     "outlet": ("outlet", "publisher", "source", "site", "sitename", "site_name"),
     "date": ("date", "publication_date", "published", "pubdate", "date_published"),
     "url": ("url", "link", "source_url"),
+    "author": ("author", "authors", "byline"),
+    "story": ("story", "story_id", "event", "event_id", "triplet-uuid"),
 }
 _FILE_KEYS = ("file", "filename", "path", "name")
 
@@ -109,6 +145,8 @@ def _meta_from(record: dict[str, Any]) -> Meta:
         outlet=normalise_outlet(values["outlet"]),
         date=values["date"],
         url=values["url"],
+        author=values["author"] if values["author"] not in ("None", "") else None,
+        story=values["story"],
     )
 
 
@@ -203,6 +241,9 @@ def _reason(err: BaseException) -> str:
     return str(err)
 
 
+_LAZY: contextvars.ContextVar[bool] = contextvars.ContextVar("newsreader_lazy", default=False)
+
+
 def stable_id(key: str) -> str:
     """A short, stable document id derived from the file's name within its corpus."""
     return sha256(key.encode("utf-8")).hexdigest()[:16]
@@ -257,7 +298,9 @@ class _Source:
     key: str  # the name that makes the id: relative to the folder given, or the file name
 
 
-def _discover(paths: Sequence[str | Path], problems: list[Problem]) -> Iterator[_Source]:
+def _discover(
+    paths: Sequence[str | Path], problems: list[Problem], skipped: list[str] | None = None
+) -> Iterator[_Source]:
     for given in paths:
         path = Path(given)
         if path.is_symlink() and not path.exists():
@@ -269,7 +312,7 @@ def _discover(paths: Sequence[str | Path], problems: list[Problem]) -> Iterator[
             problems.append(Problem(str(path), "no such file or folder"))
             continue
         if path.is_dir():
-            found = list(_walk(path, problems))
+            found = list(_walk(path, problems, skipped))
             if not found:
                 problems.append(
                     Problem(
@@ -292,7 +335,9 @@ def _discover(paths: Sequence[str | Path], problems: list[Problem]) -> Iterator[
             )
 
 
-def _walk(root: Path, problems: list[Problem]) -> Iterator[_Source]:
+def _walk(
+    root: Path, problems: list[Problem], skipped: list[str] | None = None
+) -> Iterator[_Source]:
     def on_error(err: OSError) -> None:
         problems.append(Problem(str(err.filename or root), f"cannot list folder: {_reason(err)}"))
 
@@ -304,6 +349,10 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[_Source]:
                 continue
             path = Path(folder) / name
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if _NOT_ARTICLE.search(path.stem):
+                if skipped is not None:
+                    skipped.append(str(path))
                 continue
             if path.is_symlink() and not path.exists():
                 problems.append(
@@ -395,8 +444,16 @@ def _make(source: _Source, text: str, meta: Meta, title_end: int, **kw: Any) -> 
         outlet=meta.outlet,
         date=meta.date,
         url=meta.url,
-        structure=analyse(text, title_end, **kw),
+        structure=_structure(text, title_end, kw.get("sentences")),
+        author=meta.author,
+        story=meta.story,
     )
+
+
+def _structure(text: str, title_end: int, sentences: list[Range] | None) -> Structure:
+    if _LAZY.get():
+        return LazyStructure(lambda: analyse(text, title_end, sentences=sentences))
+    return analyse(text, title_end, sentences=sentences)
 
 
 def _record_text(record: dict[str, Any]) -> tuple[str, list[Range] | None] | None:
@@ -568,12 +625,27 @@ def _bounded_lines(handle: io.BufferedReader, limit: int) -> Iterator[bytes | No
 # ---- entry points -------------------------------------------------------------------------
 
 
+def list_paths(paths: Sequence[str | Path], manifest: str | Path | None = None) -> LoadResult:
+    """The articles under ``paths`` with their text and metadata, not analysed yet.
+
+    Each document's paragraphs, sentences, boilerplate and quotes are computed on first use, or
+    at once by ``document.analyse()`` (a worker can analyse them in the background while the
+    first article is already shown). Everything else is as :func:`load_paths`.
+    """
+    token = _LAZY.set(True)
+    try:
+        return load_paths(paths, manifest)
+    finally:
+        _LAZY.reset(token)
+
+
 def load_paths(paths: Sequence[str | Path], manifest: str | Path | None = None) -> LoadResult:
     """Load every article under ``paths`` (files or folders).
 
-    ``manifest`` names a manifest file to use for all files; otherwise a ``manifest.json``,
-    ``.csv`` or ``.tsv`` in a file's own folder is used when present. Documents come back in the
-    order the paths were given, folders walked in name order; each failure is a :class:`Problem`.
+    ``manifest`` names a manifest file to use for all files; otherwise the nearest manifest or
+    metadata table (see the module's notes) that names the file is used. Documents come back in
+    the order the paths were given, folders walked in name order; each failure is a
+    :class:`Problem`; files that are not articles are listed in ``skipped``.
     """
     result = LoadResult()
     explicit: Manifest | None = None
@@ -582,16 +654,12 @@ def load_paths(paths: Sequence[str | Path], manifest: str | Path | None = None) 
         result.problems.extend(manifest_problems)
     folder_manifests: dict[Path, Manifest | None] = {}
     seen_ids: dict[str, str] = {}
-    for source in _discover(paths, result.problems):
+    for source in _discover(paths, result.problems, result.skipped):
         meta = Meta()
-        chosen = explicit
-        if chosen is None:
-            folder = source.path.parent
-            if folder not in folder_manifests:
-                folder_manifests[folder] = _folder_manifest(folder, result.problems)
-            chosen = folder_manifests[folder]
-        if chosen is not None:
-            meta = chosen.get(source.path) or meta
+        if explicit is not None:
+            meta = explicit.get(source.path) or meta
+        else:
+            meta = _nearest_meta(source.path, folder_manifests, result.problems) or meta
         for document in _load_one(source, meta, result.problems):
             if document.id in seen_ids:
                 result.problems.append(
@@ -604,6 +672,24 @@ def load_paths(paths: Sequence[str | Path], manifest: str | Path | None = None) 
             seen_ids[document.id] = document.path
             result.documents.append(document)
     return result
+
+
+def _nearest_meta(
+    path: Path, cache: dict[Path, Manifest | None], problems: list[Problem]
+) -> Meta | None:
+    """The entry for ``path`` in the nearest manifest or metadata table that names it."""
+    folder = path.parent
+    for _ in range(MANIFEST_LEVELS + 1):
+        if folder not in cache:
+            cache[folder] = _folder_manifest(folder, problems)
+        found = cache[folder]
+        entry = found.get(path) if found is not None else None
+        if entry is not None:
+            return entry
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return None
 
 
 def _folder_manifest(folder: Path, problems: list[Problem]) -> Manifest | None:

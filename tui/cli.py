@@ -34,6 +34,7 @@ from newsreader.annotations.linking import DEFAULT_MIN_SCORE, align
 from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
+from newsreader.tui.cli_stories import stories_command
 from newsreader.tui.safe import (
     inert_json,
     inert_json_stream,
@@ -63,6 +64,10 @@ def cli() -> None:
 
 
 def _load(paths: Sequence[str], manifest: str | None) -> LoadResult:
+    from newsreader.tui.cli_prepare import index_result  # an index reads as a folder does
+
+    if (found := index_result(paths)) is not None:
+        return found
     return load_paths(list(paths) if paths else [SAMPLE_DIR], manifest=manifest)
 
 
@@ -877,6 +882,10 @@ def _diff_text(changes: Sequence[Any]) -> Text:
 from newsreader.tui.cli_agree import agree_command  # noqa: E402 - one hunk with its registration
 
 cli.add_command(agree_command)
+cli.add_command(stories_command)
+from newsreader.tui.cli_prepare import prepare_command  # noqa: E402 - with its registration
+
+cli.add_command(prepare_command)
 
 
 def main(argv: Sequence[str] | None = None) -> Any:

@@ -17,7 +17,18 @@ from typing import Any
 import click
 
 OTHER_COMMANDS = frozenset(
-    {"inspect", "export", "import", "align", "coverage", "store", "agree", "stories", "curate"}
+    {
+        "inspect",
+        "export",
+        "import",
+        "align",
+        "coverage",
+        "store",
+        "agree",
+        "stories",
+        "curate",
+        "prepare",
+    }
 )
 """Commands of ``cli.py`` besides ``open`` (a test checks every one of them is listed)."""
 

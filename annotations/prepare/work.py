@@ -1,0 +1,380 @@
+"""What a worker does with one partition, and the small serial part between the passes.
+
+Pass 1 (parallel, per partition): analyse each row (paragraphs, sentences, boilerplate, quotes
+and speakers, as ``inspect`` does), write the articles as one Parquet file, and the rows' raw
+story features (hashed word and name counts, which need no corpus-wide state) as one ``.npz``.
+Every file is written under a temporary name and renamed, and the partition's ``.done`` record,
+renamed last, is what says it is finished: a reader or a rerun never takes half a partition.
+
+Serial: the feature rows of all partitions are stacked in source order and grouped with the same
+code as ``newsreader stories`` (corpus-wide term weights, neighbour pairs, components,
+average-link), so the stories depend neither on the partitioning nor on the number of workers.
+
+Pass 2 (parallel, per batch of stories): link candidates within each story (``align``'s engine),
+written as one Parquet file per batch with a ``story`` column.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsreader.corpus.document import Document, Quote, Structure
+from newsreader.corpus.loaders import Meta, Problem, _record_document, _Source
+from newsreader.corpus.stories import DEFAULTS, Options, Story, names_and_numbers
+
+from .sources import Listed, Partition, Record
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+ARTICLE_COLUMNS = (
+    "id",
+    "path",
+    "title",
+    "outlet",
+    "date",
+    "url",
+    "author",
+    "story_meta",
+    "content_hash",
+    "text",
+    "paragraphs",
+    "sentences",
+    "boilerplate",
+    "quotes",
+    "source",
+    "row",
+)
+
+
+def _schema() -> Any:
+    import pyarrow as pa
+
+    ranges = pa.list_(pa.list_(pa.int64(), 2))
+    quote = pa.struct(
+        [
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("speaker", pa.string()),
+            ("speaker_start", pa.int64()),
+            ("speaker_end", pa.int64()),
+            ("cue", pa.string()),
+            ("continues", pa.int64()),
+        ]
+    )
+    fields = [(name, pa.string()) for name in ARTICLE_COLUMNS[:10]]
+    fields += [("paragraphs", ranges), ("sentences", ranges), ("boilerplate", ranges)]
+    fields += [("quotes", pa.list_(quote)), ("source", pa.int64()), ("row", pa.int64())]
+    return pa.schema(fields)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """What one finished partition reports (also its ``.done`` record)."""
+
+    name: str
+    rows: int
+    articles: int
+    problems: tuple[Problem, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "rows": self.rows,
+            "articles": self.articles,
+            "problems": [
+                {"file": p.path, "line": p.line, "reason": p.reason} for p in self.problems
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Done:
+        problems = tuple(Problem(p["file"], p["reason"], p["line"]) for p in value["problems"])
+        return cls(value["name"], value["rows"], value["articles"], problems)
+
+
+def analyse_partition(part: Partition, index: str) -> Done:
+    """Pass 1 for one partition: analysed articles, story features and the done record."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = Path(index)
+    docs: list[tuple[Document, int]] = []
+    problems: list[Problem] = []
+    for ordinal, item in enumerate(part.items, part.first):
+        try:
+            doc = _document(item, problems)
+        except Exception as err:  # one bad row never stops the job
+            where = item.path if isinstance(item, Record) else item.document.path
+            line = item.line if isinstance(item, Record) else None
+            problems.append(Problem(where, f"cannot analyse: {type(err).__name__}: {err}", line))
+            continue
+        if doc is not None:
+            docs.append((doc, ordinal))
+    rows = [_article_row(doc, part.source, ordinal) for doc, ordinal in docs]
+    table = pa.Table.from_pylist(rows, schema=_schema())
+    target = root / "articles" / f"part-{part.name}.parquet"
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # Small row groups: one story's articles are read without reading whole partitions.
+    pq.write_table(table, temp, row_group_size=64)
+    os.replace(temp, target)
+    _write_features(root / "features" / f"part-{part.name}.npz", [d for d, _ in docs])
+    done = Done(part.name, len(part.items), len(docs), tuple(problems))
+    write_atomic(root / "done" / f"part-{part.name}.json", json.dumps(done.to_json()).encode())
+    return done
+
+
+def _document(item: Listed | Record, problems: list[Problem]) -> Document | None:
+    if isinstance(item, Listed):
+        return replace(item.document, structure=item.analyse())
+    found: list[Problem] = []
+    doc = _record_document(
+        _Source(Path(item.path), item.key), item.values, item.row, Meta(), found, item.line
+    )
+    problems.extend(found)
+    return doc
+
+
+def _article_row(doc: Document, source: int, ordinal: int) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "path": doc.path,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "date": doc.date,
+        "url": doc.url,
+        "author": doc.author,
+        "story_meta": doc.story,
+        "content_hash": doc.content_hash,
+        "text": doc.text,
+        "paragraphs": [list(r) for r in doc.paragraphs],
+        "sentences": [list(r) for r in doc.sentences],
+        "boilerplate": [list(r) for r in doc.boilerplate],
+        "quotes": [q.to_json() for q in doc.quotes],
+        "source": source,
+        "row": ordinal,
+    }
+
+
+def document_from_row(row: dict[str, Any]) -> Document:
+    """An article of the index as the folder loader would have made it, analysed."""
+    structure = Structure(
+        paragraphs=tuple((a, b) for a, b in row["paragraphs"]),
+        sentences=tuple((a, b) for a, b in row["sentences"]),
+        boilerplate=tuple((a, b) for a, b in row["boilerplate"]),
+        quotes=tuple(Quote(**q) for q in row["quotes"]),
+    )
+    return Document(
+        id=row["id"],
+        path=row["path"],
+        text=row["text"],
+        content_hash=row["content_hash"],
+        title=row["title"],
+        outlet=row["outlet"],
+        date=row["date"],
+        url=row["url"],
+        structure=structure,
+        author=row["author"],
+        story=row["story_meta"],
+    )
+
+
+# ---- story features -------------------------------------------------------------------------
+
+
+def _vectorisers(options: Options) -> tuple[Any, Any]:
+    """The hashing vectorisers of ``corpus.stories`` (stateless: any worker gets the same rows)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    words = HashingVectorizer(
+        n_features=options.hash_features,
+        ngram_range=(1, 2),
+        stop_words="english",
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+    names = HashingVectorizer(
+        n_features=options.hash_features,
+        analyzer=names_and_numbers,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+    return words, names
+
+
+def _write_features(path: Path, docs: Sequence[Document], options: Options = DEFAULTS) -> None:
+    import numpy as np
+
+    words, names = _vectorisers(options)
+    w = words.transform([f"{d.title}\n\n{d.text}" for d in docs]).tocsr()
+    n = names.transform([d.text for d in docs]).tocsr()
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temp.open("wb") as handle:
+        np.savez(
+            handle,
+            w_data=w.data,
+            w_indices=w.indices,
+            w_indptr=w.indptr,
+            n_data=n.data,
+            n_indices=n.indices,
+            n_indptr=n.indptr,
+            rows=np.array([len(docs)]),
+        )
+    os.replace(temp, path)
+
+
+def read_features(path: Path, options: Options = DEFAULTS) -> tuple[csr_matrix, csr_matrix]:
+    """The word and name count rows a partition wrote."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    with np.load(path) as data:
+        rows = int(data["rows"][0])
+        shape = (rows, options.hash_features)
+        words = csr_matrix((data["w_data"], data["w_indices"], data["w_indptr"]), shape=shape)
+        names = csr_matrix((data["n_data"], data["n_indices"], data["n_indptr"]), shape=shape)
+    return words, names
+
+
+@dataclass(frozen=True, slots=True)
+class Light:
+    """What grouping reads of an article, without its text (see ``ArticleLike``)."""
+
+    id: str
+    title: str
+    outlet: str | None
+    date: str | None
+    story: str | None
+    path: str = ""
+    text: str = ""
+
+
+def group(
+    articles: Sequence[Light],
+    words: csr_matrix,
+    names: csr_matrix,
+    by: str = "auto",
+    options: Options = DEFAULTS,
+) -> list[Story]:
+    """``group_stories`` on features computed by the workers: the same stories, by the same
+    code, for the same articles in the same order (``articles[i]`` is row ``i``)."""
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.preprocessing import normalize
+
+    from newsreader.corpus import stories as st
+
+    if by not in ("auto", "text", "metadata"):
+        raise ValueError(f"unknown grouping {by!r}: use text or metadata")
+    if by == "auto":
+        by = "metadata" if articles and all(a.story for a in articles) else "text"
+    if by == "metadata":
+        return st._stories(articles, st._labels_from_metadata(articles), "metadata", options)
+    n = len(articles)
+    if n <= 1:
+        return st._stories(articles, [0] * n, "text", options)
+    word_vectors = normalize(st._weigh(words, options))
+    if options.name_weight:
+        name_vectors = normalize(st._weigh(names, options))
+        joined = hstack(
+            [word_vectors, name_vectors * np.float32(options.name_weight)], format="csr"
+        ).astype(np.float32)
+    else:
+        joined = word_vectors
+    features = st._finish(joined, articles, options)
+    return st._stories(articles, st._cluster(features, options), "text", options)
+
+
+# ---- links within stories -------------------------------------------------------------------
+
+
+def link_batch(
+    batch: Sequence[tuple[str, Sequence[str]]],
+    located: dict[str, str],
+    index: str,
+    name: str,
+    top_k: int = 3,
+    min_score: float = 45.0,
+) -> int:
+    """Pass 2: link candidates between the articles of each story in ``batch`` (story id and
+    its article ids; ``located`` maps an article id to its partition file). Returns the number
+    of candidate pairs written to ``links/NAME.parquet``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsreader.annotations.aligning import align_documents
+
+    root = Path(index)
+    wanted = {doc_id for _, ids in batch for doc_id in ids}
+    docs = read_articles(root, wanted, located)
+    rows: list[dict[str, Any]] = []
+    for story, ids in batch:
+        members = [docs[i] for i in ids if i in docs]
+        if len(members) < 2:
+            continue
+        for pair in align_documents(
+            members, top_k=top_k, min_score=min_score, progress=None, workers=1
+        ):
+            for candidate in pair.candidates:
+                rows.append(
+                    {
+                        "story": story,
+                        "source_doc": pair.doc_id,
+                        "source_start": pair.start,
+                        "source_end": pair.end,
+                        "target_doc": candidate.doc_id,
+                        "target_start": candidate.start,
+                        "target_end": candidate.end,
+                        "score": float(candidate.score),
+                    }
+                )
+    schema = pa.schema(
+        [
+            ("story", pa.string()),
+            ("source_doc", pa.string()),
+            ("source_start", pa.int64()),
+            ("source_end", pa.int64()),
+            ("target_doc", pa.string()),
+            ("target_start", pa.int64()),
+            ("target_end", pa.int64()),
+            ("score", pa.float64()),
+        ]
+    )
+    target = root / "links" / f"{name}.parquet"
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), temp)
+    os.replace(temp, target)
+    return len(rows)
+
+
+def read_articles(root: Path, ids: set[str], located: dict[str, str]) -> dict[str, Document]:
+    """The articles ``ids`` of an index, reading only the partitions (and row groups) they are
+    in; ``located`` maps an id to its partition file's name."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    by_part: dict[str, list[str]] = {}
+    for doc_id in ids:
+        if doc_id in located:
+            by_part.setdefault(located[doc_id], []).append(doc_id)
+    out: dict[str, Document] = {}
+    for part, wanted in sorted(by_part.items()):
+        table = pq.read_table(root / "articles" / part, filters=pc.field("id").isin(wanted))
+        for row in table.to_pylist():
+            out[row["id"]] = document_from_row(row)
+    return out
