@@ -312,6 +312,10 @@ SCREEN_KEY_IDS = frozenset(
         "confirm_link_cancel",
         "label_open",
         "label_save",
+        # The stories screen (tui/screens/stories.py).
+        "stories_close",
+        "stories_down",
+        "stories_up",
         # The curation screen (tui/screens/curation.py).
         "curate_close",
         "curate_edit",
