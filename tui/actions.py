@@ -362,6 +362,11 @@ SCREEN_KEY_IDS = frozenset(
         "statement_merge",
         "statement_relation",
         "statement_unlink",
+        # The screen's dialogs (tui/screens/dialogs.py).
+        "confirm_link",
+        "confirm_link_cancel",
+        "label_open",
+        "label_save",
         # The curation screen (tui/screens/curation.py).
         "curate_close",
         "curate_edit",

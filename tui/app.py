@@ -19,7 +19,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, TextArea
+from textual.widgets import TextArea
 
 from newsreader.annotations.config import Config
 from newsreader.annotations.workbench import Workbench
@@ -28,11 +28,12 @@ from . import actions
 from .editing import EditingActions
 from .messages import DocumentsLoaded
 from .opening import StoreOpening
-from .reading import ReadingActions, matches
+from .reading import ReadingActions
 from .statements import StatementActions
 from .story_actions import StoryActions, notify_load
 from .widgets.article_view import ArticleView
 from .widgets.document_pane import DocumentPane
+from .widgets.footer import FittingFooter
 from .widgets.pane_row import MAX_PANES, PaneRow
 from .widgets.status_bar import StatusBar
 
@@ -120,7 +121,7 @@ class NewsreaderApp(
         with Horizontal(id="main"):
             yield PaneRow(self.initial_panes, cursor_blink=self.cursor_blink, id="panes")
         yield StatusBar(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -226,8 +227,7 @@ class NewsreaderApp(
             pane.view.paint([])
             return
         items = self.workbench.marks(doc.id, self.active_group)
-        if self.pattern and pane.view.has_focus:
-            items.extend((start, end, "search") for start, end in matches(doc, self.pattern))
+        items.extend(self.extra_marks(pane))  # Markdown markup, search matches
         pane.view.paint(items)
 
     def repaint(self, articles: Iterable[str] | None = None) -> None:

@@ -8,9 +8,48 @@ meaning offsets into the article text itself.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
-from newsreader.corpus import Range
+from newsreader.corpus import Document, Range
+from newsreader.corpus.markup import document_markup
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``count`` and ``word``, in the plural unless the count is one: "1 annotation"."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def fold_marker(hidden: int) -> str:
+    """The line shown in place of ``hidden`` folded characters."""
+    return f"⋯ boilerplate folded ({plural(hidden, 'character')}) ⋯"
+
+
+_MARKUP: dict[tuple[str, str, str], list[Range]] = {}
+
+
+def markup_of(doc: Document) -> list[Range]:
+    """The Markdown markup of ``doc`` (none unless it is a Markdown file), found once."""
+    key = (doc.id, doc.path, doc.content_hash)
+    found = _MARKUP.get(key)
+    if found is None:
+        if len(_MARKUP) > 512:
+            _MARKUP.clear()
+        found = _MARKUP[key] = document_markup(doc)
+    return found
+
+
+def screenshot_folder(downloads: Path, data: Path) -> Path:
+    """Where a screenshot goes: the Downloads folder when it exists, else the current folder
+    when it can be written, else the data folder (made when missing)."""
+    if downloads.is_dir() and os.access(downloads, os.W_OK):
+        return downloads
+    here = Path.cwd()
+    if os.access(here, os.W_OK):
+        return here
+    data.mkdir(parents=True, exist_ok=True)
+    return data
 
 
 class DisplayMap:
@@ -29,11 +68,13 @@ class DisplayMap:
         for start, end in sorted(folds):
             if start < position or start >= end:
                 continue
+            marker = fold_marker(end - start)
+            if len(marker) >= end - start:
+                continue  # short boilerplate stays (dimmed): a marker would be longer
             if start > position:
                 self._piece(position, start, shown, False)
                 pieces.append(text[position:start])
                 shown += start - position
-            marker = f"⋯ boilerplate folded ({end - start} characters; z unfolds) ⋯"
             self._piece(start, end, shown, True)
             pieces.append(marker)
             shown += len(marker)

@@ -201,6 +201,31 @@ class EditingActions:
         if pane is None or pane.article is None:
             return
         doc_id, offset = pane.article.id, pane.view.cursor_offset
+        found = self.workbench.suggestion_at(doc_id, offset) if accept else None
+        if found is not None and found.kind == "link" and found.there is not None:
+            # A link joins this passage to one the user may not have seen: show it first.
+            if self.intent(lambda: self.workbench.require_writable()) is None:
+                return
+            from .screens.dialogs import ConfirmLinkDialog
+
+            there = found.there
+            target = self.workbench.by_id.get(there.doc_id)
+            here_doc = pane.article
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.show_outcome(self.intent(lambda: self.workbench.accept(doc_id, offset)))
+
+            self.push_screen(
+                ConfirmLinkDialog(
+                    here_doc.text[found.here.start : found.here.end],
+                    (target.outlet or "unknown outlet") if target else there.doc_id,
+                    target.title if target else "",
+                    target.text[there.start : there.end] if target else "",
+                ),
+                answered,
+            )
+            return
         if accept:
             self.show_outcome(self.intent(lambda: self.workbench.accept(doc_id, offset)))
         else:

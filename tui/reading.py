@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 
+from newsreader.corpus.quotes import sentence_at
+
+from .display import markup_of, screenshot_folder
+from .safe import inert
 from .widgets.pane_row import MAX_PANES
 
 if TYPE_CHECKING:
@@ -38,6 +43,8 @@ class ReadingActions:
     pattern: str
     folded: bool
     active_group: str | None
+    search_target: DocumentPane | None = None
+    search_open: bool = False
 
     def action_focus_next_pane(self) -> None:
         self.row.cycle(1)
@@ -53,25 +60,60 @@ class ReadingActions:
     def action_search(self) -> None:
         from .widgets.search_bar import SearchBar
 
+        # The pane to search is the one focused when / was pressed: once the bar has the
+        # focus, "the focused pane" would be a guess.
+        self.search_target = self.focused_pane()
+        article = self.search_target.article if self.search_target else None
+        where = inert(article.outlet or article.title) if article else "this article"
         bars = self.query(SearchBar)
         if bars:
-            bars.first().open()
+            bars.first().open(where)
             return
         bar = SearchBar()
         self.mount(bar)
-        bar.call_after_refresh(bar.open)
+        bar.call_after_refresh(bar.open, where)
+
+    def search_marks(self, pane: DocumentPane) -> list[tuple[int, int, str]]:
+        """The search matches to paint in ``pane``: while the search bar is open, in the pane
+        it searches."""
+        if not self.search_open or pane is not self.search_target or pane.article is None:
+            return []
+        return [(start, end, "search") for start, end in matches(pane.article, self.pattern)]
+
+    def extra_marks(self, pane: DocumentPane) -> list[tuple[int, int, str]]:
+        """What the screen adds to the workbench's marks: Markdown markup, search matches."""
+        doc = pane.article
+        if doc is None:
+            return []
+        items = [(start, end, "markup") for start, end in markup_of(doc)]
+        items.extend(self.search_marks(pane))
+        return items
+
+    def _search_pane(self) -> DocumentPane | None:
+        pane = self.search_target
+        return pane if pane is not None and pane in self.row.panes else self.focused_pane()
 
     # Handlers are named, not decorated with @on: Textual collects @on only from its own classes.
+    def on_search_bar_typed(self, message: SearchBar.Typed) -> None:
+        self.search_open = True
+        self.pattern = message.pattern
+        pane = self._search_pane()
+        if pane is not None:
+            self.paint(pane)
+
     def on_search_bar_search(self, message: SearchBar.Search) -> None:
         self.pattern = message.pattern
-        pane = self.focused_pane()
+        pane = self._search_pane()
+        self.search_open = False
         if pane is not None:
             pane.view.focus()
             self._find(pane, forward=True, from_cursor=True)
 
     def on_search_bar_closed(self, _: SearchBar.Closed) -> None:
-        pane = self.focused_pane()
+        pane = self._search_pane()
+        self.search_open = False
         if pane is not None:
+            self.paint(pane)
             pane.view.focus()
 
     def _find(self, pane: DocumentPane, *, forward: bool, from_cursor: bool = False) -> None:
@@ -117,10 +159,14 @@ class ReadingActions:
         selected = pane.view.selected_range()
         if selected:
             cursor = selected[0]
-        for start, end in pane.article.sentences:
-            if start <= cursor < end or cursor == end:
-                pane.view.select_range(start, end)
-                return
+        # The sentence with the quotation marks that open or close it: a quote is tagged with
+        # its marks.
+        found = sentence_at(pane.article, cursor)
+        if found is None and cursor > 0:
+            found = sentence_at(pane.article, cursor - 1)  # at the very end of a sentence
+        if found is not None:
+            pane.view.select_range(*found)
+            return
         self.notify("The cursor is not in a sentence.", severity="warning")
 
     def action_toggle_fold(self) -> None:
@@ -194,6 +240,12 @@ class ReadingActions:
     def _fill_new_pane(self, pane: DocumentPane, doc: Document | None) -> None:
         self.show_in(pane, doc)
         pane.view.focus()
+        self.rewrap_panes()
+
+    def rewrap_panes(self) -> None:
+        """Wrap every pane's text to its width now (the row's widths changed)."""
+        for pane in self.row.panes:
+            pane.view.rewrap()
 
     def action_close_pane(self) -> None:
         panes = self.row.panes
@@ -201,6 +253,7 @@ class ReadingActions:
             self.notify("The last pane stays open.", severity="warning")
             return
         self.row.close(self.focused_pane() or panes[-1])
+        self.call_after_refresh(self.rewrap_panes)
 
     def action_pick_document(self) -> None:
         from .screens.picker import DocumentPicker
@@ -272,6 +325,29 @@ class ReadingActions:
             pane.view.select_range(span.start, span.end)
         if shown:
             shown[0][0].view.focus()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen (the palette's Screenshot command) and say where it went:
+        the Downloads folder, else the current folder, else the data folder."""
+        from platformdirs import user_downloads_path
+
+        from newsreader.annotations.config import data_folder
+
+        folder = Path(path) if path else screenshot_folder(user_downloads_path(), data_folder())
+        try:
+            saved: str = self.save_screenshot(filename, str(folder), time_format)  # type: ignore[attr-defined]
+        except OSError as error:
+            self.notify(
+                f"The screenshot could not be saved in {folder}: {error.strerror or error}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(f"Saved to {saved}", title="Screenshot", timeout=8, markup=False)
+        return saved
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

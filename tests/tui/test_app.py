@@ -356,7 +356,7 @@ async def test_statement_keys_reach_their_intents(tmp_path: Path) -> None:
         assert len(store.groups()) == 1
         # The count in the status bar follows the store.
         status = str(app.query_one("#status").render())
-        assert "2 annotations" in status and "1 statement groups" in status
+        assert "2 annotations" in status and "1 statement group " in status
 
 
 async def test_a_few_article_files_are_in_the_first_frame(tmp_path: Path) -> None:
@@ -408,4 +408,4 @@ async def test_an_edit_repaints_only_the_panes_of_the_articles_it_touched(
         store = app.store
         assert store is not None and len(store.spans()) == 1
         assert painted and set(painted) == {view(app, 0).id}
-        assert "1 annotations" in str(app.query_one("#status").render())
+        assert "1 annotation " in str(app.query_one("#status").render())

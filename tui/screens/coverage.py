@@ -8,12 +8,28 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from newsreader.annotations.coverage import Coverage
 from newsreader.annotations.integrity import WordChange
 
+from ..display import plural
 from ..safe import inert
+from ..widgets.footer import FittingFooter
+
+OUTLET_WIDTH = 18
+"""The widest an outlet's column grows."""
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis when cut."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def label_width(screen_width: int, outlet_widths: list[int]) -> int:
+    """How wide the statement column is: what the outlets' columns leave, at least 24."""
+    used = sum(w + 2 for w in outlet_widths) + 2 + 2
+    return max(24, screen_width - used)
 
 
 def diff_text(changes: list[WordChange]) -> Text:
@@ -53,22 +69,21 @@ class CoverageScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(
             Text(
-                f"Coverage: {len(self.matrix.statements)} statements × "
-                f"{len(self.matrix.outlets)} outlets  (— : the outlet does not carry it)",
+                f"Coverage: {plural(len(self.matrix.statements), 'statement')} × "
+                f"{plural(len(self.matrix.outlets), 'outlet')}  (— : the outlet does not carry it)",
                 style="bold",
             )
         )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="matrix")
         yield Static("", id="diff")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("statement", width=48, key="statement")
-        for outlet in self.matrix.outlets:
-            table.add_column(inert(outlet)[:18], key=outlet)
+        rows: list[tuple[str, list[Text]]] = []
+        widths = {outlet: min(OUTLET_WIDTH, len(inert(outlet))) for outlet in self.matrix.outlets}
         for statement in self.matrix.statements:
-            cells: list[Text] = [Text(inert(" ".join(statement.text.split()))[:48])]
+            cells: list[Text] = []
             for outlet in self.matrix.outlets:
                 mentions = statement.outlets.get(outlet)
                 if not mentions:
@@ -76,7 +91,18 @@ class CoverageScreen(Screen[str | None]):
                 else:
                     style = "yellow" if any(m.relation for m in mentions) else "green"
                     cells.append(Text(", ".join(m.describe() for m in mentions), style=style))
-            table.add_row(*cells, key=statement.id)
+                widths[outlet] = max(widths[outlet], min(OUTLET_WIDTH, cells[-1].cell_len))
+            rows.append((" ".join(inert(statement.text).split()), cells))
+        # The statement column takes the width the outlets leave (each column has 2 cells of
+        # padding, and the table a scroll bar).
+        width = label_width(self.app.size.width, [widths[o] for o in self.matrix.outlets])
+        table.add_column("statement", width=width, key="statement")
+        for outlet in self.matrix.outlets:
+            table.add_column(
+                shorten(inert(outlet), widths[outlet]), width=widths[outlet], key=outlet
+            )
+        for statement, (label, cells) in zip(self.matrix.statements, rows, strict=True):
+            table.add_row(Text(shorten(label, width)), *cells, key=statement.id)
         if not self.matrix.statements:
             self.query_one("#diff", Static).update(
                 "No statement groups yet: link a span to another outlet with l."

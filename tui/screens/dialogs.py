@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
@@ -44,8 +45,8 @@ class SpeakerDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(
-                Text.assemble(("Quote: ", "bold"), inert(" ".join(self.quote.split()))[:200])
+            yield Static(  # a Static wraps; a Label would cut the quote at the edge
+                Text.assemble(("Quote: ", "bold"), inert(" ".join(self.quote.split()))[:300])
             )
             yield Label("Speaker:")
             yield Input(self.speaker, placeholder="who says it (may be left empty)", id="speaker")
@@ -57,6 +58,59 @@ class SpeakerDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class LabelSelect(Select[str]):
+    """A dropdown where enter submits the dialog (up, down and space open the list)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,space,up", "show_overlay", "Show the labels", show=False, id="label_open"),
+        Binding("enter", "submit", "Save", show=False, id="label_save"),
+    ]
+
+    class Submitted(Message):
+        """Enter on the closed dropdown."""
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted())
+
+
+class ConfirmLinkDialog(ModalScreen[bool]):
+    """Shows where a suggested link leads (outlet, title, the sentence); enter or y links."""
+
+    DEFAULT_CSS = dialog_css("ConfirmLinkDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,y", "answer(True)", "Link", id="confirm_link"),
+        Binding("escape,n", "answer(False)", "Cancel", id="confirm_link_cancel"),
+    ]
+
+    def __init__(self, here: str, outlet: str, title: str, there: str) -> None:
+        super().__init__()
+        self.here = here
+        self.outlet = outlet
+        self.title = title
+        self.there = there
+
+    def compose(self) -> ComposeResult:
+        def words(text: str) -> str:
+            return inert(" ".join(text.split()))[:400]
+
+        with Vertical():
+            yield Label(Text("Link this suggestion?", style="bold"))
+            yield Static(Text.assemble(("Here: ", "bold"), words(self.here)))
+            yield Static(
+                Text.assemble(
+                    ("There: ", "bold"),
+                    (inert(self.outlet), "bold"),
+                    " — ",
+                    (inert(self.title), "italic"),
+                )
+            )
+            yield Static(Text(words(self.there)), id="target")
+            yield Static("enter or y links the two · escape or n cancels", classes="hint")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
 
 
 class EditDialog(ModalScreen[dict[str, Any] | None]):
@@ -74,15 +128,15 @@ class EditDialog(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(
-                Text.assemble(("Span: ", "bold"), inert(" ".join(self.span.text.split()))[:200])
+            yield Static(
+                Text.assemble(("Span: ", "bold"), inert(" ".join(self.span.text.split()))[:300])
             )
             yield Label(
                 Text.assemble(("Annotator: ", "bold"), inert(self.span.annotator or "unknown")),
                 id="annotator",
             )
             yield Label("Label:")
-            yield Select(
+            yield LabelSelect(
                 [(label, label) for label in self.labels],
                 value=self.span.label,
                 allow_blank=False,
@@ -92,9 +146,12 @@ class EditDialog(ModalScreen[dict[str, Any] | None]):
             yield Input(str(self.span.attributes.get("speaker", "")), id="speaker")
             yield Label("Note:")
             yield Input(str(self.span.attributes.get("note", "")), id="note")
-            yield Static("enter saves · escape cancels", classes="hint")
+            yield Static(
+                "enter saves · down or space opens the labels · escape cancels", classes="hint"
+            )
 
     @on(Input.Submitted)
+    @on(LabelSelect.Submitted)
     def save(self) -> None:
         attributes = dict(self.span.attributes)
         attributes["speaker"] = self.query_one("#speaker", Input).value

@@ -44,9 +44,20 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("key", "what it does", "id")
+        # The descriptions wrap in the width the keys and ids leave (at 80 columns too).
+        key_width = max((len(key) for key, _, _ in self.rows), default=3)
+        id_width = max((len(i) for _, _, i in self.rows), default=2)
+        room = int(self.app.size.width * 0.9) - 4 - key_width - id_width - 6
+        table.add_column("key", width=key_width)
+        table.add_column("what it does", width=max(24, room))
+        table.add_column("id", width=id_width)
         for key, description, binding_id in self.rows:
-            table.add_row(Text(key, style="bold"), description, Text(binding_id, style="dim"))
+            table.add_row(
+                Text(key, style="bold"),
+                Text(description),
+                Text(binding_id, style="dim"),
+                height=None,
+            )
         table.focus()
 
     def action_close(self) -> None:

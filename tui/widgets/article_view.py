@@ -7,11 +7,13 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import BindingType
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from newsreader.corpus import Document, LineIndex, Range
+from newsreader.corpus.quotes import quote_extent
 
 from .._textual_fixes import cache_wrapped_height
 from ..actions import bindings
@@ -20,6 +22,7 @@ from ..safe import inert
 
 PAINTS = (
     "boilerplate",
+    "markup",
     "suggest-quote",
     "suggest-link",
     "other",
@@ -50,14 +53,17 @@ class ArticleView(TextArea):
         border: none;
         padding: 0 1;
         &:focus { border: none; }
+        /* Each kind differs in its text style too, so that marks stay apart without
+           colour (NO_COLOR): dim, italic, bold italic, underline, bold underline, reverse. */
         .article--claim { background: $primary-muted; text-style: underline; }
         .article--quote { background: $success-muted; text-style: bold underline; }
         .article--other { background: $accent-muted; text-style: underline; }
         .article--linked { text-style: bold reverse; }
-        .article--search { background: $secondary-muted; text-style: reverse; }
+        .article--search { background: $warning-muted; text-style: bold italic underline; }
         .article--suggest-quote { text-style: italic; color: $text-accent; }
-        .article--suggest-link { text-style: italic; color: $text-warning; }
-        .article--boilerplate { text-style: dim italic; }
+        .article--suggest-link { text-style: bold italic; color: $text-warning; }
+        .article--boilerplate { text-style: dim; }
+        .article--markup { text-style: dim; }
     }
     """
 
@@ -168,9 +174,54 @@ class ArticleView(TextArea):
             line.stylize(style, max(0, a - start), max(0, min(length, b - start)))
         return line
 
+    def rewrap(self) -> None:
+        """Wrap the text to the pane's width now (not at the next resize event)."""
+        self._rewrap_and_refresh_virtual_size()
+        self.refresh()
+
+    # -- the mouse -------------------------------------------------------------------------
+
+    async def _on_mouse_up(self, event: events.MouseUp) -> None:
+        dragged = self._selecting
+        await super()._on_mouse_up(event)
+        if dragged:
+            self.snap_selection()
+
+    def snap_selection(self) -> None:
+        """Widen the selection to whole words, and to the quotation marks around it."""
+        selected = self.selected_range()
+        if selected is None or self.article is None:
+            return
+        snapped = snap_to_words(self.article, *selected)
+        if snapped is not None and snapped != selected:
+            reverse = self.selection.start > self.selection.end
+            a, b = self.location_of(snapped[0]), self.location_of(snapped[1])
+            self.selection = Selection(b, a) if reverse else Selection(a, b)
+
     def row_starts(self) -> list[int]:
         """Display offsets where each row starts (for tests and benchmarks)."""
         return [self._lines.line_start(r) for r in range(self._lines.line_count)]
+
+
+def _in_word(ch: str) -> bool:
+    return ch.isalnum() or ch in "'\u2019-_"
+
+
+def snap_to_words(doc: Document, start: int, end: int) -> Range | None:
+    """``start``-``end`` without the spaces at its ends, widened to whole words and to the
+    quotation marks that open or close it; None when it holds only spaces."""
+    text = doc.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    while start > 0 and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
+        end += 1
+    return quote_extent(doc, start, end)
 
 
 def innermost(spans: Iterable[tuple[int, int, str]], offset: int) -> tuple[int, int, str] | None:
@@ -179,4 +230,4 @@ def innermost(spans: Iterable[tuple[int, int, str]], offset: int) -> tuple[int, 
     return min(holding, key=lambda s: s[1] - s[0]) if holding else None
 
 
-__all__ = ["PAINTS", "ArticleView", "innermost"]
+__all__ = ["PAINTS", "ArticleView", "innermost", "snap_to_words"]

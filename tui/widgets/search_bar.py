@@ -28,6 +28,12 @@ class SearchBar(Input):
         pattern: str
 
     @dataclass
+    class Typed(Message):
+        """The pattern changed while typing (its matches are shown as it is typed)."""
+
+        pattern: str
+
+    @dataclass
     class Closed(Message):
         """The search bar closed."""
 
@@ -37,10 +43,17 @@ class SearchBar(Input):
             id="search",
         )
 
-    def open(self) -> None:
+    def open(self, where: str = "this article") -> None:
+        """Open the bar to search ``where`` (the name of the focused article)."""
+        self.placeholder = f"search {where} (enter: the first match from the cursor)"
         self.add_class("-open")
         self.value = ""
         self.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.has_class("-open"):
+            self.post_message(self.Typed(event.value))
 
     def action_close(self) -> None:
         self.remove_class("-open")
