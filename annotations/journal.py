@@ -31,6 +31,7 @@ import queue
 import re
 import secrets
 import shutil
+import stat
 import sys
 import threading
 import zlib
@@ -504,6 +505,15 @@ class JournalStorage(Storage):
     ) -> None:
         self.path = Path(path).expanduser()
         self.journal = journal_path(self.path)
+        for place in (self.path, self.journal):
+            # A FIFO or device named as the store would block the open forever or be replaced.
+            with contextlib.suppress(OSError):
+                mode = place.stat().st_mode
+                if not stat.S_ISREG(mode):
+                    kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+                    raise StoreError(
+                        place, f"{place} is {kind}; a store is a file. Name another with --db."
+                    )
         self.read_only = read_only
         self.compact_every = compact_every
         self.on_durable = on_durable

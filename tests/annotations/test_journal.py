@@ -14,7 +14,9 @@ import pytest
 
 from newsreader.annotations import journal
 from newsreader.annotations.journal import (
+    JournalStorage,
     StoreCorrupt,
+    StoreError,
     StoreLocked,
     StoreTooNew,
     StoreWriteError,
@@ -545,3 +547,16 @@ def test_reading_the_base_does_not_hold_its_text_beside_its_records(
     # A whole parse holds the bytes, the text (two bytes a character here: "✓") and the
     # records at once: its peak is about 1.8 times what the records hold.
     assert peak < 1.2 * held
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_or_folder_named_as_the_store_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "store.json"
+    os.mkfifo(fifo)
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="not a regular file"):
+            JournalStorage(fifo, read_only=read_only)
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    with pytest.raises(StoreError, match="is a folder"):
+        JournalStorage(folder, read_only=True)
