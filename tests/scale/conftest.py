@@ -30,12 +30,12 @@ def _cluster(workers: int) -> Iterator[Any]:
         cluster.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def one_worker() -> Iterator[Any]:
     yield from _cluster(1)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def two_workers() -> Iterator[Any]:
     yield from _cluster(2)
 
