@@ -35,6 +35,7 @@ from newsreader.annotations.model import Passage, Suggestion
 from newsreader.annotations.store import Store
 from newsreader.corpus import SAMPLE_DIR, LoadResult, load_paths
 from newsreader.tui.cli_stories import stories_command
+from newsreader.tui.launch import open_options
 from newsreader.tui.safe import (
     inert_json,
     inert_json_stream,
@@ -189,18 +190,7 @@ def _open_store(
 
 
 @cli.command("open")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--manifest", type=click.Path(), help="A manifest naming outlet, date, url per file.")
-@click.option("--db", type=click.Path(dir_okay=False), help=DB_HELP)
-@click.option("--annotator", help="The name written on your annotations.")
-@click.option("--read-only", is_flag=True, help="Open the store read-only (no edits saved).")
-@click.option(
-    "--panes",
-    type=click.IntRange(1, 4),
-    default=2,
-    show_default=True,
-    help="Articles side by side.",
-)
+@open_options
 def open_command(
     paths: tuple[str, ...],
     manifest: str | None,

@@ -45,19 +45,37 @@ def opens_the_app(args: Sequence[str], *, terminal: bool) -> bool:
     )
 
 
+def open_options(function: Any) -> Any:
+    """The ``open`` command's arguments and options, declared once for ``main`` and ``cli.py``."""
+    decorators = [
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option(
+            "--manifest", type=click.Path(), help="A manifest naming outlet, date, url per file."
+        ),
+        click.option(
+            "--db",
+            type=click.Path(dir_okay=False),
+            help="The annotation store (a TinyDB file); see `newsreader store` for the default.",
+        ),
+        click.option("--annotator", help="The name written on your annotations."),
+        click.option(
+            "--read-only", is_flag=True, help="Open the store read-only (no edits saved)."
+        ),
+        click.option(
+            "--panes",
+            type=click.IntRange(1, 4),
+            default=2,
+            show_default=True,
+            help="Articles side by side.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
 @click.command("open", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--manifest", type=click.Path(), help="A manifest naming outlet, date, url per file.")
-@click.option("--db", type=click.Path(dir_okay=False), help="The annotation store (a TinyDB file).")
-@click.option("--annotator", help="The name written on your annotations.")
-@click.option("--read-only", is_flag=True, help="Open the store read-only (no edits saved).")
-@click.option(
-    "--panes",
-    type=click.IntRange(1, 4),
-    default=2,
-    show_default=True,
-    help="Articles side by side.",
-)
+@open_options
 def open_app(
     paths: tuple[str, ...],
     manifest: str | None,
@@ -101,4 +119,4 @@ def main(argv: Sequence[str] | None = None) -> Any:
     return cli_main(args)
 
 
-__all__ = ["OTHER_COMMANDS", "main", "open_app", "opens_the_app"]
+__all__ = ["OTHER_COMMANDS", "main", "open_app", "open_options", "opens_the_app"]
