@@ -415,8 +415,9 @@ def read_lines(source: Iterable[bytes]) -> Iterator[tuple[int, Any | LineProblem
             yield number, LineProblem(number, f"not usable JSON ({str(error)[:120]})")
 
 
-def _bounded_lines(handle: Any) -> Iterator[bytes]:
-    # Reads at most MAX_LINE_BYTES + 1 of a line; the rest of a huge line is skipped, unread.
+def bounded_lines(handle: Any) -> Iterator[bytes]:
+    """The lines of a binary ``handle``; of a line over :data:`MAX_LINE_BYTES`, only that much
+    (plus one byte) is read and the rest is skipped unread, so that the caller can refuse it."""
     while True:
         line = handle.readline(MAX_LINE_BYTES + 1)
         if not line:
@@ -497,7 +498,7 @@ def import_jsonl(
     renamed = 0
     stamp = now()
     with open(path, "rb") as handle:
-        for number, item in read_lines(_bounded_lines(handle)):
+        for number, item in read_lines(bounded_lines(handle)):
             if isinstance(item, LineProblem):
                 result.problems.append(item)
                 continue

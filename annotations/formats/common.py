@@ -17,9 +17,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from newsreader.annotations.jsonl import current_documents
+from newsreader.annotations.jsonl import MAX_LINE_BYTES, bounded_lines, current_documents
 from newsreader.annotations.model import DocumentRecord, Span
 from newsreader.annotations.store import Store
 
@@ -242,30 +242,11 @@ def read_json(path: Path) -> Any:
     return data
 
 
-MAX_LINE_BYTES = 16 * 1024 * 1024
-"""A line longer than this is refused (a record is an article and its spans)."""
-
-
-def _lines(handle: BinaryIO) -> Iterator[bytes]:
-    """The lines of ``handle``; of a line over :data:`MAX_LINE_BYTES`, only that much is read
-    (the rest is skipped unread) so that the caller can refuse it."""
-    while True:
-        line = handle.readline(MAX_LINE_BYTES + 1)
-        if not line:
-            return
-        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-            while True:
-                more = handle.readline(MAX_LINE_BYTES)
-                if not more or more.endswith(b"\n"):
-                    break
-        yield line
-
-
 def json_lines(path: Path) -> Iterator[tuple[int, Any | Problem]]:
     """(line number, parsed JSON or the problem) for each non-blank line of a JSONL file."""
     check_size(path)
     with open(path, "rb") as handle:
-        for number, raw in enumerate(_lines(handle), start=1):
+        for number, raw in enumerate(bounded_lines(handle), start=1):
             where = f"line {number}"
             if len(raw) > MAX_LINE_BYTES:
                 yield number, Problem(where, f"longer than {MAX_LINE_BYTES // 2**20} MB")

