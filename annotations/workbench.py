@@ -29,10 +29,9 @@ if TYPE_CHECKING:
     from newsreader.corpus import Document, Quote
     from newsreader.corpus.stories import Story
 
-    from .story_edits import CorrectedStories, Plan
-
     from .linking import Candidate, Linker
     from .store import Store, StoreChange
+    from .story_edits import CorrectedStories, Plan
 
 # The store and the linker are imported where first used: the app builds an empty workbench
 # before its first frame, which should not wait for them.

@@ -22,7 +22,7 @@ from newsreader.annotations.workbench import IntentRefused, Workbench
 from newsreader.corpus import Document
 from newsreader.corpus.stories import Story, group_stories, story_id
 
-from .story_corpus import by_name, load_corpus, write_corpus
+from .story_corpus import load_corpus, write_corpus
 
 
 @pytest.fixture
