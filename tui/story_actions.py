@@ -183,9 +183,9 @@ class StoryActions:
         pane = self.focused_pane()  # type: ignore[attr-defined]
         article = pane.article if pane is not None else None
         if article is None:
-            self.notify(
+            self.notify(  # type: ignore[attr-defined]
                 "Open an article first: its story is the one corrected.", severity="warning"
-            )  # type: ignore[attr-defined]
+            )
             return
 
         def go() -> None:
