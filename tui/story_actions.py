@@ -43,12 +43,32 @@ class StoryActions:
     workbench: Workbench
     row: PaneRow
     busy: str
-    stories: list[Story] | None = None
-    """The grouping of the open corpus, once computed (``None`` before)."""
     story: tuple[str, ...] = ()
     """The ids of the articles of the story last opened (in its order), or empty."""
     _grouped_ids: tuple[str, ...] = ()
     _after_grouping: Callable[[], None] | None = None
+    _corrected_for: tuple[int, int] | None = None
+    _corrected_stories: list[Story] | None = None
+
+    @property
+    def stories(self) -> list[Story] | None:
+        """The open corpus's stories with the user's corrections as the store holds them now
+        (after an undo too), once grouped (``None`` before)."""
+        bench = self.workbench
+        if bench.grouping is None:
+            return None
+        store = bench.store
+        key = (id(bench.grouping), store.storage.seq if store is not None else 0)
+        if self._corrected_for != key or self._corrected_stories is None:
+            self._corrected_stories = bench.stories().stories
+            self._corrected_for = key
+        return self._corrected_stories
+
+    @stories.setter
+    def stories(self, stories: list[Story] | None) -> None:
+        """Take ``stories`` as the open corpus's grouping (before corrections)."""
+        self.workbench.grouping = list(stories) if stories is not None else None
+        self._corrected_for = None
 
     def action_stories(self) -> None:
         documents = self.workbench.documents
@@ -71,7 +91,6 @@ class StoryActions:
 
     def _stories_grouped(self, stories: list[Story], ids: tuple[str, ...]) -> None:
         self.workbench.set_grouping(stories)
-        self.stories = self._corrected()
         self._grouped_ids = ids
         if self.busy.startswith("grouping"):
             self.busy = ""
@@ -80,12 +99,11 @@ class StoryActions:
         if then is not None:
             then()
         else:
-            self._show_stories(self.stories)
+            self._show_stories(self._corrected())
 
     def _corrected(self) -> list[Story]:
         """The stories with the user's corrections as the store holds them now."""
-        self.stories = self.workbench.stories().stories
-        return self.stories
+        return self.stories or []
 
     def _show_stories(self, stories: list[Story]) -> None:
         from .screens.stories import StoriesScreen
