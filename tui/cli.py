@@ -355,11 +355,15 @@ def _story_choice(
 ) -> tuple[dict[str, str], frozenset[str] | None]:
     """Each article's story id (with the store's corrections), and the articles of the
     stories ``keys`` names (by id or unambiguous label; None when none is named). A key that
-    names no story ends the command with a message saying how to list the ids."""
+    names no story ends the command with a message saying how to list the ids.
+
+    The stories are those of the grouping the store keeps. Only when a story is named are the
+    articles it does not hold grouped now (that costs seconds on a big corpus, too much for
+    every export); otherwise they are in no story (``story`` null)."""
     from newsreader.annotations.story_edits import StoryEditError, find_story
     from newsreader.tui.cli_stories import stories_of_store
 
-    corrected = stories_of_store(store)
+    corrected = stories_of_store(store, group_missing=bool(keys))
     chosen: set[str] = set()
     for key in keys:
         try:

@@ -127,13 +127,15 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-def stories_of_store(store: Store, *, corrections: bool = True) -> CorrectedStories:
-    """Every article of ``store`` in a story, as ``export`` and ``coverage --story`` see them.
+def stories_of_store(
+    store: Store, *, corrections: bool = True, group_missing: bool = True
+) -> CorrectedStories:
+    """The stories of ``store``'s articles, as ``export`` and ``coverage --story`` see them.
 
     The grouping the store keeps (the last ``newsreader stories --db`` or stories screen),
-    with the store's corrections (unless ``corrections`` is False). Articles of the store it
-    does not hold are grouped now, with the other articles of their folders, as ``newsreader
-    stories FOLDER`` would.
+    with the store's corrections (unless ``corrections`` is False). With ``group_missing``,
+    articles of the store it does not hold are grouped now, with the other articles of their
+    folders, as ``newsreader stories FOLDER`` would (else they are in no story).
     """
     from newsreader.annotations.jsonl import resolve_article
     from newsreader.annotations.story_edits import apply_pins, kept_stories
@@ -141,7 +143,7 @@ def stories_of_store(store: Store, *, corrections: bool = True) -> CorrectedStor
     record = store.recorded_grouping()
     stories, articles = kept_stories(record) if record is not None else ([], {})
     known: dict[str, Any] = dict(articles)
-    missing = [d for d in store.documents().values() if d.id not in known]
+    missing = [d for d in store.documents().values() if d.id not in known and group_missing]
     folders: set[Path] = set()
     for doc in missing:
         found = resolve_article(doc.path, store.path) if doc.path else None

@@ -81,7 +81,9 @@ def test_export_carries_each_span_story_as_stories_gives_it(setup: tuple[Path, P
     assert list(lines[0]).index("story") == list(lines[0]).index("title") + 1
 
 
-def test_export_without_a_kept_grouping_groups_the_store_folders(tmp_path: Path) -> None:
+def test_without_a_kept_grouping_story_is_null_and_export_story_groups_the_folder(
+    tmp_path: Path,
+) -> None:
     folder = write_corpus(tmp_path / "corpus")
     docs = by_name(load_corpus(folder))
     db = tmp_path / "store.json"
@@ -92,7 +94,12 @@ def test_export_without_a_kept_grouping_groups_the_store_folders(tmp_path: Path)
     code, out, err = run("export", "--db", str(db))
     assert code == 0, err
     (line,) = [json.loads(x) for x in out.splitlines()]
+    assert line["story"] is None  # no grouping kept: exports do not group the corpus
+    # Naming a story groups the store's folders, as `newsreader stories FOLDER` does.
     expected = {d["id"]: s["story"] for s in stories_json(str(folder)) for d in s["docs"]}  # type: ignore[union-attr, index]
+    code, out, err = run("export", "--db", str(db), "--story", expected[doc.id])  # type: ignore[arg-type]
+    assert code == 0, err
+    (line,) = [json.loads(x) for x in out.splitlines()]
     assert line["story"] == expected[doc.id]
 
 
