@@ -108,7 +108,11 @@ def _corrections_store(db: str | None, err: Console) -> Iterator[Store | None]:
         except StoreLocked:
             store = Store.open(path, read_only=True, allow_newer=True)
     except StoreError as error:
-        _fail(str(error))
+        if db is not None:
+            _fail(str(error))
+        _warn(err, f"{error} The stories are shown without its corrections.")
+        yield None
+        return
     try:
         for warning in store.warnings:
             _warn(err, warning)

@@ -22,7 +22,7 @@ from newsreader.annotations.workbench import IntentRefused, Workbench
 from newsreader.corpus import Document
 from newsreader.corpus.stories import Story, group_stories, story_id
 
-from .story_corpus import load_corpus, write_corpus
+from .story_corpus import by_name, load_corpus, write_corpus
 
 
 @pytest.fixture
@@ -355,3 +355,26 @@ def test_a_schema_2_store_is_upgraded_keeping_a_copy(
     upgraded = json.loads(path.read_text())
     assert upgraded["meta"]["1"]["schema"] == journal.SCHEMA_VERSION == 3
     assert [r["label"] for r in upgraded["story_pins"].values()] == ["named"]
+
+
+# ---- the export's story field -----------------------------------------------------------------
+
+
+def test_export_lines_carry_the_corrected_story_and_import_checks_the_field(
+    tmp_path: Path, store: Store, corpus: list[Document]
+) -> None:
+    from newsreader.annotations.jsonl import export_lines, import_jsonl
+
+    named = by_name(corpus)
+    doc0 = named["quake-sendai-newsy"]
+    store.attach([doc0])
+    store.create_span(doc0.id, *doc0.sentences[0], "claim")
+    (line,) = export_lines(store)
+    assert line["story"] is None  # no grouping kept yet
+    _corrected(tmp_path, store, corpus)  # Sendai's Newsy article moved into the Doe story
+    (line,) = export_lines(store)
+    assert line["story"] == story_id(named[s].id for s in {*DOE, "quake-sendai-newsy"})
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({**line, "id": "s_00000000000000ff", "story": 5}) + "\n")
+    result = import_jsonl(store, bad)
+    assert [str(p) for p in result.problems] == ["line 1: 'story' must be text or null"]

@@ -148,3 +148,18 @@ def test_coverage_story_limits_the_matrix(setup: tuple[Path, Path]) -> None:
         "coverage", "--db", str(db), "--format", "json", "--story", str(doe["story"])
     )
     assert json.loads(out)["statements"] == []  # the Sendai claim is linked to nothing
+
+
+def test_a_broken_store_fails_with_db_and_is_passed_over_as_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_corpus(tmp_path / "corpus")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    code, out, err = run("stories", str(folder), "--db", str(broken))
+    assert code == 2 and out == "" and "broken.json" in err and "Traceback" not in err
+    monkeypatch.setenv("NEWSREADER_DB", str(broken))
+    code, out, err = run("stories", str(folder), "--json")
+    assert code == 0 and len(out.splitlines()) == 3
+    assert "without its corrections" in err
+    assert broken.read_text() == "{not json"  # never changed
