@@ -259,7 +259,14 @@ def grouping_record(
     return {
         "by": by,
         "stories": [
-            {"id": s.id, "label": s.label, "source": s.source, "docs": list(s.doc_ids)}
+            {
+                "id": s.id,
+                "label": s.label,
+                "source": s.source,
+                "docs": list(s.doc_ids),
+                "outlets": list(s.outlets),
+                "dates": [s.first, s.last],
+            }
             for s in stories
         ],
         "articles": {
@@ -277,7 +284,15 @@ def kept_stories(record: Mapping[str, Any]) -> tuple[list[Story], dict[str, Kept
         for doc_id, (title, outlet, date) in record["articles"].items()
     }
     stories = [
-        make_story([articles[d] for d in s["docs"]], s["source"], s["label"])
+        Story(
+            id=s["id"],
+            label=s["label"],
+            doc_ids=tuple(s["docs"]),
+            outlets=tuple(s["outlets"]),
+            first=s["dates"][0],
+            last=s["dates"][1],
+            source=s["source"],
+        )
         for s in record["stories"]
     ]
     return stories, articles
