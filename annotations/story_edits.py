@@ -134,16 +134,23 @@ def apply_pins(
         if count > len(free) and (len(ranked) == 1 or ranked[1][1] < count):
             joined[top].extend(free)
         else:
-            kept.append(make_story([articles[d] for d in free], story.source))
+            kept.append(make_story([_article(articles, d) for d in free], story.source))
     pin_of: dict[str, str] = {}
     for pin in pins:
         docs = [d for d in pin.docs if pin_of_doc.get(d) == pin.id] + joined[pin.id]
         if not docs:
             continue
-        story = make_story([articles[d] for d in docs], CORRECTED, pin.label)
+        story = make_story([_article(articles, d) for d in docs], CORRECTED, pin.label)
         pin_of[story.id] = pin.id
         kept.append(story)
     return CorrectedStories(story_order(kept), pin_of, {p.id: p for p in pins})
+
+
+def _article(articles: Mapping[str, ArticleLike], doc_id: str) -> ArticleLike:
+    """The article ``doc_id``, or a stand-in without title, outlet or date when ``articles``
+    lacks it (an index whose articles are read on demand)."""
+    found = articles.get(doc_id)
+    return found if found is not None else KeptArticle(doc_id, "", None, None)
 
 
 # ---- the intents ------------------------------------------------------------------------------
@@ -270,11 +277,13 @@ def grouping_record(
             for s in stories
         ],
         "articles": {
-            doc_id: [articles[doc_id].title, articles[doc_id].outlet, articles[doc_id].date]
-            for s in stories
-            for doc_id in s.doc_ids
+            doc_id: _remembered(_article(articles, doc_id)) for s in stories for doc_id in s.doc_ids
         },
     }
+
+
+def _remembered(article: ArticleLike) -> list[str | None]:
+    return [article.title, article.outlet, article.date]
 
 
 def kept_stories(record: Mapping[str, Any]) -> tuple[list[Story], dict[str, KeptArticle]]:

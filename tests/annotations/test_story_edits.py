@@ -378,3 +378,16 @@ def test_export_lines_carry_the_corrected_story_and_import_checks_the_field(
     bad.write_text(json.dumps({**line, "id": "s_00000000000000ff", "story": 5}) + "\n")
     result = import_jsonl(store, bad)
     assert [str(p) for p in result.problems] == ["line 1: 'story' must be text or null"]
+
+
+def test_pins_apply_when_some_articles_are_not_at_hand(corpus: list[Document]) -> None:
+    """An index lists stories whose articles are read on demand: a pinned article that is not
+    loaded still gets its story (without title), never an error."""
+    computed = group_stories(corpus, by="metadata")
+    n = {Path(d.path).stem: d.id for d in corpus}
+    at_hand = {d.id: d for d in corpus if "doe" not in d.path}
+    pin = StoryPin("sp_1", (n["arrest-doe-newsy"], n["quake-ambato-newsy"]), "mixed")
+    corrected = apply_pins(computed, [pin], at_hand)
+    (mixed,) = [s for s in corrected.stories if s.label == "mixed"]
+    assert set(mixed.doc_ids) == {n["arrest-doe-newsy"], n["quake-ambato-newsy"]}
+    assert sum(len(s) for s in corrected.stories) == len(corpus)
