@@ -2,7 +2,8 @@
 
 A :class:`Workbench` holds the store, the loaded articles and the linking index. Each user intent
 (tag, tag a quote, link, unlink, set a relation, dissolve or merge statements, accept or reject a
-suggestion, edit, resize, delete, undo, redo, import) is one method that returns an
+suggestion, edit, resize, delete, undo, redo, import; move an article to another story, split,
+merge or rename a story) is one method that returns an
 :class:`Outcome` naming the spans, statement groups and articles it changed, so that a screen
 repaints only those. The app maps keys to these methods; the tests call them directly.
 
