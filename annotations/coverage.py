@@ -8,6 +8,7 @@ is what that outlet left out.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,27 +83,34 @@ def outlet_name(doc: DocumentRecord | None, doc_id: str) -> str:
     return doc.outlet or doc.title or doc.path or doc_id
 
 
-def coverage(store: Store, *, include_unlinked: bool = False) -> Coverage:
+def coverage(
+    store: Store, *, include_unlinked: bool = False, articles: Collection[str] | None = None
+) -> Coverage:
     """The statements × outlets matrix of ``store``; rows are statement groups, oldest first
-    (then, with ``include_unlinked``, spans linked to nothing, in reading order).
+    (then, with ``include_unlinked``, spans linked to nothing, in reading order). With
+    ``articles`` (article ids, such as one story's), only spans on those articles count.
 
     Only the members of groups are read as spans (unless ``include_unlinked``): the outlets
     come from the stored records, so a store of 100k mostly unlinked spans is quick."""
     documents = store.documents()
     records = store.span_records()
     live_docs = {r["doc_id"] for r in records if (r.get("anchor") or {}).get("state") != "orphaned"}
+    if articles is not None:
+        live_docs &= set(articles)
     outlets = sorted({outlet_name(documents.get(d), d) for d in live_docs})
     del records
     groups = store.groups()
     spans: dict[str, Span]
     if include_unlinked:
         spans = {s.id: s for s in store.spans() if not s.orphaned}
+        if articles is not None:
+            spans = {k: s for k, s in spans.items() if s.doc_id in live_docs}
     else:
         spans = {}
         for group in groups:
             for member in group.members:
                 span = store.span(member)
-                if span is not None and not span.orphaned:
+                if span is not None and not span.orphaned and span.doc_id in live_docs:
                     spans[member] = span
     statements: list[Statement] = []
     linked: set[str] = set()

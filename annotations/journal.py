@@ -41,16 +41,29 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The layout of the store that this version of newsreader writes and reads.
 
 1: history entries hold each change's record before and after (``changes``).
 2: a history entry holds only the records that are not live (``saved``, ``absent``: the
    records before the edit while it is done, after it while it is undone); journal entries carry
    a checksum (``crc``). Schema 1 stores are upgraded on open, keeping a copy.
+3: the user's story corrections (``story_pins``: articles pinned together into one story, with
+   the name the user gave it) and the last grouping into stories (``story_groups``). Older
+   stores are upgraded on open, keeping a copy.
 """
 
-TABLES = ("meta", "documents", "spans", "groups", "decisions", "suggestions", "history")
+TABLES = (
+    "meta",
+    "documents",
+    "spans",
+    "groups",
+    "decisions",
+    "suggestions",
+    "history",
+    "story_pins",
+    "story_groups",
+)
 """The tables of a newsreader store; ``meta`` holds one record (key "1")."""
 
 COMPACT_EVERY = 2000
@@ -188,9 +201,16 @@ def _history_1_to_2(tables: Tables) -> Tables:
     return tables
 
 
+def _stories_2_to_3(tables: Tables) -> Tables:
+    """Schema 2 → 3: the story tables, empty (no story was corrected before)."""
+    tables.setdefault("story_pins", {})
+    tables.setdefault("story_groups", {})
+    return tables
+
+
 # Migrations from one schema to the next: ``MIGRATIONS[n]`` turns schema ``n`` tables into
 # schema ``n + 1`` tables. A future layout change adds its step here.
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _history_1_to_2}
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _history_1_to_2, 2: _stories_2_to_3}
 
 
 def write_tables(path: Path, tables: Mapping[str, Mapping[str, Record]]) -> None:

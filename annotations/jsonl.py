@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,6 +33,7 @@ FIELDS = (
     "doc_hash",
     "outlet",
     "title",
+    "story",
     "start",
     "end",
     "text",
@@ -143,18 +144,21 @@ def current_documents(
 
 @dataclass(frozen=True)
 class ExportFilter:
-    """What an export limits itself to (empty: everything): annotators, labels, and articles
-    named by id or by file path."""
+    """What an export limits itself to (empty: everything): annotators, labels, articles
+    named by id or by file path, and the articles (ids) of the stories named (None: any)."""
 
     annotators: frozenset[str] = frozenset()
     labels: frozenset[str] = frozenset()
     articles: frozenset[str] = frozenset()
+    story_articles: frozenset[str] | None = None
 
     def keeps(self, record: dict[str, Any], doc: DocumentRecord | None) -> bool:
         """Whether the span (as its stored record) on article ``doc`` is exported."""
         if self.annotators and record.get("annotator", "") not in self.annotators:
             return False
         if self.labels and record["label"] not in self.labels:
+            return False
+        if self.story_articles is not None and record["doc_id"] not in self.story_articles:
             return False
         if self.articles:
             names = {record["doc_id"]}
@@ -166,14 +170,25 @@ class ExportFilter:
 
 
 def export_lines(
-    store: Store, *, include_orphaned: bool = False, only: ExportFilter | None = None
+    store: Store,
+    *,
+    include_orphaned: bool = False,
+    only: ExportFilter | None = None,
+    stories: Mapping[str, str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The store's spans as export records, by article (outlet, path) then offset.
 
     Orphaned spans are left out unless ``include_orphaned``; ``only`` limits what is written.
-    Works on the stored records, without making a Span of each (a 100k store exports in a
-    second or two).
+    ``story`` is each article's story id from ``stories`` (article id → story id), by default
+    from the grouping the store keeps, with the user's corrections (null for an article it does
+    not hold). Works on the stored records, without making a Span of each (a 100k store exports
+    in a second or two).
     """
+    if stories is None:
+        from .story_edits import store_stories
+
+        kept = store_stories(store)
+        stories = kept.story_ids() if kept is not None else {}
     documents = store.documents()
     member_of = store.membership()
     for doc_id, known in list(documents.items()):
@@ -202,6 +217,7 @@ def export_lines(
             "doc_hash": record["doc_hash"],
             "outlet": doc.outlet if doc else None,
             "title": doc.title if doc else None,
+            "story": stories.get(record["doc_id"]),
             "start": record["start"],
             "end": record["end"],
             "text": record["text"],
@@ -250,19 +266,25 @@ _encode = _line_encoder()
 
 
 def export_jsonl(
-    store: Store, out: TextIO, *, include_orphaned: bool = False, only: ExportFilter | None = None
+    store: Store,
+    out: TextIO,
+    *,
+    include_orphaned: bool = False,
+    only: ExportFilter | None = None,
+    stories: Mapping[str, str] | None = None,
 ) -> Exported:
     """Write the store as JSONL to ``out``, after checking each span against its article's file.
 
     Articles whose file changed have their spans found again first (in memory when the store is
     read-only); the result says what moved, what was orphaned and which files are gone.
-    ``only`` limits what is written (annotators, labels, articles).
+    ``only`` limits what is written (annotators, labels, articles, stories); ``stories`` gives
+    each article's story id (see :func:`export_lines`).
     """
     result = Exported()
     documents, result.missing_files = current_documents(store, changed_only=True)
     result.anchoring = store.attach(documents)
     batch: list[str] = []
-    for record in export_lines(store, include_orphaned=True, only=only):
+    for record in export_lines(store, include_orphaned=True, only=only, stories=stories):
         if record["anchor"] == "orphaned" and not include_orphaned:
             span = store.span(record["id"])
             if span is not None:
@@ -342,6 +364,7 @@ def _check(record: Any, labels: Iterable[str], relations: Iterable[str]) -> str 
         "doc_hash",
         "outlet",
         "title",
+        "story",
         "group",
         "relation",
         "annotator",

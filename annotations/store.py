@@ -14,7 +14,7 @@ from __future__ import annotations
 import getpass
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,8 @@ from .model import (
 if TYPE_CHECKING:
     from newsreader.corpus import Document
 
+    from .story_edits import StoryPin
+
 HISTORY_LIMIT = 10_000
 """How many edits the history keeps (older ones are dropped when a store is opened)."""
 
@@ -75,6 +77,8 @@ class StoreChange:
     suggestions: bool
     decisions: bool
     records: tuple[Change, ...]
+    stories: bool = False
+    """True when the user's story corrections changed (``documents`` then holds their articles)."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ _TABLE_OF = {
     "decisions": Decision,
     "documents": DocumentRecord,
     "suggestions": Suggestion,
+    "story_pins": dict,  # records of annotations.story_edits.StoryPin
 }
 
 
@@ -385,7 +390,7 @@ class Store:
         spans: set[str] = set()
         groups: set[str] = set()
         documents: set[str] = set()
-        suggestions = decisions = False
+        suggestions = decisions = stories = False
         for table, _key, before, after in changes:
             if table == "spans":
                 for record in (before, after):
@@ -409,6 +414,11 @@ class Store:
                         documents.add(record["target"]["doc"])
             elif table == "decisions":
                 decisions = True
+            elif table == "story_pins":
+                stories = True
+                for record in (before, after):
+                    if record is not None:
+                        documents.update(record["docs"])
         change = StoreChange(
             frozenset(spans),
             frozenset(groups),
@@ -416,6 +426,7 @@ class Store:
             suggestions,
             decisions,
             tuple(changes),
+            stories,
         )
         for listener in list(self._listeners):
             listener(change)
@@ -1189,6 +1200,63 @@ class Store:
             if table in self._next_key:
                 self._next_key[table] = max(self._next_key[table], int(record_key) + 1)
         self._reindex(changes)
+
+    # -- stories -------------------------------------------------------------------------
+
+    def story_pins(self) -> list[StoryPin]:
+        """The user's story corrections: groups of articles pinned into one story (with the
+        name the user gave it, if any), oldest first. No article is in two."""
+        from .story_edits import StoryPin
+
+        with self._lock:
+            items = sorted(self.storage.table("story_pins").items(), key=lambda kv: int(kv[0]))
+        return [StoryPin.from_record(record) for _, record in items]
+
+    def correct_stories(self, label: str, pins: Mapping[str, StoryPin | None]) -> bool:
+        """Put these story pins (by pin id; None deletes one) as one edit, which undo takes
+        back wholly. False when nothing changed. Refused (EditError) when an article would be
+        pinned into two stories."""
+        with self._lock:
+            self._writable()
+            owner: dict[str, str] = {}
+            for record in self.storage.table("story_pins").values():
+                if record["id"] not in pins:
+                    for doc_id in record["docs"]:
+                        owner[doc_id] = record["id"]
+            for pin_id, pin in pins.items():
+                for doc_id in pin.docs if pin is not None else ():
+                    if owner.setdefault(doc_id, pin_id) != pin_id:
+                        raise EditError(f"the article {doc_id} would be in two stories")
+            edit = _Edit(self)
+            stamp = now()
+            for pin_id, pin in pins.items():
+                if pin is None:
+                    edit.put("story_pins", pin_id, None)
+                    continue
+                plain = pin.to_record()
+                before = edit.get("story_pins", pin_id)
+                if before is not None and {k: before.get(k) for k in plain} == plain:
+                    continue  # the same pin: no edit
+                edit.put(
+                    "story_pins",
+                    pin_id,
+                    {**plain, "annotator": self.annotator, "modified": stamp},
+                )
+            return self._commit(label, edit)
+
+    def record_grouping(self, grouping: Record) -> None:
+        """Keep ``grouping`` (the stories last computed for a corpus, with what export needs
+        of its articles; see :func:`~.story_edits.grouping_record`) in place of the one kept
+        before. It is what the program computed, not the user's edit: not in the history."""
+        with self._lock:
+            self._writable()
+            self.storage.append([("story_groups", "1", dict(grouping))])
+
+    def recorded_grouping(self) -> Record | None:
+        """The grouping :meth:`record_grouping` kept last, or None."""
+        with self._lock:
+            record = self.storage.table("story_groups").get("1")
+            return dict(record) if record is not None else None
 
     # -- import --------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 A :class:`Workbench` holds the store, the loaded articles and the linking index. Each user intent
 (tag, tag a quote, link, unlink, set a relation, dissolve or merge statements, accept or reject a
-suggestion, edit, resize, delete, undo, redo, import) is one method that returns an
+suggestion, edit, resize, delete, undo, redo, import; move an article to another story, split,
+merge or rename a story) is one method that returns an
 :class:`Outcome` naming the spans, statement groups and articles it changed, so that a screen
 repaints only those. The app maps keys to these methods; the tests call them directly.
 
@@ -27,9 +28,11 @@ from .model import Group, Passage, Span, Suggestion
 
 if TYPE_CHECKING:
     from newsreader.corpus import Document, Quote
+    from newsreader.corpus.stories import Story
 
     from .linking import Candidate, Linker
     from .store import Store, StoreChange
+    from .story_edits import CorrectedStories, Plan
 
 # The store and the linker are imported where first used: the app builds an empty workbench
 # before its first frame, which should not wait for them.
@@ -63,11 +66,15 @@ class Outcome:
     message: str = ""
     span_id: str | None = None
     group_id: str | None = None
+    stories: bool = False
+    """True when the user's story corrections changed (``articles`` names their articles)."""
+    story_id: str | None = None
+    """The story a story correction made or acted on (for the screen to select)."""
 
     @property
     def changed(self) -> bool:
         """True when the intent changed anything in the store."""
-        return bool(self.spans or self.groups or self.articles)
+        return bool(self.spans or self.groups or self.articles or self.stories)
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,9 @@ class Workbench:
         self.view: str | None = None
         """Whose spans the article views show and :meth:`span_at` finds: None for everyone's."""
         self._by_annotator: Counter[str] | None = None
+        self.grouping: list[Story] | None = None
+        """The open articles' stories as computed (before the user's corrections), once
+        :meth:`set_grouping` was told them."""
         if store is not None:
             store.subscribe(self._on_change)
 
@@ -737,6 +747,75 @@ class Workbench:
             )
         return _with(outcome, f"Imported {len(outcome.spans)} annotations."), results[0]
 
+    # -- stories ---------------------------------------------------------------------------
+
+    def set_grouping(self, stories: Sequence[Story], by: str = "auto") -> None:
+        """Take ``stories`` (the open articles grouped, before corrections) as the grouping
+        the story intents correct. A writable store keeps it, so that ``export`` and
+        ``coverage`` know each article's story."""
+        from .story_edits import grouping_record
+
+        self.grouping = list(stories)
+        store = self.store
+        if store is not None and not store.read_only and store.storage.error is None:
+            store.record_grouping(grouping_record(self.grouping, self.by_id, by))
+
+    def stories(self) -> CorrectedStories:
+        """The open articles' stories with the user's corrections applied."""
+        from .story_edits import CorrectedStories, apply_pins
+
+        if self.grouping is None:
+            raise IntentRefused("The articles are not grouped into stories yet.")
+        if self.store is None:
+            return CorrectedStories(list(self.grouping))
+        return apply_pins(self.grouping, self.store.story_pins(), self.by_id)
+
+    def move_to_story(self, doc_id: str, story_id: str) -> Outcome:
+        """Move the article ``doc_id`` into the story ``story_id``; undone wholly."""
+        from .story_edits import plan_move
+
+        return self._correct(lambda now: (plan_move(now, doc_id, story_id), doc_id))
+
+    def split_story(self, story_id: str, take_out: Iterable[str]) -> Outcome:
+        """Take the articles ``take_out`` out of the story ``story_id`` into a new story."""
+        from .story_edits import plan_split
+
+        out = list(take_out)
+        return self._correct(lambda now: (plan_split(now, story_id, out), out[0]))
+
+    def merge_stories(self, story_id: str, other_id: str) -> Outcome:
+        """Merge the story ``other_id`` into the story ``story_id``."""
+        from .story_edits import plan_merge
+
+        return self._correct(
+            lambda now: (plan_merge(now, story_id, other_id), now.story(story_id).doc_ids[0])
+        )
+
+    def rename_story(self, story_id: str, name: str) -> Outcome:
+        """Name the story ``story_id`` (a blank name gives it back its computed label)."""
+        from .story_edits import plan_rename
+
+        return self._correct(
+            lambda now: (plan_rename(now, story_id, name), now.story(story_id).doc_ids[0])
+        )
+
+    def _correct(self, make: Callable[[CorrectedStories], tuple[Plan, str]]) -> Outcome:
+        """Plan a story correction on the stories as they are and write it as one edit; the
+        outcome names the story that holds the article ``make`` returns beside its plan."""
+        from .story_edits import StoryEditError, correct
+
+        store = self.require_writable()
+        try:
+            plan, anchor = make(self.stories())
+        except StoryEditError as error:
+            raise IntentRefused(str(error)) from None
+        outcome = self._run(lambda: correct(store, plan))
+        if not outcome.changed:
+            raise IntentRefused("That changes nothing.")
+        story_id = self.stories().story_of(anchor).id
+        message = plan[0][:1].upper() + plan[0][1:] + " (u takes it back)."
+        return _with(outcome, message, stories=True, story_id=story_id)
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _store(self) -> Store:
@@ -772,6 +851,7 @@ class Workbench:
             spans=frozenset().union(*(c.spans for c in changes)),
             groups=frozenset().union(*(c.groups for c in changes)),
             articles=frozenset().union(*(c.documents for c in changes)),
+            stories=any(c.stories for c in changes),
         )
 
 
@@ -783,6 +863,8 @@ def _with(outcome: Outcome, message: str, **changes: Any) -> Outcome:
         "message": message or outcome.message,
         "span_id": outcome.span_id,
         "group_id": outcome.group_id,
+        "stories": outcome.stories,
+        "story_id": outcome.story_id,
     }
     values.update(changes)
     return Outcome(**values)

@@ -611,3 +611,33 @@ def _label(articles: Sequence[ArticleLike]) -> str:
 
     best = max(range(len(titles)), key=lambda i: (centrality(i), -len(titles[i]), titles[i]))
     return titles[best]
+
+
+# ---- stories made by hand (corrections) ------------------------------------------------------
+
+
+def make_story(articles: Sequence[ArticleLike], source: str, label: str | None = None) -> Story:
+    """The story holding exactly ``articles`` (at least one), built as grouping builds one: its
+    id from the article ids, its articles by date then outlet, its outlets and dates; its label
+    is ``label`` when given (a name the user chose), else the most central title."""
+    if not articles:
+        raise ValueError("a story holds at least one article")
+    ordered = sorted(
+        articles, key=lambda a: (_iso(a.date) or "9999", (a.outlet or "").lower(), a.id)
+    )
+    dates = sorted(d for d in (_iso(a.date) for a in articles) if d)
+    outlets = sorted({a.outlet for a in articles if a.outlet}, key=str.lower)
+    return Story(
+        id=story_id(a.id for a in articles),
+        label=label if label is not None else _label(articles),
+        doc_ids=tuple(a.id for a in ordered),
+        outlets=tuple(outlets),
+        first=dates[0] if dates else None,
+        last=dates[-1] if dates else None,
+        source=source,
+    )
+
+
+def story_order(stories: Iterable[Story]) -> list[Story]:
+    """``stories`` in the order grouping gives them: largest first, then by label, then id."""
+    return sorted(stories, key=lambda s: (-len(s), s.label.lower(), s.id))

@@ -242,7 +242,43 @@ ACTIONS: dict[str, Action] = _actions(
         "t",
         "Stories",
         "the stories of the corpus (the same event across outlets), filtered as you type; "
-        "enter opens one side by side, and `o` lists its articles that did not fit first",
+        "enter opens one side by side, and `o` lists its articles that did not fit first; "
+        "`ctrl+o` moves an article of the highlighted story, `ctrl+s` splits it, `ctrl+g` "
+        "merges another into it, `ctrl+n` names it, `ctrl+z` undoes",
+    ),
+    Action(
+        "story_move",
+        "ctrl+o",
+        "Move to story",
+        "move the focused article to another story (chosen from a list); on the stories "
+        "screen, `ctrl+o` moves an article of the highlighted story",
+        edits=True,
+    ),
+    Action(
+        "story_split",
+        "ctrl+s",
+        "Split story",
+        "take articles (chosen) out of the focused article's story into a new story; "
+        "`ctrl+s` on the stories screen splits the highlighted one",
+        edits=True,
+    ),
+    Action(
+        "story_merge",
+        "ctrl+g",
+        "Merge stories",
+        "merge another story (chosen from a list) into the focused article's story; "
+        "`ctrl+g` on the stories screen merges into the highlighted one",
+        edits=True,
+    ),
+    Action(
+        "story_rename",
+        "ctrl+n",
+        "Rename story",
+        "name the focused article's story (empty: its most central title); `ctrl+n` on the "
+        "stories screen names the highlighted one. Corrections are kept in the store, hold "
+        "when the stories are grouped again, and `u` (`ctrl+z` on the stories screen) undoes "
+        "each",
+        edits=True,
     ),
     Action("add_pane", "plus", "Add pane", "add a pane (up to four)"),
     Action("close_pane", "minus", "Close pane", "close the focused pane"),
@@ -356,6 +392,13 @@ SCREEN_KEY_IDS = frozenset(
         "stories_close",
         "stories_down",
         "stories_up",
+        "stories_move",
+        "stories_split",
+        "stories_merge",
+        "stories_rename",
+        "stories_undo",
+        # The story corrections' dialogs (tui/screens/story_dialogs.py).
+        "story_articles_take",
         "statement_close",
         "statement_dissolve",
         "statement_jump",

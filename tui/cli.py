@@ -13,6 +13,7 @@ import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -272,6 +273,12 @@ def open_command(
     multiple=True,
     help="Only spans on this article, by id or file path (repeatable).",
 )
+@click.option(
+    "--story",
+    "stories",
+    multiple=True,
+    help="Only spans on this story's articles, by story id or label (repeatable).",
+)
 def export_command(
     db: str | None,
     fmt: str,
@@ -281,17 +288,18 @@ def export_command(
     annotators: tuple[str, ...],
     labels: tuple[str, ...],
     articles: tuple[str, ...],
+    stories: tuple[str, ...],
 ) -> None:
     """Write every span annotation as one JSON object per line (the README gives the schema).
 
     Each span is checked against its article's file first; spans of a changed article are found
-    again, and what moved or could not be found is reported on stderr. --annotator, --label and
-    --article limit the export to what they name.
+    again, and what moved or could not be found is reported on stderr. --annotator, --label,
+    --article and --story limit the export to what they name.
     """
     err = safe_console(stderr=True, soft_wrap=True)
     if fmt != "jsonl":
-        if annotators or labels or articles:
-            _fail("--annotator, --label and --article limit a jsonl export only (for now)")
+        if annotators or labels or articles or stories:
+            _fail("--annotator, --label, --article and --story limit a jsonl export only (for now)")
         _export_other(db, fmt, output, force, err)
         return
     analysis_cache.install(data_folder())  # files known unchanged are not read again
@@ -301,15 +309,24 @@ def export_command(
         frozenset(a for name in articles for a in (name, os.path.abspath(name))),
     )
     with _open_store(db, read_only=True) as store:
+        story_of, chosen = _story_choice(store, stories)
+        if chosen is not None:
+            only = replace(only, story_articles=chosen)
         if output is None:
             result = export_jsonl(
-                store, inert_json_stream(sys.stdout), include_orphaned=include_orphaned, only=only
+                store,
+                inert_json_stream(sys.stdout),
+                include_orphaned=include_orphaned,
+                only=only,
+                stories=story_of,
             )
             sys.stdout.flush()
         else:
             target = Path(output)
             with _output_file(target, force) as out:
-                result = export_jsonl(store, out, include_orphaned=include_orphaned, only=only)
+                result = export_jsonl(
+                    store, out, include_orphaned=include_orphaned, only=only, stories=story_of
+                )
             err.print(f"wrote {result.written} annotations to {target}", highlight=False)
         documents = store.documents()
     for line in result.anchoring.lines(documents):
@@ -331,6 +348,29 @@ def export_command(
             ),
             soft_wrap=True,
         )
+
+
+def _story_choice(
+    store: Store, keys: Sequence[str]
+) -> tuple[dict[str, str], frozenset[str] | None]:
+    """Each article's story id (with the store's corrections), and the articles of the
+    stories ``keys`` names (by id or unambiguous label; None when none is named). A key that
+    names no story ends the command with a message saying how to list the ids.
+
+    The stories are those of the grouping the store keeps. Only when a story is named are the
+    articles it does not hold grouped now (that costs seconds on a big corpus, too much for
+    every export); otherwise they are in no story (``story`` null)."""
+    from newsreader.annotations.story_edits import StoryEditError, find_story
+    from newsreader.tui.cli_stories import stories_of_store
+
+    corrected = stories_of_store(store, group_missing=bool(keys))
+    chosen: set[str] = set()
+    for key in keys:
+        try:
+            chosen.update(find_story(corrected.stories, key).doc_ids)
+        except StoryEditError as error:
+            _fail(f"--story {key}: {error}")
+    return corrected.story_ids(), frozenset(chosen) if keys else None
 
 
 @contextlib.contextmanager
@@ -760,11 +800,21 @@ def align_command(
     is_flag=True,
     help="Also list spans linked to nothing (statements one outlet carries).",
 )
-def coverage_command(db: str | None, fmt: str, show_diff: bool, include_unlinked: bool) -> None:
+@click.option(
+    "--story",
+    "stories",
+    multiple=True,
+    help="Only this story's articles, by story id or label (repeatable).",
+)
+def coverage_command(
+    db: str | None, fmt: str, show_diff: bool, include_unlinked: bool, stories: tuple[str, ...]
+) -> None:
     """The statements × outlets matrix: which outlet carries each statement group, as a claim
-    or as a quote, and with what relation; an empty cell is what that outlet left out."""
+    or as a quote, and with what relation; an empty cell is what that outlet left out.
+    --story limits it to one story's articles."""
     with _open_store(db, read_only=True) as store:
-        matrix = coverage(store, include_unlinked=include_unlinked)
+        chosen = _story_choice(store, stories)[1] if stories else None
+        matrix = coverage(store, include_unlinked=include_unlinked, articles=chosen)
     if fmt == "json":
         data = matrix.to_json()
         if show_diff:

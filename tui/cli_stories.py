@@ -1,15 +1,20 @@
-"""``newsreader stories PATH... [--json] [--by text|metadata]``: the stories of a corpus.
+"""``newsreader stories PATH... [--json] [--by text|metadata] [--db STORE]``: a corpus's stories.
 
 A story is the articles that report one real-world event, across outlets (see
 :mod:`newsreader.corpus.stories`). The command lists the articles without analysing them:
-grouping reads only their text and metadata.
+grouping reads only their text and metadata. The store's story corrections (moves, splits,
+merges, names: :mod:`newsreader.annotations.story_edits`) are applied unless
+``--ignore-corrections``, and the grouping is kept in the store, so that ``export`` and
+``coverage --story`` know each article's story.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from rich.console import Console
@@ -18,8 +23,12 @@ from rich.text import Text
 
 from newsreader.corpus.document import Document
 from newsreader.corpus.loaders import LoadResult, list_paths
-from newsreader.corpus.stories import Story, group_stories
+from newsreader.corpus.stories import Story, group_stories, story_order
 from newsreader.tui.safe import inert_json, one_line, safe_console
+
+if TYPE_CHECKING:
+    from newsreader.annotations.store import Store
+    from newsreader.annotations.story_edits import CorrectedStories
 
 
 def story_json(story: Story, by_id: dict[str, Document]) -> dict[str, Any]:
@@ -72,6 +81,86 @@ def _report(result: LoadResult, err: Console) -> None:
         err.print(Text(summary, style="dim"), soft_wrap=True, highlight=False)
 
 
+def _warn(err: Console, message: str) -> None:
+    err.print(Text(f"warning: {message}", style="yellow"), soft_wrap=True, highlight=False)
+
+
+@contextlib.contextmanager
+def _corrections_store(db: str | None, err: Console) -> Iterator[Store | None]:
+    """The store whose corrections apply: ``--db``, else the default store when it exists.
+    Opened for writing (to keep the grouping) unless another newsreader has it open; then
+    read-only. None when there is no store to read."""
+    from newsreader.annotations.config import ConfigError, load_config
+    from newsreader.annotations.journal import StoreError, StoreLocked
+    from newsreader.annotations.store import Store
+
+    try:
+        config = load_config()
+    except ConfigError as error:
+        _fail(str(error))
+    path = config.store_path(db)
+    if db is None and not path.exists():
+        yield None
+        return
+    try:
+        try:
+            store = Store.open(path, annotator=config.annotator)
+        except StoreLocked:
+            store = Store.open(path, read_only=True, allow_newer=True)
+    except StoreError as error:
+        if db is not None:
+            _fail(str(error))
+        _warn(err, f"{error} The stories are shown without its corrections.")
+        yield None
+        return
+    try:
+        for warning in store.warnings:
+            _warn(err, warning)
+        yield store
+    finally:
+        try:
+            store.close()
+        except StoreError as error:
+            _fail(str(error))
+
+
+def _fail(message: str) -> NoReturn:
+    safe_console(stderr=True, soft_wrap=True).print(
+        Text(f"newsreader: {message}", style="bold red"), soft_wrap=True
+    )
+    sys.exit(2)
+
+
+def stories_of_store(
+    store: Store, *, corrections: bool = True, group_missing: bool = True
+) -> CorrectedStories:
+    """The stories of ``store``'s articles, as ``export`` and ``coverage --story`` see them.
+
+    The grouping the store keeps (the last ``newsreader stories --db`` or stories screen),
+    with the store's corrections (unless ``corrections`` is False). With ``group_missing``,
+    articles of the store it does not hold are grouped now, with the other articles of their
+    folders, as ``newsreader stories FOLDER`` would (else they are in no story).
+    """
+    from newsreader.annotations.jsonl import resolve_article
+    from newsreader.annotations.story_edits import apply_pins, kept_stories
+
+    record = store.recorded_grouping()
+    stories, articles = kept_stories(record) if record is not None else ([], {})
+    known: dict[str, Any] = dict(articles)
+    missing = [d for d in store.documents().values() if d.id not in known and group_missing]
+    folders: set[Path] = set()
+    for doc in missing:
+        found = resolve_article(doc.path, store.path) if doc.path else None
+        if found is not None:
+            folders.add(found.parent)
+    if folders:
+        listed = [d for d in list_paths(sorted(folders)).documents if d.id not in known]
+        stories = story_order([*stories, *group_stories(listed)])  # type: ignore[arg-type]
+        known.update((d.id, d) for d in listed)
+    pins = store.story_pins() if corrections else []
+    return apply_pins(stories, pins, known)
+
+
 @click.command("stories")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per story per line.")
@@ -86,12 +175,32 @@ def _report(result: LoadResult, err: Console) -> None:
 @click.option(
     "--manifest", type=click.Path(), help="A manifest naming outlet, date, story per file."
 )
-def stories_command(paths: tuple[str, ...], as_json: bool, by: str, manifest: str | None) -> None:
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="The store whose story corrections apply, and which keeps the grouping for export "
+    "(default: the default store, when there is one).",
+)
+@click.option(
+    "--ignore-corrections",
+    is_flag=True,
+    help="The stories as computed, without the store's corrections.",
+)
+def stories_command(
+    paths: tuple[str, ...],
+    as_json: bool,
+    by: str,
+    manifest: str | None,
+    db: str | None,
+    ignore_corrections: bool,
+) -> None:
     """Group the articles at PATHS into stories: the articles that report one event.
 
-    Every article is in exactly one story; the largest stories come first. Problems go to
-    stderr; the exit status is 1 when any file failed.
+    Every article is in exactly one story; the largest stories come first. The store's
+    story corrections apply unless --ignore-corrections. Problems go to stderr; the exit
+    status is 1 when any file failed.
     """
+    from newsreader.annotations.story_edits import apply_pins, grouping_record
     from newsreader.tui.cli_prepare import index_stories_for  # an index: its stories as made
 
     err = safe_console(stderr=True, soft_wrap=True)
@@ -101,6 +210,13 @@ def stories_command(paths: tuple[str, ...], as_json: bool, by: str, manifest: st
         result = list_paths(list(paths), manifest=manifest)
         stories = group_stories(result.documents, by=by)  # type: ignore[arg-type]
     by_id = {doc.id: doc for doc in result.documents}
+    with _corrections_store(db, err) as store:
+        complete = all(i in by_id for s in stories for i in s.doc_ids)
+        if store is not None and complete:
+            if not store.read_only:
+                store.record_grouping(grouping_record(stories, by_id, by))  # type: ignore[arg-type]
+            if not ignore_corrections:
+                stories = apply_pins(stories, store.story_pins(), by_id).stories  # type: ignore[arg-type]
     if as_json:
         out = sys.stdout
         for story in stories:

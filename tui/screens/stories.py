@@ -47,6 +47,12 @@ class StoriesScreen(ModalScreen[tuple[str, ...] | None]):
         Binding("escape", "close", "Close", id="stories_close"),
         Binding("down", "down", "Next", show=False, id="stories_down"),
         Binding("up", "up", "Previous", show=False, id="stories_up"),
+        # Story corrections (tui/story_actions.py does them; ctrl keys, as letters filter).
+        Binding("ctrl+o", "correct_story('move')", "Move article", id="stories_move"),
+        Binding("ctrl+s", "correct_story('split')", "Split", id="stories_split"),
+        Binding("ctrl+g", "correct_story('merge')", "Merge", id="stories_merge"),
+        Binding("ctrl+n", "correct_story('rename')", "Rename", id="stories_rename"),
+        Binding("ctrl+z", "undo_story", "Undo", id="stories_undo"),
     ]
 
     def __init__(self, stories: Sequence[Story], articles: Mapping[str, _Article]) -> None:
@@ -124,3 +130,44 @@ class StoriesScreen(ModalScreen[tuple[str, ...] | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    # -- story corrections ------------------------------------------------------------------
+
+    def highlighted_story(self) -> Story | None:
+        """The story under the list's cursor, or None."""
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is None or highlighted >= len(self.shown):
+            return None
+        return self.shown[highlighted]
+
+    def action_correct_story(self, kind: str) -> None:
+        story = self.highlighted_story()
+        if story is None:
+            self.notify("There is no story to correct here.", severity="warning")
+            return
+        correct = getattr(self.app, "correct_story", None)
+        if correct is not None:
+            correct(kind, story.id, self)
+
+    def action_undo_story(self) -> None:
+        undo = getattr(self.app, "undo_in_stories", None)
+        if undo is not None:
+            undo(self)
+
+    def set_stories(
+        self, stories: Sequence[Story], articles: Mapping[str, _Article], select: str | None
+    ) -> None:
+        """Show ``stories`` (after a correction) under the same filter, ``select`` highlighted."""
+        self.stories = list(stories)
+        self._titles = [
+            " ".join([s.label, *(articles[i].title for i in s.doc_ids if i in articles)]).lower()
+            for s in self.stories
+        ]
+        self._texts = [
+            "\n".join(articles[i].text for i in s.doc_ids if i in articles).lower()
+            for s in self.stories
+        ]
+        self._fill(self.query_one(Input).value)
+        ids = [s.id for s in self.shown]
+        if select in ids:
+            self.query_one(OptionList).highlighted = ids.index(select)
