@@ -23,6 +23,7 @@ from newsreader.tui import actions
 from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screens.dialogs import StoreProblemDialog
 from newsreader.tui.widgets.article_view import ArticleView
+from tests.tui.waiting import until
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SIZE = (160, 45)
@@ -101,9 +102,11 @@ async def test_unknown_key_ids_in_the_keymap_are_warned_about(tmp_path: Path) ->
         cursor_blink=False,
     )
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        messages = [str(n.message) for n in app._notifications]
-        assert any("tag_clam" in m for m in messages), messages
+
+        def warned() -> bool:
+            return any("tag_clam" in str(n.message) for n in app._notifications)
+
+        await until(pilot, warned, seconds=30)
 
 
 async def test_a_store_in_use_is_never_moved_aside(tmp_path: Path) -> None:
@@ -117,12 +120,10 @@ async def test_a_store_in_use_is_never_moved_aside(tmp_path: Path) -> None:
             load_sample(), store_path=path, config=Config(), annotator="t", cursor_blink=False
         )
         async with app.run_test(size=SIZE) as pilot:
-            for _ in range(40):
-                await pilot.pause()
-                if isinstance(app.screen, StoreProblemDialog):
-                    break
+            await until(pilot, lambda: isinstance(app.screen, StoreProblemDialog))
             dialog = app.screen
             assert isinstance(dialog, StoreProblemDialog)
+            await until(pilot, lambda: bool(dialog.query("Static")))  # composed and mounted
             assert "open in another newsreader" in dialog.message
             assert not dialog.can_move and dialog.can_read
             shown = " ".join(str(s.render()) for s in dialog.query("Static"))
