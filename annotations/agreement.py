@@ -23,18 +23,27 @@ Nothing here imports Textual; the ``agree`` command prints what :func:`agreement
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .jsonl import MAX_LINE_BYTES, LineProblem, read_lines
-from .store import Store
+import msgspec
+
+if TYPE_CHECKING:
+    from .store import Store
+
+# The reading of the store and of the importer (``jsonl``, which brings in the corpus and the
+# store) is imported when used: ``agree`` on two exports does without it, and starts sooner.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""The longest line read, as the importer (``jsonl.MAX_LINE_BYTES``; a test checks they agree)."""
 
 __all__ = [
     "AgreementInput",
@@ -161,6 +170,20 @@ class PairAgreement:
 # -- reading ----------------------------------------------------------------------------------
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pauses Python's cycle collector. Reading and comparing make hundreds of thousands of
+    small objects and no cycles; each collection would walk them all again (a third of the
+    time of ``agree`` on 100,000 spans each)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _speaker(attributes: Any) -> str | None:
     if not isinstance(attributes, dict):
         return None
@@ -229,6 +252,97 @@ def _lines(handle: Any) -> Iterator[bytes]:
         yield line
 
 
+class _Line(msgspec.Struct):
+    """The fields of an export line that ``agree`` reads, typed as :func:`_problem` wants them;
+    the other fields (the text, its context, ...) are skipped unread."""
+
+    doc_id: str
+    start: int
+    end: int
+    label: str
+    annotator: str | None = None
+    group: str | None = None
+    created: str | None = None
+    doc_path: str | None = None
+    doc_hash: str | None = None
+    title: str | None = None
+    attributes: dict[str, Any] | None = None
+    anchor: Any = None
+
+
+_DECODER = msgspec.json.Decoder(list[_Line])
+FAST_READ_BYTES = 512 * 2**20
+"""Files up to this size are read whole and decoded in one go (a few times faster)."""
+
+
+def _read_whole(path: Path, result: AgreementInput, shared: set[str], order: int) -> int | None:
+    """Reads ``path`` in one go when every line of it is a usable span line, adding its spans
+    to ``result`` and its articles to ``shared``; returns the new ``order``, or None (changing
+    nothing) when some line is not usable, for the line-by-line reader to say which and why."""
+    try:
+        if path.stat().st_size > FAST_READ_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    if not lines or max(map(len, lines)) >= MAX_LINE_BYTES or not all(lines):
+        return None
+    try:
+        # One JSON array of every line: a line that is not one JSON value breaks the array.
+        records = _DECODER.decode(b"[" + b",".join(lines) + b"]")
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    if len(records) != len(lines):
+        return None
+    spans: list[Annotated] = []
+    append = spans.append
+    titles: list[_Line] = []
+    seen = set(shared)
+    orphans = 0
+    stem = path.stem
+    for record in records:
+        doc_id, start, end, label = record.doc_id, record.start, record.end, record.label
+        if not (doc_id and label and 0 <= start < end):
+            return None
+        if record.anchor == "orphaned":
+            orphans += 1
+            continue
+        order += 1
+        attributes = record.attributes
+        append(
+            Annotated(
+                record.annotator or stem,
+                doc_id,
+                start,
+                end,
+                label,
+                _speaker(attributes) if attributes else None,
+                record.group,
+                record.created or "",
+                order,
+            )
+        )
+        if doc_id not in seen:
+            seen.add(doc_id)
+            titles.append(record)
+    shared.update(seen)
+    result.spans.extend(spans)
+    result.skipped_orphans += orphans
+    for record in titles:
+        for value, known in (
+            (record.title, result.titles),
+            (record.doc_path, result.paths),
+            (record.doc_hash, result.hashes),
+        ):
+            if value:
+                known[record.doc_id] = value
+    return order
+
+
+@_collector_paused()
 def read_exports(paths: Sequence[str | Path]) -> AgreementInput:
     """The spans in newsreader JSONL exports (any number of annotators in each file).
 
@@ -242,11 +356,17 @@ def read_exports(paths: Sequence[str | Path]) -> AgreementInput:
     order = 0
     for path in map(Path, paths):
         stem = path.stem
+        read = _read_whole(path, result, seen, order)
+        if read is not None:
+            order = read
+            continue
         try:
             handle = open(path, "rb")  # noqa: SIM115 - closed below, errors reported by name
         except OSError as error:
             result.problems.append(f"{path}: cannot read it ({error.strerror or error})")
             continue
+        from .jsonl import LineProblem, read_lines
+
         with handle:
             try:
                 for number, item in read_lines(_lines(handle)):
@@ -327,8 +447,6 @@ def article_lengths(data: AgreementInput) -> dict[str, int]:
     A file holding several articles is matched by content hash, then by id, as the exporter
     does. Articles not found here are measured up to their last annotated character.
     """
-    from newsreader.corpus import load_paths
-
     lengths: dict[str, int] = {}
     by_path: dict[str, list[str]] = defaultdict(list)
     wanted = {s.doc_id for s in data.spans}
@@ -338,6 +456,8 @@ def article_lengths(data: AgreementInput) -> dict[str, int]:
     for path, doc_ids in sorted(by_path.items()):
         if not Path(path).is_file():
             continue
+        from newsreader.corpus import load_paths
+
         loaded = load_paths([path]).documents
         for doc_id in doc_ids:
             doc = next((d for d in loaded if d.content_hash == data.hashes.get(doc_id)), None)
@@ -646,6 +766,7 @@ def _pair(
     )
 
 
+@_collector_paused()
 def agreement(
     spans: Iterable[Annotated],
     *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 from rich.table import Table
@@ -23,6 +24,15 @@ from newsreader.annotations.agreement import (
 from .safe import inert, inert_json, safe_console
 
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
+
+
+def _fail(message: str, status: int = 1) -> NoReturn:
+    # As ``cli._fail``. This module does without ``cli.py`` (and the formats, linking and app
+    # it imports) unless it reads the store, so that ``agree`` on exports starts sooner.
+    safe_console(stderr=True, soft_wrap=True).print(
+        Text(f"newsreader: {message}", style="bold red"), soft_wrap=True
+    )
+    sys.exit(status)
 
 
 def _figure(value: float | None) -> Text:
@@ -121,8 +131,6 @@ def agree_command(
     matched spans, speaker agreement on matched quotes, B-cubed F1 of statement groups, and
     Krippendorff's unitizing alpha per label.
     """
-    from .cli import _fail, _open_store
-
     err = safe_console(stderr=True, soft_wrap=True)
     data = AgreementInput()
     if files:
@@ -132,6 +140,8 @@ def agree_command(
                 err.print(Text(inert(problem), style="red"), soft_wrap=True, highlight=False)
             _fail(f"{len(data.problems)} unusable lines; nothing was measured", status=1)
     if db is not None or not files:
+        from .cli import _open_store
+
         with _open_store(db, read_only=True) as store:
             stored = from_store(store)
         data.spans.extend(stored.spans)

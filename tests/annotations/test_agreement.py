@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsreader.annotations import agreement as agreement_module
 from newsreader.annotations.agreement import (
+    AgreementInput,
     Annotated,
     agreement,
     alpha_u,
@@ -308,6 +310,70 @@ def test_read_exports_leaves_out_orphaned_spans(tmp_path: Path) -> None:
     data = read_exports([path])
     assert len(data.spans) == 1
     assert data.skipped_orphans == 1
+
+
+def _read_line_by_line(paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> AgreementInput:
+    with monkeypatch.context() as patch:
+        patch.setattr(agreement_module, "FAST_READ_BYTES", -1)
+        return read_exports(paths)
+
+
+def test_reading_whole_files_gives_what_reading_line_by_line_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(15)
+    paths = []
+    for name in ("ana", "bo", "cy"):
+        lines = []
+        for n in range(300):
+            start = rng.randint(0, 500)
+            fields: dict[str, object] = {
+                "doc_id": f"d{rng.randint(1, 9)}",
+                "start": start,
+                "end": start + rng.randint(1, 40),
+                "label": rng.choice(["claim", "quote"]),
+                "text": "x" * rng.randint(0, 50),
+                "unknown": {"nested": [1, {"a": None}]},
+            }
+            if rng.random() < 0.5:
+                fields["annotator"] = rng.choice([name, "other", None])
+            if rng.random() < 0.3:
+                fields["attributes"] = {"speaker": rng.choice(["Kerry", " ", "Harf"])}
+            if rng.random() < 0.3:
+                fields["group"] = f"g{rng.randint(1, 5)}"
+            if rng.random() < 0.3:
+                fields["created"] = f"2026-11-{rng.randint(10, 28)}T00:00:00Z"
+            if rng.random() < 0.1:
+                fields["anchor"] = rng.choice(["orphaned", "ok", "moved"])
+            for key in ("title", "doc_path", "doc_hash"):
+                if rng.random() < 0.5:
+                    fields[key] = rng.choice([f"{key} {n}", "", None])
+            lines.append(json.dumps(fields, ensure_ascii=rng.random() < 0.5))
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n".join(lines) + ("\n" if name != "bo" else ""), encoding="utf-8")
+        paths.append(path)
+    assert all(agreement_module._read_whole(p, AgreementInput(), set(), 0) for p in paths)
+    whole = read_exports(paths)
+    assert whole.spans and whole.skipped_orphans and whole.titles and not whole.problems
+    assert whole == _read_line_by_line(paths, monkeypatch)
+    # A file with lines the fast reader cannot take is read line by line, from its start, with
+    # the same result and the same messages.
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(
+        paths[0].read_text() + "\n  \n" + _line(start=2**70) + "\n" + _line(doc_id="") + "\n"
+    )
+    both = read_exports([paths[1], odd])
+    assert both == _read_line_by_line([paths[1], odd], monkeypatch)
+    assert [p.split(": ", 1)[1] for p in both.problems] == [
+        "line 303: 'start' (1180591620717411303424) must be less than 'end' (4)",
+        "line 304: 'doc_id' must be non-empty text",
+    ]
+
+
+def test_the_longest_line_is_the_importers() -> None:
+    from newsreader.annotations import jsonl
+
+    assert agreement_module.MAX_LINE_BYTES == jsonl.MAX_LINE_BYTES
 
 
 def test_from_store_reads_each_annotators_spans_and_groups(

@@ -3,8 +3,11 @@ store, and on bad input."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -241,3 +244,28 @@ def test_two_stores_exported_imported_and_compared(
     code, out, _ = run("agree", "--db", team, "--json")
     [from_store] = json.loads(out)["pairs"]
     assert from_store == from_files
+
+
+def test_agree_starts_without_the_rest_of_the_command_line(tmp_path: Path) -> None:
+    # The console script hands `agree` to its own module: cli.py, the formats and the app stay
+    # unimported (a benchmarked command), and the output is the one `cli` gives.
+    a = _write(tmp_path / "ana.jsonl", _rec(0, 4), _rec(5, 9, "quote"))
+    b = _write(tmp_path / "bo.jsonl", _rec(0, 4), _rec(5, 9))
+    script = (
+        "import sys\n"
+        "from newsreader.tui.launch import main\n"
+        "try:\n"
+        f"    main(['agree', {str(a)!r}, {str(b)!r}, '--json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('newsreader.tui.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    output, last = done.stdout.strip().rsplit("\n", 1)
+    modules = ast.literal_eval(last)
+    assert "newsreader.tui.cli" not in modules and "newsreader.tui.app" not in modules
+    assert "newsreader.tui.cli_agree" in modules
+    code, out, _ = run("agree", str(a), str(b), "--json")
+    assert code == 0 and json.loads(output) == json.loads(out)
