@@ -9,13 +9,15 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from newsreader.corpus import Document, LineIndex, Range
 from newsreader.corpus.quotes import quote_extent
 
-from .._textual_fixes import cache_wrapped_height
+from .._textual_fixes import cache_wrapped_height, wrapped_width
 from ..actions import bindings
 from ..display import DisplayMap
 from ..safe import inert
@@ -174,10 +176,23 @@ class ArticleView(TextArea):
             line.stylize(style, max(0, a - start), max(0, min(length, b - start)))
         return line
 
+    def wrapped_to_width(self) -> bool:
+        """True when the text is wrapped to the width the view has now."""
+        return wrapped_width(self.wrapped_document) == self.wrap_width
+
     def rewrap(self) -> None:
         """Wrap the text to the pane's width now (not at the next resize event)."""
-        self._rewrap_and_refresh_virtual_size()
-        self.refresh()
+        if not self.wrapped_to_width():
+            self._rewrap_and_refresh_virtual_size()
+            self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Adding or closing a pane changes the panes' widths before they hear of it: their
+        # Resize comes after the next frame is drawn, which would show each text wrapped for
+        # its old width (cut at the edge, or in a narrow column). Wrap to the width drawn at.
+        if not self.wrapped_to_width():
+            self._rewrap_and_refresh_virtual_size()
+        return super().render_lines(crop)
 
     # -- the mouse -------------------------------------------------------------------------
 
