@@ -443,3 +443,86 @@ def test_figures_are_symmetric_and_bounded(
         assert -1 <= forward.label_kappa <= 1
     for value in forward.alpha_u.values():
         assert value is None or value <= 1
+
+
+def _plain_overlap_matches(first: list[Annotated], second: list[Annotated]) -> int:
+    """One-to-one matching of one article's overlapping spans as the definition says it: every
+    overlapping pair, largest overlap first (then B's start, A's start, B's and A's places)."""
+    pairs = sorted(
+        (-(min(a.end, b.end) - max(a.start, b.start)), b.start, a.start, j, i)
+        for i, a in enumerate(first)
+        for j, b in enumerate(second)
+        if min(a.end, b.end) > max(a.start, b.start)
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for _, _, _, j, i in pairs:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+    return len(used_a)
+
+
+def _plain_units(spans: list[Annotated], offset: int) -> list[tuple[int, int]]:
+    """INCEpTION's units of one annotator, label and article: by start, longest first, each
+    overlapping an earlier one left out."""
+    units: list[tuple[int, int]] = []
+    reach = -1
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if s.start >= reach:
+            units.append((offset + s.start, offset + s.end))
+        reach = max(reach, s.end)
+    return units
+
+
+def test_pair_figures_equal_plain_loops_on_random_work() -> None:
+    # The pair's overlap matching and unitizing alpha work on arrays over every article at
+    # once; here they are checked against the definitions, article by article, in plain loops.
+    rng = random.Random(27)
+    for _ in range(150):
+        spans: list[Annotated] = []
+        for who in ("A", "B"):
+            for order in range(rng.randint(1, 30)):
+                start = rng.randint(0, 50)
+                doc, label = rng.choice(["d1", "d2", "d3"]), rng.choice(["x", "y"])
+                end = start + rng.randint(1, 12)
+                spans.append(Annotated(who, doc, start, end, label, None, None, "", order))
+        lengths = {"d1": rng.randint(0, 70)}
+        pairs = agreement(spans, lengths=lengths)
+        if not pairs or not pairs[0].articles:
+            continue
+        [pair] = pairs
+        kept = {
+            who: list(
+                {
+                    (s.doc_id, s.start, s.end): s for s in reversed(spans) if s.annotator == who
+                }.values()
+            )[::-1]
+            for who in ("A", "B")
+        }
+        docs = sorted({s.doc_id for s in kept["A"]} & {s.doc_id for s in kept["B"]})
+        by_doc = {
+            (who, d): [s for s in kept[who] if s.doc_id == d] for who in ("A", "B") for d in docs
+        }
+        overlaps = [_plain_overlap_matches(by_doc["A", d], by_doc["B", d]) for d in docs]
+        assert [a.overlap_f1 for a in pair.per_article] == [
+            2 * n / (len(by_doc["A", d]) + len(by_doc["B", d]))
+            for n, d in zip(overlaps, docs, strict=True)
+        ]
+        assert pair.overlap_matches == sum(overlaps)
+        offsets, length = {}, 0
+        for d in docs:
+            offsets[d] = length
+            length += max(lengths.get(d, 0), *(s.end for w in "AB" for s in by_doc[w, d]))
+        for label, alpha in pair.alpha_u.items():
+            raters = [
+                [
+                    unit
+                    for d in docs
+                    for unit in _plain_units(
+                        [s for s in by_doc[who, d] if s.label == label], offsets[d]
+                    )
+                ]
+                for who in ("A", "B")
+            ]
+            assert alpha == pytest.approx(_dkpro_literal(raters, length), abs=1e-12)
