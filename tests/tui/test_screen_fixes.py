@@ -84,7 +84,8 @@ async def test_marks_differ_without_colour(tmp_path: Path) -> None:
         await settle(app, pilot)
         article = view(app, 0)
         kinds = ["boilerplate", "suggest-quote", "suggest-link", "claim", "quote", "linked"]
-        kinds.append("search")
+        # "other": a span with another label (PolNeAR's source and cue, a configured label).
+        kinds += ["search", "other"]
         styles = {kind: text_style(article, kind) for kind in kinds}
         assert len(set(styles.values())) == len(kinds), styles
         # A search match is not reverse video (the statement marker is).

@@ -56,10 +56,11 @@ class ArticleView(TextArea):
         padding: 0 1;
         &:focus { border: none; }
         /* Each kind differs in its text style too, so that marks stay apart without
-           colour (NO_COLOR): dim, italic, bold italic, underline, bold underline, reverse. */
+           colour (NO_COLOR): dim, italic, bold italic, underline, italic underline, bold
+           underline, bold italic underline, bold reverse. */
         .article--claim { background: $primary-muted; text-style: underline; }
         .article--quote { background: $success-muted; text-style: bold underline; }
-        .article--other { background: $accent-muted; text-style: underline; }
+        .article--other { background: $accent-muted; text-style: italic underline; }
         .article--linked { text-style: bold reverse; }
         .article--search { background: $warning-muted; text-style: bold italic underline; }
         .article--suggest-quote { text-style: italic; color: $text-accent; }
