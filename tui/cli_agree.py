@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 import click
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -45,21 +46,24 @@ def _summary(pairs: Sequence[PairAgreement]) -> Table:
         title_justify="left",
         caption="— : undefined (nothing to compare)",
         caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+        padding=(0, 1, 0, 0),
     )
-    table.add_column("annotators", overflow="fold")
+    # At 80 columns the names fold, and the figures keep whole (no rules between columns).
+    table.add_column("annotators", overflow="fold", min_width=10)
+    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("spans", justify="right", no_wrap=True)
     for header in (
-        "articles",
-        "spans",
         "exact\nF1",
         "overlap\nF1",
         "label\nκ",
-        "speakers",
+        "same\nspeaker",
         "groups\nB³",
     ):
         table.add_column(header, justify="right", min_width=5)
     for pair in pairs:
         table.add_row(
-            inert(" × ".join(pair.annotators)),
+            inert(f"{pair.annotators[0]} ×\n{pair.annotators[1]}"),
             str(pair.articles),
             f"{pair.spans[0]}/{pair.spans[1]}",
             _figure(pair.exact_f1),

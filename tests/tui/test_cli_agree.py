@@ -418,3 +418,20 @@ def test_agree_starts_without_the_rest_of_the_command_line(tmp_path: Path) -> No
     assert "newsreader.tui.cli_agree" in modules
     code, out, _ = run("agree", str(a), str(b), "--json")
     assert code == 0 and json.loads(output) == json.loads(out)
+
+
+def test_the_summary_fits_80_columns_with_names_and_figures_whole(tmp_path: Path) -> None:
+    a = _write(tmp_path / "a.jsonl", *(_rec(n * 10, n * 10 + 5) for n in range(1500)))
+    b = _write(tmp_path / "b.jsonl", *(_rec(n * 10, n * 10 + 5) for n in range(1400)))
+    lines = [json.loads(x) | {"annotator": "polnear-4b22"} for x in a.read_text().splitlines()]
+    _write(a, *lines)
+    lines = [json.loads(x) | {"annotator": "polnear-4e07"} for x in b.read_text().splitlines()]
+    _write(b, *lines)
+    result = CliRunner().invoke(cli, ["agree", str(a), str(b)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    summary = result.stdout.split("by label")[0].splitlines()
+    assert all(len(line) <= 80 for line in summary), summary
+    row = next(line for line in summary if "polnear-4b22 ×" in line)
+    assert "1500/1400" in row and "0.966" in row  # 2·1400 / 2900
+    assert any(line.strip() == "polnear-4e07" for line in summary)
+    assert any("speaker" in line for line in summary) and "…" not in "".join(summary)
