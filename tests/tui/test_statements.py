@@ -182,6 +182,10 @@ async def test_the_annotator_view_and_the_story_sidebar(tmp_path: Path) -> None:
 
         # The sidebar lists both open articles' spans, by article.
         assert listed() == [mine.id, theirs.id, other.id]
+        # A long span's text is cut with an ellipsis, not in the middle of a word unmarked.
+        span = next(s for s in (mine, theirs, other) if len(" ".join(s.text.split())) > 60)
+        prompt = str(sidebar.get_option(span.id).prompt)
+        assert " ".join(span.text.split())[:50] in prompt and f"… [{span.annotator}]" in prompt
         # A: only mine; the status bar keeps the store's count and adds the view's.
         await pilot.press("A")
         await pilot.pause()
