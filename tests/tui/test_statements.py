@@ -208,6 +208,20 @@ async def test_the_annotator_view_and_the_story_sidebar(tmp_path: Path) -> None:
         assert "shown" not in status(app)
 
 
+async def test_the_sidebar_keeps_a_space_after_a_long_label(tmp_path: Path) -> None:
+    docs = load_sample().documents
+    with Store.open(tmp_path / "store.json", annotator="tester") as store:
+        store.attach(docs)
+        source = tag_as(store, docs[0], "bo", *docs[0].sentences[4], "source")
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        prompt = str(app.query_one(AnnotationList).get_option(source.id).prompt)
+        assert prompt.startswith("source " + docs[0].text[source.start : source.start + 5])
+
+
 async def test_the_annotator_chooser_lists_counts_and_picks_a_view(tmp_path: Path) -> None:
     docs = load_sample().documents
     with Store.open(tmp_path / "store.json", annotator="tester") as store:

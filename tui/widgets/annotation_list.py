@@ -87,7 +87,8 @@ class AnnotationList(OptionList):
             self.add_option(Option(heading, disabled=True))
             for span in spans:
                 label = Text()
-                label.append(f"{span.label:<6}", style="bold")
+                # A space after the label even when it is long (PolNeAR's "source").
+                label.append(f"{inert(span.label):<5} ", style="bold")
                 if span.id in grouped:
                     label.append("⛓ ", style="yellow")
                 if span.orphaned:
