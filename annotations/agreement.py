@@ -23,18 +23,28 @@ Nothing here imports Textual; the ``agree`` command prints what :func:`agreement
 
 from __future__ import annotations
 
+import functools
+import gc
 import itertools
 import json
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .jsonl import MAX_LINE_BYTES, LineProblem, read_lines
-from .store import Store
+import msgspec
+import numpy as np
+
+if TYPE_CHECKING:
+    from .store import Store
+
+# The reading of the store and of the importer (``jsonl``, which brings in the corpus and the
+# store) is imported when used: ``agree`` on two exports does without it, and starts sooner.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""The longest line read, as the importer (``jsonl.MAX_LINE_BYTES``; a test checks they agree)."""
 
 __all__ = [
     "AgreementInput",
@@ -161,6 +171,20 @@ class PairAgreement:
 # -- reading ----------------------------------------------------------------------------------
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pauses Python's cycle collector. Reading and comparing make hundreds of thousands of
+    small objects and no cycles; each collection would walk them all again (a third of the
+    time of ``agree`` on 100,000 spans each)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _speaker(attributes: Any) -> str | None:
     if not isinstance(attributes, dict):
         return None
@@ -229,6 +253,108 @@ def _lines(handle: Any) -> Iterator[bytes]:
         yield line
 
 
+class _Line(msgspec.Struct):
+    """The fields of an export line that ``agree`` reads, typed as :func:`_problem` wants them;
+    the other fields (the text, its context, ...) are skipped unread."""
+
+    doc_id: str
+    start: int
+    end: int
+    label: str
+    annotator: str | None = None
+    group: str | None = None
+    created: str | None = None
+    doc_path: str | None = None
+    doc_hash: str | None = None
+    title: str | None = None
+    attributes: dict[str, Any] | None = None
+    anchor: Any = None
+
+
+_DECODER = msgspec.json.Decoder(list[_Line])
+FAST_READ_BYTES = 512 * 2**20
+"""Files up to this size are read whole and decoded in one go (a few times faster)."""
+
+
+_make_annotated = functools.partial(tuple.__new__, Annotated)
+"""``Annotated._make`` without its Python-level check (the columns are built to fit)."""
+
+
+def _may_hold_a_long_line(data: bytes) -> bool:
+    """False when no line of ``data`` is as long as ``MAX_LINE_BYTES`` (True when one may be:
+    some stretch of half that length holds no line end)."""
+    half = MAX_LINE_BYTES // 2
+    return any(data.find(b"\n", at, at + half) < 0 for at in range(0, len(data) - half, half))
+
+
+def _read_whole(path: Path, result: AgreementInput, shared: set[str], order: int) -> int | None:
+    """Reads ``path`` in one go when every line of it is a usable span line, adding its spans
+    to ``result`` and its articles to ``shared``; returns the new ``order``, or None (changing
+    nothing) when some line is not usable, for the line-by-line reader to say which and why."""
+    try:
+        if path.stat().st_size > FAST_READ_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if data.endswith(b"\n"):
+        data = data[:-1]
+    if not data or data.startswith(b"\n") or b"\n\n" in data or _may_hold_a_long_line(data):
+        return None
+    try:
+        # One JSON array of every line: a line that is not one JSON value breaks the array.
+        records = _DECODER.decode(b"[" + data.replace(b"\n", b",") + b"]")
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    if len(records) != data.count(b"\n") + 1:
+        return None
+    # Column by column: a hundred thousand lines go through here.
+    if not (all(r.doc_id for r in records) and all(r.label for r in records)):
+        return None
+    if not all(0 <= r.start < r.end for r in records):
+        return None
+    kept = [r for r in records if r.anchor != "orphaned"]
+    orphans = len(records) - len(kept)
+    stem = path.stem
+    spans = list(
+        map(
+            _make_annotated,
+            zip(
+                [r.annotator or stem for r in kept],
+                [r.doc_id for r in kept],
+                [r.start for r in kept],
+                [r.end for r in kept],
+                [r.label for r in kept],
+                [_speaker(r.attributes) if r.attributes else None for r in kept],
+                [r.group for r in kept],
+                [r.created or "" for r in kept],
+                range(order + 1, order + 1 + len(kept)),
+                strict=True,
+            ),
+        )
+    )
+    order += len(kept)
+    seen = set(shared)
+    titles: list[_Line] = []
+    for record in kept:
+        if record.doc_id not in seen:
+            seen.add(record.doc_id)
+            titles.append(record)
+    shared.update(seen)
+    result.spans.extend(spans)
+    result.skipped_orphans += orphans
+    for record in titles:
+        for value, known in (
+            (record.title, result.titles),
+            (record.doc_path, result.paths),
+            (record.doc_hash, result.hashes),
+        ):
+            if value:
+                known[record.doc_id] = value
+    return order
+
+
+@_collector_paused()
 def read_exports(paths: Sequence[str | Path]) -> AgreementInput:
     """The spans in newsreader JSONL exports (any number of annotators in each file).
 
@@ -242,11 +368,17 @@ def read_exports(paths: Sequence[str | Path]) -> AgreementInput:
     order = 0
     for path in map(Path, paths):
         stem = path.stem
+        read = _read_whole(path, result, seen, order)
+        if read is not None:
+            order = read
+            continue
         try:
             handle = open(path, "rb")  # noqa: SIM115 - closed below, errors reported by name
         except OSError as error:
             result.problems.append(f"{path}: cannot read it ({error.strerror or error})")
             continue
+        from .jsonl import LineProblem, read_lines
+
         with handle:
             try:
                 for number, item in read_lines(_lines(handle)):
@@ -327,8 +459,6 @@ def article_lengths(data: AgreementInput) -> dict[str, int]:
     A file holding several articles is matched by content hash, then by id, as the exporter
     does. Articles not found here are measured up to their last annotated character.
     """
-    from newsreader.corpus import load_paths
-
     lengths: dict[str, int] = {}
     by_path: dict[str, list[str]] = defaultdict(list)
     wanted = {s.doc_id for s in data.spans}
@@ -338,6 +468,8 @@ def article_lengths(data: AgreementInput) -> dict[str, int]:
     for path, doc_ids in sorted(by_path.items()):
         if not Path(path).is_file():
             continue
+        from newsreader.corpus import load_paths
+
         loaded = load_paths([path]).documents
         for doc_id in doc_ids:
             doc = next((d for d in loaded if d.content_hash == data.hashes.get(doc_id)), None)
@@ -374,44 +506,49 @@ def _f1(matched: int, total: int) -> float | None:
     return 2 * matched / total if total else None
 
 
-def _gaps(units: Sequence[tuple[int, int]], length: int) -> list[int]:
-    """The lengths of the stretches of ``[0, length)`` that no unit covers (units sorted, apart)."""
-    gaps = []
-    position = 0
-    for start, end in units:
-        if start > position:
-            gaps.append(start - position)
-        position = end
-    if length > position:
-        gaps.append(length - position)
-    return gaps
+Units = tuple["np.ndarray[Any, np.dtype[np.int64]]", "np.ndarray[Any, np.dtype[np.int64]]"]
+"""One rater's units of one category: their starts and their ends, sorted and apart."""
 
 
-def _observed(first: Sequence[tuple[int, int]], second: Sequence[tuple[int, int]]) -> int:
-    """Σ of DKPro's distances between two raters' segments, times nothing (the caller scales).
+def _array(values: Iterable[int]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    return np.fromiter(values, dtype=np.int64)
+
+
+def _total(values: np.ndarray[Any, np.dtype[np.int64]]) -> int:
+    # Summed as Python integers: each term fits in 64 bits, their sum may not.
+    return sum(values.tolist())
+
+
+def _gaps(units: Units, length: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """The lengths of the stretches of ``[0, length)`` that no unit covers."""
+    starts, ends = units
+    edges_from = np.concatenate(([0], ends))
+    edges_to = np.concatenate((starts, [length]))
+    gaps = edges_to - edges_from
+    return gaps[gaps > 0]
+
+
+def _observed(first: Units, second: Units) -> int:
+    """Σ of DKPro's distances between two raters' segments (the caller scales).
 
     Overlapping units cost the squares of the differences of their starts and of their ends; a
     unit that lies wholly in the other rater's gap costs the square of its length.
     """
-    total = 0
-    touched_first = [False] * len(first)
-    touched_second = [False] * len(second)
-    j0 = 0
-    for i, (start, end) in enumerate(first):
-        while j0 < len(second) and second[j0][1] <= start:
-            j0 += 1
-        j = j0
-        while j < len(second) and second[j][0] < end:
-            other_start, other_end = second[j]
-            if other_end > start:
-                total += (start - other_start) ** 2 + (end - other_end) ** 2
-                touched_first[i] = True
-                touched_second[j] = True
-            j += 1
-    for flags, units in ((touched_first, first), (touched_second, second)):
-        for touched, (start, end) in zip(flags, units, strict=True):
-            if not touched:
-                total += (end - start) ** 2
+    (starts_a, ends_a), (starts_b, ends_b) = first, second
+    # The units of B that a unit of A overlaps are a run: those ending after it starts and
+    # starting before it ends.
+    low = np.searchsorted(ends_b, starts_a, side="right")
+    high = np.searchsorted(starts_b, ends_a, side="left")
+    counts = np.maximum(high - low, 0)
+    a = np.repeat(np.arange(len(starts_a)), counts)
+    b = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    b += np.repeat(low, counts)
+    total = _total((starts_a[a] - starts_b[b]) ** 2 + (ends_a[a] - ends_b[b]) ** 2)
+    alone_b = np.ones(len(starts_b), dtype=bool)
+    alone_b[b] = False
+    alone_a = counts == 0
+    total += _total((ends_a[alone_a] - starts_a[alone_a]) ** 2)
+    total += _total((ends_b[alone_b] - starts_b[alone_b]) ** 2)
     return total
 
 
@@ -423,27 +560,35 @@ def alpha_u(raters: Sequence[Sequence[tuple[int, int]]], length: int) -> float |
     ``calculateCategoryAgreement``: 1 − D_O / D_E, and 0.0 when D_O = D_E. None when no rater
     has a unit (nothing to agree on) or there are fewer than two raters.
     """
+    units = [(_array(s for s, _ in rater), _array(e for _, e in rater)) for rater in raters]
+    return _alpha_u(units, length)
+
+
+def _alpha_u(raters: Sequence[Units], length: int) -> float | None:
     count = len(raters)
-    if count < 2 or length <= 0 or not any(raters):
+    if count < 2 or length <= 0 or not any(len(starts) for starts, _ in raters):
         return None
     observed = sum(_observed(a, b) for a, b in itertools.combinations(raters, 2))
     d_o = Fraction(2 * observed, count * (count - 1) * length * length)
 
-    lengths = [end - start for units in raters for start, end in units]
+    lengths = np.concatenate([ends - starts for starts, ends in raters])
     n_c = len(lengths)
-    squared = sum(n * (n - 1) for n in lengths)
-    gaps = sorted(g for units in raters for g in _gaps(units, length))
+    gaps = np.sort(np.concatenate([_gaps(units, length) for units in raters]))
+    # Σ of the gaps from each place on, as Python integers.
     suffix = [0] * (len(gaps) + 1)
-    for i in range(len(gaps) - 1, -1, -1):
-        suffix[i] = suffix[i + 1] + gaps[i]
+    for i, gap in zip(range(len(gaps) - 1, -1, -1), reversed(gaps.tolist()), strict=True):
+        suffix[i] = suffix[i + 1] + gap
+    distinct, times = np.unique(lengths, return_counts=True)
+    places = np.searchsorted(gaps, distinct, side="left").tolist()
+    squared = 0
     total = 0
     # Units of one length cost the same: work per distinct length, times how many there are.
-    for n, times in Counter(lengths).items():
+    for n, many, i in zip(distinct.tolist(), times.tolist(), places, strict=True):
+        squared += many * n * (n - 1)
         # (N_c − 1)(2n³ − 3n² + n)/3 is a whole number: n(n − 1)(2n − 1) is divisible by 6.
         cost = (n_c - 1) * (n * (n - 1) * (2 * n - 1)) // 3
-        i = bisect_left(gaps, n)
         cost += n * n * (suffix[i] - (n - 1) * (len(gaps) - i))
-        total += times * cost
+        total += many * cost
     denominator = count * length * (count * length - 1) - squared
     d_e = Fraction(2 * total, length * denominator)
     if d_o == d_e:
@@ -464,48 +609,85 @@ def _made_before(a: Annotated, b: Annotated) -> bool:
 
 def _deduplicated(spans: Iterable[Annotated]) -> dict[Key, Annotated]:
     """An annotator's spans by place; of several at one place, the one made first."""
-    kept: dict[Key, Annotated] = {}
-    for span in spans:
-        key = (span.doc_id, span.start, span.end)
+    spans = list(spans)
+    keys = [(span.doc_id, span.start, span.end) for span in spans]
+    kept: dict[Key, Annotated] = dict(zip(keys, spans, strict=True))
+    if len(kept) == len(spans):
+        return kept  # no two at one place
+    kept = {}
+    for key, span in zip(keys, spans, strict=True):
         old = kept.get(key)
         if old is None or _made_before(span, old):
             kept[key] = span
     return kept
 
 
-def _overlap_matches(first: Sequence[Annotated], second: Sequence[Annotated]) -> int:
-    """One-to-one matches of overlapping spans of one article, largest overlap first."""
-    a = sorted((s.start, s.end, i) for i, s in enumerate(first))
-    b = sorted((s.start, s.end, j) for j, s in enumerate(second))
-    candidates: list[tuple[int, int, int, int, int]] = []
-    # A sweep over both in order of start: each span meets the other side's spans still open.
-    open_a: list[tuple[int, int, int]] = []
-    open_b: list[tuple[int, int, int]] = []
-    ai = bi = 0
-    while ai < len(a) or bi < len(b):
-        if bi >= len(b) or (ai < len(a) and a[ai][0] <= b[bi][0]):
-            start, end, i = a[ai]
-            ai += 1
-            open_b = [o for o in open_b if o[1] > start]
-            for b_start, b_end, j in open_b:
-                candidates.append((start - min(end, b_end), b_start, start, j, i))
-            open_a.append((start, end, i))
-        else:
-            start, end, j = b[bi]
-            bi += 1
-            open_a = [o for o in open_a if o[1] > start]
-            for a_start, a_end, i in open_a:
-                candidates.append((start - min(end, a_end), start, a_start, j, i))
-            open_b.append((start, end, j))
-    # Largest overlap first (the first field is minus the overlap), then by place.
-    candidates.sort()
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    for _overlap, _b_start, _a_start, j, i in candidates:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-    return len(used_a)
+class _Side(NamedTuple):
+    """One annotator's spans over the articles of a pair, as arrays: each span's article (its
+    place in the pair's list), start, end, and place among its article's spans."""
+
+    doc: np.ndarray[Any, np.dtype[np.int64]]
+    start: np.ndarray[Any, np.dtype[np.int64]]
+    end: np.ndarray[Any, np.dtype[np.int64]]
+    place: np.ndarray[Any, np.dtype[np.int64]]
+    label: np.ndarray[Any, np.dtype[np.int64]]
+    """The label's place in the pair's sorted labels."""
+
+
+def _side(
+    by_doc: Mapping[str, list[Annotated]], common: Sequence[str], labels: Mapping[str, int]
+) -> _Side:
+    spans = [s for doc_id in common for s in by_doc[doc_id]]
+    sizes = np.array([len(by_doc[doc_id]) for doc_id in common], dtype=np.int64)
+    doc = np.repeat(np.arange(len(common), dtype=np.int64), sizes)
+    place = np.arange(len(spans), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    if not spans:
+        return _Side(doc, place, place, place, place)
+    _, _, starts, ends, names, *_ = zip(*spans, strict=True)
+    return _Side(
+        doc,
+        np.array(starts, dtype=np.int64),
+        np.array(ends, dtype=np.int64),
+        place,
+        np.array([labels[name] for name in names], dtype=np.int64),
+    )
+
+
+def _overlap_matches(a: _Side, b: _Side, articles: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """One-to-one matches of overlapping spans within each article, largest overlap first
+    (then by B's start, A's start, B's place, A's place); how many in each article."""
+    matched = np.zeros(articles, dtype=np.int64)
+    if not len(a.start) or not len(b.start):
+        return matched
+    # The articles end to end, apart, so that spans of two articles never overlap.
+    reach = np.zeros(articles, dtype=np.int64)
+    np.maximum.at(reach, a.doc, a.end)
+    np.maximum.at(reach, b.doc, b.end)
+    base = np.cumsum(reach + 1) - (reach + 1)
+    a_start, a_end = a.start + base[a.doc], a.end + base[a.doc]
+    b_start, b_end = b.start + base[b.doc], b.end + base[b.doc]
+    # For each span of A, the spans of B (by start) that start before it ends and come after
+    # every span of B that ends before it starts: a run that holds all its overlaps.
+    order = np.argsort(b_start, kind="stable")
+    starts = b_start[order]
+    reached = np.maximum.accumulate(b_end[order])
+    low = np.searchsorted(reached, a_start, side="right")
+    high = np.searchsorted(starts, a_end, side="left")
+    counts = np.maximum(high - low, 0)
+    i = np.repeat(np.arange(len(a_start)), counts)
+    j = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    j = order[j + np.repeat(low, counts)]
+    overlap = np.minimum(a_end[i], b_end[j]) - np.maximum(a_start[i], b_start[j])
+    i, j, overlap = i[overlap > 0], j[overlap > 0], overlap[overlap > 0]
+    ranked = np.lexsort((a.place[i], b.place[j], a_start[i], b_start[j], -overlap))
+    used_a = bytearray(len(a_start))
+    used_b = bytearray(len(b_start))
+    taken = []
+    for first, second in zip(i[ranked].tolist(), j[ranked].tolist(), strict=True):
+        if not used_a[first] and not used_b[second]:
+            used_a[first] = used_b[second] = 1
+            taken.append(first)
+    return np.bincount(a.doc[taken], minlength=articles).astype(np.int64)
 
 
 def _normal_speaker(speaker: str | None) -> str | None:
@@ -534,16 +716,18 @@ def _b3_f1(pairs: Sequence[tuple[Annotated, Annotated]]) -> float | None:
     return 2 * precision * recall / (precision + recall)
 
 
-def _alpha_units(spans: Iterable[Annotated], offset: int) -> list[tuple[int, int]]:
-    """One annotator's units of one label in one article, as INCEpTION adds them to the study:
-    by start, longest first; a span overlapping an earlier one (kept or not) is left out."""
-    units = []
-    reach = -1
-    for start, negative_end in sorted((s.start, -s.end) for s in spans):
-        if start >= reach:
-            units.append((start + offset, offset - negative_end))
-        reach = max(reach, -negative_end)
-    return units
+def _alpha_units(side: _Side, label: int, offsets: np.ndarray[Any, np.dtype[np.int64]]) -> Units:
+    """One annotator's units of one label, the articles end to end (``offsets``), as INCEpTION
+    adds them to the study: by start, longest first; a span overlapping an earlier one (kept or
+    not) is left out."""
+    mine = side.label == label
+    starts = side.start[mine] + offsets[side.doc[mine]]
+    ends = side.end[mine] + offsets[side.doc[mine]]
+    order = np.lexsort((-ends, starts))
+    starts, ends = starts[order], ends[order]
+    reach = np.concatenate(([-1], np.maximum.accumulate(ends)[:-1]))
+    kept = starts >= reach
+    return starts[kept], ends[kept]
 
 
 def _pair(
@@ -559,7 +743,7 @@ def _pair(
     common_set = set(common)
     a_spans = {k: s for k, s in first.items() if k[0] in common_set}
     b_spans = {k: s for k, s in second.items() if k[0] in common_set}
-    matched = [(a_spans[k], b_spans[k]) for k in sorted(a_spans.keys() & b_spans.keys())]
+    matched = [(a, b_spans[k]) for k, a in a_spans.items() if k in b_spans]
 
     by_doc_a: dict[str, list[Annotated]] = defaultdict(list)
     by_doc_b: dict[str, list[Annotated]] = defaultdict(list)
@@ -569,11 +753,17 @@ def _pair(
         by_doc_b[span.doc_id].append(span)
     matched_by_doc = Counter(a.doc_id for a, _ in matched)
 
+    count_a = Counter(s.label for s in a_spans.values())
+    count_b = Counter(s.label for s in b_spans.values())
+    labels = sorted(count_a.keys() | count_b.keys())
+    codes = {label: code for code, label in enumerate(labels)}
+    side_a = _side(by_doc_a, common, codes)
+    side_b = _side(by_doc_b, common, codes)
+    overlaps_by_doc = _overlap_matches(side_a, side_b, len(common)).tolist()
+    overlap_total = sum(overlaps_by_doc)
+
     per_article = []
-    overlap_total = 0
-    for doc_id in common:
-        overlaps = _overlap_matches(by_doc_a[doc_id], by_doc_b[doc_id])
-        overlap_total += overlaps
+    for doc_id, overlaps in zip(common, overlaps_by_doc, strict=True):
         total = len(by_doc_a[doc_id]) + len(by_doc_b[doc_id])
         per_article.append(
             ArticleAgreement(
@@ -595,33 +785,19 @@ def _pair(
     )
 
     # alpha_u: the common articles end to end, in doc id order.
-    offsets: dict[str, int] = {}
-    length = 0
-    for doc_id in common:
-        offsets[doc_id] = length
-        last = max(s.end for s in (*by_doc_a[doc_id], *by_doc_b[doc_id]))
-        length += max(lengths.get(doc_id, 0), last)
-    # Each annotator's spans by label, then by article.
-    by_label: list[dict[str, dict[str, list[Annotated]]]] = []
-    for spans_by_doc in (by_doc_a, by_doc_b):
-        grouped: dict[str, dict[str, list[Annotated]]] = defaultdict(lambda: defaultdict(list))
-        for doc_id in common:
-            for s in spans_by_doc[doc_id]:
-                grouped[s.label][doc_id].append(s)
-        by_label.append(grouped)
-    count_a = Counter(s.label for s in a_spans.values())
-    count_b = Counter(s.label for s in b_spans.values())
+    reach = np.zeros(len(common), dtype=np.int64)
+    np.maximum.at(reach, side_a.doc, side_a.end)
+    np.maximum.at(reach, side_b.doc, side_b.end)
+    known = _array(lengths.get(doc_id, 0) for doc_id in common)
+    sizes = np.maximum(known, reach)
+    offsets = np.cumsum(sizes) - sizes
+    length = int(sizes.sum())
     same = Counter(a.label for a, b in matched if a.label == b.label)
     label_rows = []
     alphas: dict[str, float | None] = {}
-    for label in sorted(count_a.keys() | count_b.keys()):
-        units = []
-        for grouped in by_label:
-            rater: list[tuple[int, int]] = []
-            for doc_id, spans in sorted(grouped.get(label, {}).items()):
-                rater.extend(_alpha_units(spans, offsets[doc_id]))
-            units.append(rater)
-        alphas[label] = alpha_u(units, length)
+    for code, label in enumerate(labels):
+        units = [_alpha_units(side, code, offsets) for side in (side_a, side_b)]
+        alphas[label] = _alpha_u(units, length)
         counts = (count_a[label], count_b[label])
         label_rows.append(
             LabelAgreement(label, counts, _f1(same[label], sum(counts)), alphas[label])
@@ -646,6 +822,7 @@ def _pair(
     )
 
 
+@_collector_paused()
 def agreement(
     spans: Iterable[Annotated],
     *,

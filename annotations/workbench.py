@@ -399,6 +399,10 @@ class Workbench:
         """The annotators with spans in the store, by name."""
         return sorted(name for name, count in self._annotator_counts().items() if count > 0)
 
+    def annotator_counts(self) -> dict[str, int]:
+        """How many spans each annotator with spans has in the store, by name."""
+        return {name: n for name, n in sorted(self._annotator_counts().items()) if n > 0}
+
     def _annotator_counts(self) -> Counter[str]:
         with self._lock:
             if self._by_annotator is None:

@@ -34,6 +34,11 @@ class CachedHeightWrappedDocument(WrappedDocument):
         return self._cached_height
 
 
+def wrapped_width(wrapped: WrappedDocument) -> int:
+    """The width ``wrapped`` was last wrapped to (0 before its first wrap)."""
+    return int(wrapped._width)
+
+
 def cache_wrapped_height(wrapped: WrappedDocument) -> None:
     """Make ``wrapped`` remember its height between wraps (a class swap; state is kept)."""
     if not isinstance(wrapped, CachedHeightWrappedDocument):

@@ -215,6 +215,13 @@ ACTIONS: dict[str, Action] = _actions(
         "show every annotator's spans, only mine, or one other annotator's (cycles)",
     ),
     Action(
+        "choose_annotator",
+        "W",
+        "Whose spans",
+        "choose whose spans to show from a list of the store's annotators with their span "
+        "counts: all, mine, or one annotator's",
+    ),
+    Action(
         "curate",
         "C",
         "Curate",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import click
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +27,15 @@ from .safe import inert, inert_json, safe_console
 DB_HELP = "The annotation store (a TinyDB file); see `newsreader store` for the default."
 
 
+def _fail(message: str, status: int = 1) -> NoReturn:
+    # As ``cli._fail``. This module does without ``cli.py`` (and the formats, linking and app
+    # it imports) unless it reads the store, so that ``agree`` on exports starts sooner.
+    safe_console(stderr=True, soft_wrap=True).print(
+        Text(f"newsreader: {message}", style="bold red"), soft_wrap=True
+    )
+    sys.exit(status)
+
+
 def _figure(value: float | None) -> Text:
     return Text("—", style="dim") if value is None else Text(f"{value:.3f}")
 
@@ -35,21 +46,24 @@ def _summary(pairs: Sequence[PairAgreement]) -> Table:
         title_justify="left",
         caption="— : undefined (nothing to compare)",
         caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+        padding=(0, 1, 0, 0),
     )
-    table.add_column("annotators", overflow="fold")
+    # At 80 columns the names fold, and the figures keep whole (no rules between columns).
+    table.add_column("annotators", overflow="fold", min_width=10)
+    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("spans", justify="right", no_wrap=True)
     for header in (
-        "articles",
-        "spans",
         "exact\nF1",
         "overlap\nF1",
         "label\nκ",
-        "speakers",
+        "same\nspeaker",
         "groups\nB³",
     ):
         table.add_column(header, justify="right", min_width=5)
     for pair in pairs:
         table.add_row(
-            inert(" × ".join(pair.annotators)),
+            inert(f"{pair.annotators[0]} ×\n{pair.annotators[1]}"),
             str(pair.articles),
             f"{pair.spans[0]}/{pair.spans[1]}",
             _figure(pair.exact_f1),
@@ -121,8 +135,6 @@ def agree_command(
     matched spans, speaker agreement on matched quotes, B-cubed F1 of statement groups, and
     Krippendorff's unitizing alpha per label.
     """
-    from .cli import _fail, _open_store
-
     err = safe_console(stderr=True, soft_wrap=True)
     data = AgreementInput()
     if files:
@@ -132,6 +144,8 @@ def agree_command(
                 err.print(Text(inert(problem), style="red"), soft_wrap=True, highlight=False)
             _fail(f"{len(data.problems)} unusable lines; nothing was measured", status=1)
     if db is not None or not files:
+        from .cli import _open_store
+
         with _open_store(db, read_only=True) as store:
             stored = from_store(store)
         data.spans.extend(stored.spans)

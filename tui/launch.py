@@ -114,6 +114,13 @@ def main(argv: Sequence[str] | None = None) -> Any:
     if opens_the_app(args, terminal=sys.stdout.isatty() and sys.stdin.isatty()):
         rest = args[1:] if args and args[0] == "open" else args
         return open_app.main(args=rest, prog_name="newsreader")
+    if args and args[0] == "agree":
+        # ``agree`` on exports needs none of what ``cli.py`` imports (a benchmarked command).
+        from .cli_agree import agree_command
+
+        return agree_command.main(
+            args=args[1:], prog_name="newsreader agree", help_option_names=["-h", "--help"]
+        )
     from .cli import main as cli_main
 
     return cli_main(args)

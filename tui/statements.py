@@ -1,14 +1,20 @@
 """The app's statement, annotator and curation actions (issue 14).
 
-Choose a member's relation, merge two statements, open the statement view, cycle whose spans
-are shown, curate the focused article. Each asks the workbench for one intent and hands the
-outcome to ``App.show_outcome``; the screens live in ``screens/statement.py`` and
+Choose a member's relation, merge two statements, open the statement view, cycle or choose
+whose spans are shown, curate the focused article. Each asks the workbench for one intent and
+hands the outcome to ``App.show_outcome``; the screens live in ``screens/statement.py`` and
 ``screens/curation.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from .display import plural
+from .safe import inert
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -17,6 +23,28 @@ if TYPE_CHECKING:
     from newsreader.annotations.workbench import Outcome, Workbench
 
     from .widgets.pane_row import PaneRow
+
+
+ALL_ANNOTATORS = "all"
+VIEW = "view:"
+"""The annotator chooser's option ids: everyone's spans, or ``VIEW`` and one annotator's name."""
+
+
+def annotator_choices(counts: Mapping[str, int], me: str) -> list[tuple[str, Text]]:
+    """The annotator chooser's options: all, mine (``me``), then every other annotator, each
+    with its span count."""
+    total = sum(counts.values())
+    options = [(ALL_ANNOTATORS, Text(f"All annotators  ({plural(total, 'span')})"))]
+    line = Text("Mine: ")
+    line.append(inert(me), style="bold")
+    line.append(f"  ({plural(counts.get(me, 0), 'span')})")
+    options.append((VIEW + me, line))
+    for name, count in sorted(counts.items()):
+        if name and name != me:
+            line = Text(inert(name))
+            line.append(f"  ({plural(count, 'span')})")
+            options.append((VIEW + name, line))
+    return options
 
 
 class StatementActions:
@@ -130,6 +158,26 @@ class StatementActions:
         self.refresh_all()
         self.notify(message, timeout=3)
 
+    def action_choose_annotator(self) -> None:
+        store = self.workbench.store
+        if store is None:
+            self.notify("There is no store open.", severity="warning")
+            return
+        from .screens.statement import Chooser
+
+        options = annotator_choices(self.workbench.annotator_counts(), store.annotator)
+        now = ALL_ANNOTATORS if self.workbench.view is None else VIEW + self.workbench.view
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                return
+            name = choice.removeprefix(VIEW) if choice.startswith(VIEW) else None
+            message = self.workbench.set_view(name)
+            self.refresh_all()
+            self.notify(message, timeout=3)
+
+        self.push_screen(Chooser("Whose spans to show", options, highlight=now), chosen)
+
     def action_curate(self) -> None:
         from newsreader.annotations.store import EditError
 
@@ -167,4 +215,4 @@ class StatementActions:
         self.push_screen(screen, closed)
 
 
-__all__ = ["StatementActions"]
+__all__ = ["ALL_ANNOTATORS", "VIEW", "StatementActions", "annotator_choices"]

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsreader.annotations import agreement as agreement_module
 from newsreader.annotations.agreement import (
+    AgreementInput,
     Annotated,
     agreement,
     alpha_u,
@@ -310,6 +312,70 @@ def test_read_exports_leaves_out_orphaned_spans(tmp_path: Path) -> None:
     assert data.skipped_orphans == 1
 
 
+def _read_line_by_line(paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> AgreementInput:
+    with monkeypatch.context() as patch:
+        patch.setattr(agreement_module, "FAST_READ_BYTES", -1)
+        return read_exports(paths)
+
+
+def test_reading_whole_files_gives_what_reading_line_by_line_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(15)
+    paths = []
+    for name in ("ana", "bo", "cy"):
+        lines = []
+        for n in range(300):
+            start = rng.randint(0, 500)
+            fields: dict[str, object] = {
+                "doc_id": f"d{rng.randint(1, 9)}",
+                "start": start,
+                "end": start + rng.randint(1, 40),
+                "label": rng.choice(["claim", "quote"]),
+                "text": "x" * rng.randint(0, 50),
+                "unknown": {"nested": [1, {"a": None}]},
+            }
+            if rng.random() < 0.5:
+                fields["annotator"] = rng.choice([name, "other", None])
+            if rng.random() < 0.3:
+                fields["attributes"] = {"speaker": rng.choice(["Kerry", " ", "Harf"])}
+            if rng.random() < 0.3:
+                fields["group"] = f"g{rng.randint(1, 5)}"
+            if rng.random() < 0.3:
+                fields["created"] = f"2026-11-{rng.randint(10, 28)}T00:00:00Z"
+            if rng.random() < 0.1:
+                fields["anchor"] = rng.choice(["orphaned", "ok", "moved"])
+            for key in ("title", "doc_path", "doc_hash"):
+                if rng.random() < 0.5:
+                    fields[key] = rng.choice([f"{key} {n}", "", None])
+            lines.append(json.dumps(fields, ensure_ascii=rng.random() < 0.5))
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n".join(lines) + ("\n" if name != "bo" else ""), encoding="utf-8")
+        paths.append(path)
+    assert all(agreement_module._read_whole(p, AgreementInput(), set(), 0) for p in paths)
+    whole = read_exports(paths)
+    assert whole.spans and whole.skipped_orphans and whole.titles and not whole.problems
+    assert whole == _read_line_by_line(paths, monkeypatch)
+    # A file with lines the fast reader cannot take is read line by line, from its start, with
+    # the same result and the same messages.
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(
+        paths[0].read_text() + "\n  \n" + _line(start=2**70) + "\n" + _line(doc_id="") + "\n"
+    )
+    both = read_exports([paths[1], odd])
+    assert both == _read_line_by_line([paths[1], odd], monkeypatch)
+    assert [p.split(": ", 1)[1] for p in both.problems] == [
+        "line 303: 'start' (1180591620717411303424) must be less than 'end' (4)",
+        "line 304: 'doc_id' must be non-empty text",
+    ]
+
+
+def test_the_longest_line_is_the_importers() -> None:
+    from newsreader.annotations import jsonl
+
+    assert agreement_module.MAX_LINE_BYTES == jsonl.MAX_LINE_BYTES
+
+
 def test_from_store_reads_each_annotators_spans_and_groups(
     tmp_path: Path, seeds: dict[str, Document]
 ) -> None:
@@ -377,3 +443,86 @@ def test_figures_are_symmetric_and_bounded(
         assert -1 <= forward.label_kappa <= 1
     for value in forward.alpha_u.values():
         assert value is None or value <= 1
+
+
+def _plain_overlap_matches(first: list[Annotated], second: list[Annotated]) -> int:
+    """One-to-one matching of one article's overlapping spans as the definition says it: every
+    overlapping pair, largest overlap first (then B's start, A's start, B's and A's places)."""
+    pairs = sorted(
+        (-(min(a.end, b.end) - max(a.start, b.start)), b.start, a.start, j, i)
+        for i, a in enumerate(first)
+        for j, b in enumerate(second)
+        if min(a.end, b.end) > max(a.start, b.start)
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for _, _, _, j, i in pairs:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+    return len(used_a)
+
+
+def _plain_units(spans: list[Annotated], offset: int) -> list[tuple[int, int]]:
+    """INCEpTION's units of one annotator, label and article: by start, longest first, each
+    overlapping an earlier one left out."""
+    units: list[tuple[int, int]] = []
+    reach = -1
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if s.start >= reach:
+            units.append((offset + s.start, offset + s.end))
+        reach = max(reach, s.end)
+    return units
+
+
+def test_pair_figures_equal_plain_loops_on_random_work() -> None:
+    # The pair's overlap matching and unitizing alpha work on arrays over every article at
+    # once; here they are checked against the definitions, article by article, in plain loops.
+    rng = random.Random(27)
+    for _ in range(150):
+        spans: list[Annotated] = []
+        for who in ("A", "B"):
+            for order in range(rng.randint(1, 30)):
+                start = rng.randint(0, 50)
+                doc, label = rng.choice(["d1", "d2", "d3"]), rng.choice(["x", "y"])
+                end = start + rng.randint(1, 12)
+                spans.append(Annotated(who, doc, start, end, label, None, None, "", order))
+        lengths = {"d1": rng.randint(0, 70)}
+        pairs = agreement(spans, lengths=lengths)
+        if not pairs or not pairs[0].articles:
+            continue
+        [pair] = pairs
+        kept = {
+            who: list(
+                {
+                    (s.doc_id, s.start, s.end): s for s in reversed(spans) if s.annotator == who
+                }.values()
+            )[::-1]
+            for who in ("A", "B")
+        }
+        docs = sorted({s.doc_id for s in kept["A"]} & {s.doc_id for s in kept["B"]})
+        by_doc = {
+            (who, d): [s for s in kept[who] if s.doc_id == d] for who in ("A", "B") for d in docs
+        }
+        overlaps = [_plain_overlap_matches(by_doc["A", d], by_doc["B", d]) for d in docs]
+        assert [a.overlap_f1 for a in pair.per_article] == [
+            2 * n / (len(by_doc["A", d]) + len(by_doc["B", d]))
+            for n, d in zip(overlaps, docs, strict=True)
+        ]
+        assert pair.overlap_matches == sum(overlaps)
+        offsets, length = {}, 0
+        for d in docs:
+            offsets[d] = length
+            length += max(lengths.get(d, 0), *(s.end for w in "AB" for s in by_doc[w, d]))
+        for label, alpha in pair.alpha_u.items():
+            raters = [
+                [
+                    unit
+                    for d in docs
+                    for unit in _plain_units(
+                        [s for s in by_doc[who, d] if s.label == label], offsets[d]
+                    )
+                ]
+                for who in ("A", "B")
+            ]
+            assert alpha == pytest.approx(_dkpro_literal(raters, length), abs=1e-12)

@@ -165,3 +165,27 @@ async def test_three_annotators_side_by_side(store: Store, doc: Document) -> Non
         assert screen.curation.status(first) == "cy"
         await pilot.press("p", "9")  # no ninth annotator: nothing happens
         assert screen.curation.status(first) == "cy"
+
+
+async def test_each_version_says_what_it_holds_first_and_marks_differ_without_colour(
+    store: Store, doc: Document
+) -> None:
+    # At 80×24 the panes are short: each version's summary comes right under its title, before
+    # the excerpt that may be cut.
+    screen = curation_screen(store, doc)
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for selector in ("#version-0", "#version-1", "#curated"):
+            pane = screen.query_one(selector, VersionPane)
+            lines = pane_text(screen, selector).split("\n")
+            assert lines[1].startswith(("claim", "quote", "nothing")), lines[:3]
+            assert pane.content_size.height >= 2
+        styles = {
+            kind: tuple(
+                bool(getattr(pane._style(f"version--{kind}"), a))
+                for a in ("bold", "dim", "italic", "underline", "reverse")
+            )
+            for pane in [screen.query_one("#version-0", VersionPane)]
+            for kind in ("claim", "quote", "other", "stretch")
+        }
+        assert len(set(styles.values())) == 4, styles

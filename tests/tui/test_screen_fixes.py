@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,7 +84,8 @@ async def test_marks_differ_without_colour(tmp_path: Path) -> None:
         await settle(app, pilot)
         article = view(app, 0)
         kinds = ["boilerplate", "suggest-quote", "suggest-link", "claim", "quote", "linked"]
-        kinds.append("search")
+        # "other": a span with another label (PolNeAR's source and cue, a configured label).
+        kinds += ["search", "other"]
         styles = {kind: text_style(article, kind) for kind in kinds}
         assert len(set(styles.values())) == len(kinds), styles
         # A search match is not reverse video (the statement marker is).
@@ -135,16 +137,36 @@ def test_short_boilerplate_is_not_folded_into_a_longer_marker() -> None:
     assert "(1 character)" in fold_marker(1)
 
 
-async def test_panes_rewrap_at_once_after_adding_and_closing(tmp_path: Path) -> None:
+async def test_panes_rewrap_at_once_after_adding_and_closing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from textual.document._wrapped_document import WrappedDocument
 
+    # Every frame a pane draws after + or - has its text wrapped to the width it is drawn at:
+    # the panes' Resize events come after the first frame at the new widths, and that frame
+    # showed each article wrapped for its old width (lines cut at the pane's edge).
+    drawn: list[tuple[int, int]] = []
+    render_lines = ArticleView.render_lines
+
+    def watched(view: ArticleView, crop: Any) -> Any:
+        lines = render_lines(view, crop)
+        if view.article is not None:
+            drawn.append((view.wrapped_document._width, view.wrap_width))
+        return lines
+
+    monkeypatch.setattr(ArticleView, "render_lines", watched)
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        for key in ("plus", "minus"):
+        for key in ("plus", "minus", "plus", "plus", "minus"):
+            widths = {pane.view.wrap_width for pane in app.panes}
+            drawn.clear()
             await pilot.press(key)
             await pilot.pause()
             await pilot.pause()
+            assert {pane.view.wrap_width for pane in app.panes} != widths, key
+            assert drawn, key  # the panes were drawn at their new widths
+            assert all(wrapped == width for wrapped, width in drawn), (key, drawn)
             for pane in app.panes:
                 article = pane.view
                 fresh = WrappedDocument(article.document, width=article.wrap_width)

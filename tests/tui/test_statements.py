@@ -8,12 +8,13 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from textual.widgets import Label
+from textual.widgets import Label, OptionList
 
 from newsreader.annotations.config import Config
 from newsreader.annotations.model import Span, context, new_id, now
 from newsreader.annotations.store import Store
 from newsreader.corpus import Document, load_sample
+from newsreader.tui.actions import palette_actions
 from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.cli import cli
 from newsreader.tui.screens.curation import CurationScreen
@@ -181,6 +182,10 @@ async def test_the_annotator_view_and_the_story_sidebar(tmp_path: Path) -> None:
 
         # The sidebar lists both open articles' spans, by article.
         assert listed() == [mine.id, theirs.id, other.id]
+        # A long span's text is cut with an ellipsis, not in the middle of a word unmarked.
+        span = next(s for s in (mine, theirs, other) if len(" ".join(s.text.split())) > 60)
+        prompt = str(sidebar.get_option(span.id).prompt)
+        assert " ".join(span.text.split())[:50] in prompt and f"… [{span.annotator}]" in prompt
         # A: only mine; the status bar keeps the store's count and adds the view's.
         await pilot.press("A")
         await pilot.pause()
@@ -201,6 +206,79 @@ async def test_the_annotator_view_and_the_story_sidebar(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.workbench.view is None and listed() == [mine.id, other.id]
         assert "shown" not in status(app)
+
+
+async def test_the_sidebar_keeps_a_space_after_a_long_label(tmp_path: Path) -> None:
+    docs = load_sample().documents
+    with Store.open(tmp_path / "store.json", annotator="tester") as store:
+        store.attach(docs)
+        source = tag_as(store, docs[0], "bo", *docs[0].sentences[4], "source")
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        prompt = str(app.query_one(AnnotationList).get_option(source.id).prompt)
+        assert prompt.startswith("source " + docs[0].text[source.start : source.start + 5])
+
+
+async def test_the_annotator_chooser_lists_counts_and_picks_a_view(tmp_path: Path) -> None:
+    docs = load_sample().documents
+    with Store.open(tmp_path / "store.json", annotator="tester") as store:
+        store.attach(docs)
+        mine = store.create_span(docs[0].id, *docs[0].sentences[2], "claim")
+        theirs = tag_as(store, docs[0], "bo", *docs[0].sentences[4], "quote")
+        tag_as(store, docs[1], "bo", *docs[1].sentences[1], "claim")
+        tag_as(store, docs[1], "cy", *docs[1].sentences[2], "claim")
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+
+        async def choose(option: str) -> list[str]:
+            await pilot.press("W")
+            await pilot.pause()
+            chooser = app.screen
+            assert isinstance(chooser, Chooser)
+            choices = chooser.query_one(OptionList)
+            lines = [
+                str(choices.get_option_at_index(n).prompt) for n in range(choices.option_count)
+            ]
+            ids = [choices.get_option_at_index(n).id for n in range(choices.option_count)]
+            choices.highlighted = ids.index(option)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not isinstance(app.screen, Chooser)
+            return lines
+
+        # All, mine, then each other annotator, each with its count; the current view is marked
+        # by the highlight when the chooser opens.
+        lines = await choose("view:bo")
+        assert lines == [
+            "All annotators  (4 spans)",
+            "Mine: tester  (1 span)",
+            "bo  (2 spans)",
+            "cy  (1 span)",
+        ]
+        assert app.workbench.view == "bo"
+        assert "4 annotations" in status(app) and "2 shown: bo's" in status(app)
+        assert app.workbench.span_at(docs[0].id, mine.start) is None
+        assert app.workbench.span_at(docs[0].id, theirs.start) is not None
+        # The chooser opens on the view in force.
+        await pilot.press("W")
+        await pilot.pause()
+        assert app.screen.query_one(OptionList).highlighted == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.workbench.view == "bo"
+        await choose("view:tester")
+        assert app.workbench.view == "tester" and "1 shown: tester's" in status(app)
+        await choose("view:cy")
+        assert app.workbench.view == "cy" and "1 shown: cy's" in status(app)
+        await choose("all")
+        assert app.workbench.view is None and "shown" not in status(app)
+        assert "4 annotations" in status(app)
+    # The palette lists the chooser too.
+    assert "choose_annotator" in {a.id for a in palette_actions()}
 
 
 async def test_curation_from_the_app_exports_and_agrees(tmp_path: Path) -> None:

@@ -63,7 +63,8 @@ class VersionPane(Static):
         overflow-y: auto;
         .version--claim { background: $primary-muted; text-style: underline; }
         .version--quote { background: $success-muted; text-style: bold underline; }
-        .version--other { background: $accent-muted; text-style: underline; }
+        /* Apart without colour too (NO_COLOR), within the italic stretch as well. */
+        .version--other { background: $accent-muted; text-style: reverse underline; }
         .version--stretch { text-style: italic; }
         .version--title { text-style: bold; color: $text-accent; }
     }
@@ -82,16 +83,17 @@ class VersionPane(Static):
             start, end = max(span.start, left), min(span.end, right)
             if start < end:
                 body.stylize(self._style(f"version--{kind}"), start - left, end - left)
+        # What this version says comes first: at 80×24 the excerpt under it is cut short.
         rendered = Text()
         rendered.append(inert(title), self._style("version--title"))
         rendered.append("\n")
+        rendered.append(inert(summary))
+        rendered.append("\n\n")
         if left > 0:
             rendered.append("…")
         rendered.append_text(body)
         if right < len(text):
             rendered.append("…")
-        rendered.append("\n\n")
-        rendered.append(inert(summary))
         self.update(rendered)
 
     def _style(self, name: str) -> Style:

@@ -21,6 +21,11 @@ from newsreader.annotations.model import Span
 from ..safe import inert
 
 
+def clip(text: str, most: int) -> str:
+    """``text`` in at most ``most`` characters, ending in … when it was cut."""
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+
+
 class AnnotationList(OptionList):
     """Lists spans under a heading per article; selecting one posts :class:`AnnotationList.Jump`."""
 
@@ -77,17 +82,18 @@ class AnnotationList(OptionList):
             return
         first: int | None = None
         for title, spans in sections:
-            heading = Text(inert(title)[:60], style="bold cyan")
+            heading = Text(clip(inert(title), 60), style="bold cyan")
             heading.append(f"  {len(spans)}", style="dim")
             self.add_option(Option(heading, disabled=True))
             for span in spans:
                 label = Text()
-                label.append(f"{span.label:<6}", style="bold")
+                # A space after the label even when it is long (PolNeAR's "source").
+                label.append(f"{inert(span.label):<5} ", style="bold")
                 if span.id in grouped:
                     label.append("⛓ ", style="yellow")
                 if span.orphaned:
                     label.append("orphaned ", style="red")
-                label.append(inert(" ".join(span.text.split()))[:60])
+                label.append(clip(inert(" ".join(span.text.split())), 60))
                 if span.speaker:
                     label.append(f" — {inert(span.speaker)}", style="italic")
                 if annotator is None and span.annotator:

@@ -9,13 +9,15 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from newsreader.corpus import Document, LineIndex, Range
 from newsreader.corpus.quotes import quote_extent
 
-from .._textual_fixes import cache_wrapped_height
+from .._textual_fixes import cache_wrapped_height, wrapped_width
 from ..actions import bindings
 from ..display import DisplayMap
 from ..safe import inert
@@ -54,10 +56,11 @@ class ArticleView(TextArea):
         padding: 0 1;
         &:focus { border: none; }
         /* Each kind differs in its text style too, so that marks stay apart without
-           colour (NO_COLOR): dim, italic, bold italic, underline, bold underline, reverse. */
+           colour (NO_COLOR): dim, italic, bold italic, underline, italic underline, bold
+           underline, bold italic underline, bold reverse. */
         .article--claim { background: $primary-muted; text-style: underline; }
         .article--quote { background: $success-muted; text-style: bold underline; }
-        .article--other { background: $accent-muted; text-style: underline; }
+        .article--other { background: $accent-muted; text-style: italic underline; }
         .article--linked { text-style: bold reverse; }
         .article--search { background: $warning-muted; text-style: bold italic underline; }
         .article--suggest-quote { text-style: italic; color: $text-accent; }
@@ -174,10 +177,23 @@ class ArticleView(TextArea):
             line.stylize(style, max(0, a - start), max(0, min(length, b - start)))
         return line
 
+    def wrapped_to_width(self) -> bool:
+        """True when the text is wrapped to the width the view has now."""
+        return wrapped_width(self.wrapped_document) == self.wrap_width
+
     def rewrap(self) -> None:
         """Wrap the text to the pane's width now (not at the next resize event)."""
-        self._rewrap_and_refresh_virtual_size()
-        self.refresh()
+        if not self.wrapped_to_width():
+            self._rewrap_and_refresh_virtual_size()
+            self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Adding or closing a pane changes the panes' widths before they hear of it: their
+        # Resize comes after the next frame is drawn, which would show each text wrapped for
+        # its old width (cut at the edge, or in a narrow column). Wrap to the width drawn at.
+        if not self.wrapped_to_width():
+            self._rewrap_and_refresh_virtual_size()
+        return super().render_lines(crop)
 
     # -- the mouse -------------------------------------------------------------------------
 
