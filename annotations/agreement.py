@@ -239,20 +239,6 @@ def _problem(record: Any) -> str | None:
     return f"unusable line: {record!r:.80}"
 
 
-def _lines(handle: Any) -> Iterator[bytes]:
-    # As the importer reads: at most MAX_LINE_BYTES + 1 of a line, the rest of it skipped.
-    while True:
-        line = handle.readline(MAX_LINE_BYTES + 1)
-        if not line:
-            return
-        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-            while True:
-                more = handle.readline(MAX_LINE_BYTES)
-                if not more or more.endswith(b"\n"):
-                    break
-        yield line
-
-
 class _Line(msgspec.Struct):
     """The fields of an export line that ``agree`` reads, typed as :func:`_problem` wants them;
     the other fields (the text, its context, ...) are skipped unread."""
@@ -377,11 +363,11 @@ def read_exports(paths: Sequence[str | Path]) -> AgreementInput:
         except OSError as error:
             result.problems.append(f"{path}: cannot read it ({error.strerror or error})")
             continue
-        from .jsonl import LineProblem, read_lines
+        from .jsonl import LineProblem, bounded_lines, read_lines
 
         with handle:
             try:
-                for number, item in read_lines(_lines(handle)):
+                for number, item in read_lines(bounded_lines(handle)):
                     if isinstance(item, LineProblem):
                         result.problems.append(f"{path}: {item}")
                         continue
