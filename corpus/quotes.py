@@ -817,7 +817,11 @@ def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote])
             if person is not None:
                 name = resolver.canonical(person.words, person.start)
         else:
-            name = resolver.name_of_mention(start, end)
+            found = resolver.named_span(start, end)
+            if found is not None:
+                # The speaker is the name, without the titles and descriptions before it
+                # ("Mr. Steele", "Rep. Michele Bachmann", "spokesman John Kirby").
+                name, (start, end) = found
         quote = replace(
             quote,
             speaker=text[start:end],

@@ -162,6 +162,35 @@ _NOT_NAMES = frozenset(
     every most one two three four five""".split()
 )
 _PERSONAL_PRONOUNS = frozenset({"he", "she"})
+# Common English first names that say the person's sex (news names people in full once, then by
+# surname: "Hillary Clinton ... she said" must not go to "Jeb Bush" named after her).
+_MALE_NAMES = frozenset(
+    """john james robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott
+    brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron
+    jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy christian keith
+    roger terry gerald harold sean austin carl arthur lawrence dylan jesse jordan bryan billy joe
+    bruce gabriel logan albert willie alan juan wayne elijah randy roy vincent ralph eugene russell
+    bobby mason philip louis barack bernie bill jeb mitt mitch ted marco rand chris mike newt
+    rick lindsey chuck tim tom jim bob dick al hank harry rudy reince sean steve ben jared eric
+    vladimir bashar hassan recep boris emmanuel
+    rahm rex rod jeff pete beto cory""".split()
+)
+_FEMALE_NAMES = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+    heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith
+    megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice
+    jeanne alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
+    theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary
+    kellyanne melania ivanka huma sarah nikki condoleezza condi michele kamala dianne barbara
+    elena sonia ruth hope sheryl tulsi kirsten claire heidi susana jeanne ilhan alexandria
+    rashida ayanna debbie valerie loretta janet betsy kirstjen hope omarosa megyn katy taylor
+    beyonce oprah meryl lena""".split()
+)
 
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f'\u2019.-]*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
@@ -200,7 +229,8 @@ _THING_WORDS = frozenset(
     company corp corporation inc group club union office service bureau board county city
     state states republic kingdom nations america revolution hill street avenue square airport
     station hospital church army navy force forces guard police times' today daily weekly
-    street's network's""".split()
+    street's network's tower towers hotel plaza building island islands river county's
+    campaign foundation's yorker yorkers""".split()
 )
 
 
@@ -293,7 +323,8 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
         first += 1
     # A long title ends at its last title word: "Senate Majority Leader Mitch McConnell".
     for k in range(len(run) - 2, first, -1):
-        if run[k][2].lower().rstrip(".") in _TITLE_ENDS:
+        key = run[k][2].lower().rstrip(".")
+        if key in _TITLE_ENDS or TITLE_ROLES.get(key):
             first = k
             break
     titled = False
@@ -325,7 +356,18 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
         return None
     end = words[-1][0] + len(cleaned)
     names = tuple(_clean(w) if k == len(words) - 1 else w for k, (_, _, w) in enumerate(words))
+    if not sex and len(names) >= 2:
+        sex = _sex_of_first_name(names[0])
     return PersonMention(words[0][0], end, names, roles, sex)
+
+
+def _sex_of_first_name(word: str) -> str:
+    low = word.lower()
+    if low in _MALE_NAMES:
+        return "m"
+    if low in _FEMALE_NAMES:
+        return "f"
+    return ""
 
 
 def _add_context_roles(text: str, mention: PersonMention) -> None:
@@ -380,16 +422,23 @@ class SpeakerResolver:
             if not _inside(m.start, quoted, quoted_starts) and _subject_like(text, m)
         ]
         self.antecedent_starts = [m.start for m in self.antecedents]
+        # Which antecedents are the subject of their clause ("Perry has stepped up his attacks
+        # on Obama ..."): a pronoun goes to the last of them before any other mention.
+        self.subjects = [_is_subject(text, m) for m in self.antecedents]
         self.starts = [m.start for m in self.mentions]
-        # What the article says about each surname: its full forms, sex and roles.
+        # What the article says about each surname: its full forms, sex and roles. Two people
+        # with one surname and different sexes ("Bill Clinton", "Hillary Clinton") leave the
+        # surname's sex unknown; each full mention keeps its own.
         self.sex: dict[str, str] = {}
         self.full_forms: dict[str, list[PersonMention]] = {}
         for mention in self.mentions:
             if len(mention.words) >= 2:
                 self.full_forms.setdefault(mention.surname, []).append(mention)
+        sexes: dict[str, set[str]] = {}
         for mention in self.mentions:
             if mention.sex:
-                self.sex.setdefault(mention.surname, mention.sex)
+                sexes.setdefault(mention.surname, set()).add(mention.sex)
+        self.sex = {surname: next(iter(found)) for surname, found in sexes.items() if len(found) == 1}
 
     def _paragraph(self, offset: int) -> int:
         return bisect_right(self.paragraph_starts, offset) - 1
@@ -423,21 +472,34 @@ class SpeakerResolver:
         """The canonical name for the speaker mention at ``start``-``end``, or None when it is
         not a name (a pronoun, a description such as "the official", an organisation written
         in capitals)."""
+        found = self.named_span(start, end)
+        return found[0] if found else None
+
+    def named_span(self, start: int, end: int) -> tuple[str, Range] | None:
+        """The canonical name for the speaker mention at ``start``-``end`` and where the name
+        itself lies in it, titles and descriptions left out ("Mr. Steele" -> "Steele",
+        "Nebraska Attorney General Jon Bruning" -> "Jon Bruning"); None when it is no name."""
         first = bisect_right(self.starts, start - 1)
         inside = [m for m in self.mentions[first : bisect_right(self.starts, end)] if m.end <= end]
         if inside:
-            return self.canonical(inside[0].words, inside[0].start)
-        tokens = [_clean(m.group()) for m in _TOKEN.finditer(self.text, start, end)]
-        tokens = [t for t in tokens if t]
+            mention = inside[0]
+            return self.canonical(mention.words, mention.start), (mention.start, mention.end)
+        tokens = [
+            (m.start(), _clean(m.group())) for m in _TOKEN.finditer(self.text, start, end)
+        ]
+        tokens = [(at, t) for at, t in tokens if t]
         while len(tokens) > 1 and (
-            tokens[0].lower().rstrip(".") in TITLE_ROLES or tokens[0].lower() in _DESCRIPTIONS
+            tokens[0][1].lower().rstrip(".") in TITLE_ROLES
+            or tokens[0][1].lower() in _DESCRIPTIONS
         ):
             tokens = tokens[1:]  # "Sen. Ted Cruz", "Reporter Jomana Karadsheh"
-        if not tokens or not all(_is_cap(t) or t.lower() in _CONNECTORS for t in tokens):
+        words = tuple(t for _, t in tokens)
+        if not words or not all(_is_cap(t) or t.lower() in _CONNECTORS for t in words):
             return None
-        if len(tokens) == 1 and tokens[0].isupper() and not self._full_forms(tokens[0].lower()):
+        if len(words) == 1 and words[0].isupper() and not self._full_forms(words[0].lower()):
             return None  # "CNN", "NAACP": capitals that are not a known person's name
-        return self.canonical(tuple(tokens), start)
+        span = (tokens[0][0], tokens[-1][0] + len(tokens[-1][1]))
+        return self.canonical(words, start), span
 
     def resolve_pronoun(self, pronoun: str, at: int) -> PersonMention | None:
         """The person named last before offset ``at`` (same or the two paragraphs before) whose
@@ -446,13 +508,17 @@ class SpeakerResolver:
         first_paragraph = max(0, self._paragraph(at) - 2)
         limit = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
         index = bisect_right(self.antecedent_starts, at) - 1
+        recent: PersonMention | None = None
         while index >= 0 and self.antecedents[index].start >= limit:
             mention = self.antecedents[index]
             sex = mention.sex or self.sex.get(mention.surname, "")
             if not sex or sex == want:
-                return mention
+                if self.subjects[index]:
+                    return mention
+                if recent is None:
+                    recent = mention
             index -= 1
-        return None
+        return recent
 
     def paragraphs_between(self, start: int, end: int) -> int:
         """How many paragraph breaks lie between two offsets."""
@@ -488,8 +554,60 @@ def _inside(offset: int, ranges: Sequence[Range], starts: list[int]) -> bool:
 
 
 def _subject_like(text: str, mention: PersonMention) -> bool:
-    """Not right after a preposition, and not a possessive ("Trump's wife")."""
+    """Not right after a preposition, not a possessive ("Trump's wife"), and not a name used
+    as a modifier ("the Bush administration", "the unenthused Obama daughters")."""
     before = text[max(0, mention.start - 20) : mention.start].split()
-    if before and before[-1].lower() in _PREPOSITIONS:
+    if before and (before[-1].lower() in _PREPOSITIONS or before[-1] in _MODIFIER_BEFORE):
+        return False
+    if before and before[-1].islower() and before[-1].endswith("ed"):
+        return False  # "the unenthused Obama daughters", "a proposed Trump project"
+    after = _NEXT_WORD.match(text, mention.end)
+    if after and after.group(1).lower() in _MODIFIED_NOUNS:
         return False
     return not text.startswith(("'s", "\u2019s"), mention.end)
+
+
+# Words after which a name modifies a noun rather than naming the speaker.
+_MODIFIER_BEFORE = frozenset({"the", "a", "an", "The", "A", "An"})
+# Nouns a name modifies: "the Obama administration", "Clinton campaign", "Trump supporters".
+_MODIFIED_NOUNS = frozenset(
+    """administration administrations campaign campaigns family team supporters voters camp
+    government era years policy policies presidency foundation aides allies loyalists
+    daughters sons children doctrine plan plans presidency's brand organization organisation
+    tower project rally rallies voters' critics backers base""".split()
+)
+_NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'\u2019-]*)")
+# A word after a name that makes it the subject of a clause: a verb in the past or present
+# tense, an auxiliary ("Perry has", "Clinton criticized", "Obama said", "Kerry, 71, told").
+_AUXILIARY_VERBS = frozenset(
+    """has had is was will would could can did does should may might must told said says
+    tells wrote writes went spoke took made gave got came saw thinks thought knows knew
+    also""".split()
+)
+
+
+def _is_subject(text: str, mention: PersonMention) -> bool:
+    """The name is followed, maybe after an appositive between commas or a parenthesis, by a
+    word that reads as its verb."""
+    pos = mention.end
+    rest = text[pos : pos + 120]
+    if rest.startswith(" ("):
+        close = rest.find(")")
+        if close != -1:
+            rest = rest[close + 1 :]
+    if rest.startswith(","):
+        close = rest.find(",", 1)
+        if close == -1 or "." in rest[1:close].replace(".,", ""):
+            return False
+        rest = rest[close + 1 :]
+    after = _NEXT_WORD.match(rest)
+    if after is None:
+        return False
+    word = after.group(1)
+    if not word.islower():
+        return False
+    return (
+        word in _AUXILIARY_VERBS
+        or word.endswith("ed")
+        or (word.endswith("s") and not word.endswith(("ss", "us", "is")))
+    )
