@@ -27,6 +27,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
+from . import speaker_ranker
 from .document import Document, Quote, Range
 from .sentences import TITLES
 from .speakers import SpeakerResolver
@@ -657,8 +658,115 @@ def _is_markup(text: str, passage: _Passage, inner: str) -> bool:
     return _MARKUP_VALUE.fullmatch(inner) is not None
 
 
-def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> list[Quote]:
-    """Find quotations in ``text`` and attribute them; see the module docstring for the rules."""
+# Whether the learned ranker (``speaker_ranker.py``) picks speakers among the mentions near each
+# quote, after the rules. Measured by tests/benchmarks/train_speaker_ranker.py.
+USE_RANKER = True
+
+
+def find_quotes(
+    text: str, paragraphs: list[Range], sentences: list[Range], *, ranker: bool | None = None
+) -> list[Quote]:
+    """Find quotations in ``text`` and attribute them; see the module docstring for the rules.
+    ``ranker`` (default ``USE_RANKER``) lets the learned ranker choose each speaker."""
+    quotes = _rule_quotes(text, paragraphs, sentences)
+    model = speaker_ranker.load_model() if (USE_RANKER if ranker is None else ranker) else None
+    if all(q.speaker for q in quotes):
+        model = None  # nothing left for the ranker to name
+    if not quotes or (model is None and not any(q.speaker for q in quotes)):
+        return quotes
+    resolver = SpeakerResolver(text, paragraphs, [(q.start, q.end) for q in quotes])
+    if model is not None:
+        quotes = _ranked(model, text, paragraphs, sentences, quotes, resolver)
+    return _canonical_speakers(text, quotes, resolver)
+
+
+def speaker_candidates(
+    text: str, paragraphs: list[Range], sentences: list[Range]
+) -> list[tuple[Quote, list[speaker_ranker.Candidate]]]:
+    """Each quote the rules find (its speaker as the rules read it) with the candidates the
+    ranker would choose among: for training and measuring the ranker."""
+    quotes = _rule_quotes(text, paragraphs, sentences)
+    resolver = SpeakerResolver(text, paragraphs, [(q.start, q.end) for q in quotes])
+    return list(
+        zip(
+            quotes,
+            _candidates_per_quote(text, paragraphs, sentences, quotes, resolver),
+            strict=True,
+        )
+    )
+
+
+def _candidates_per_quote(
+    text: str,
+    paragraphs: list[Range],
+    sentences: list[Range],
+    quotes: list[Quote],
+    resolver: SpeakerResolver,
+    choose: speaker_ranker.Model | None = None,
+) -> list[list[speaker_ranker.Candidate]]:
+    quoted = [(q.start, q.end) for q in quotes]
+    quoted_starts = [s for s, _ in quoted]
+    sentence_starts = [s for s, _ in sentences]
+    paragraph_starts = [s for s, _ in paragraphs]
+    counts: dict[str, int] = {}
+    for mention in resolver.mentions:
+        counts[mention.surname] = counts.get(mention.surname, 0) + 1
+    previous: str | None = None
+    per_quote = []
+    for index, quote in enumerate(quotes):
+        found = speaker_ranker.candidates(
+            text,
+            (quote.start, quote.end),
+            _speaker_range(quote),
+            resolver.mentions,
+            resolver.starts,
+            sentences,
+            sentence_starts,
+            paragraph_starts,
+            quoted,
+            quoted_starts,
+            counts,
+            previous,
+        )
+        per_quote.append(found)
+        chosen = _speaker_range(quote)
+        headline = bool(paragraphs) and quote.start < paragraphs[0][1] <= _HEADLINE_CHARS
+        if choose is not None and chosen is None and not headline:
+            # The rules found no speaker: the ranker names one when it is confident enough.
+            # (Overriding the rules' own pick lost on BASIL: see train_speaker_ranker.py.) A
+            # headline names no speaker: "DNC issues 'deep and sincere apology' to Sanders".
+            top = speaker_ranker.best(choose, found)
+            if (
+                top is not None
+                and choose.probability(top.features) >= speaker_ranker.MIN_PROBABILITY
+            ):
+                chosen = (top.start, top.end)
+                quotes[index] = replace(
+                    quote,
+                    speaker=text[top.start : top.end],
+                    speaker_start=top.start,
+                    speaker_end=top.end,
+                )
+        words = text[chosen[0] : chosen[1]].split() if chosen else []
+        previous = words[-1].lower().strip(".,'\u2019") if words else None
+    return per_quote
+
+
+def _ranked(
+    model: speaker_ranker.Model,
+    text: str,
+    paragraphs: list[Range],
+    sentences: list[Range],
+    quotes: list[Quote],
+    resolver: SpeakerResolver,
+) -> list[Quote]:
+    ranked = list(quotes)
+    _candidates_per_quote(text, paragraphs, sentences, ranked, resolver, model)
+    return ranked
+
+
+def _rule_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> list[Quote]:
+    """The quotes and the speaker mentions the rules read (see the module docstring)."""
     passages = _pair_marks(text, paragraphs)
     sentence_starts = [s for s, _ in sentences]
     paragraph_starts = [s for s, _ in paragraphs]
@@ -773,16 +881,13 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
         )
         quotes.append(quote)
         previous = (p_index, quote)
-    return _canonical_speakers(text, paragraphs, quotes)
+    return quotes
 
 
-def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote]) -> list[Quote]:
+def _canonical_speakers(text: str, quotes: list[Quote], resolver: SpeakerResolver) -> list[Quote]:
     """Each quote's speaker as a person (see ``speakers.py``): ``speaker_name`` is the canonical
     name; a pronoun's ``speaker`` and offsets move to the mention of the person it refers to.
     ``speaker`` otherwise stays the words the text uses at the attribution."""
-    if not any(q.speaker for q in quotes):
-        return quotes
-    resolver = SpeakerResolver(text, paragraphs, [(q.start, q.end) for q in quotes])
     named: list[Quote] = []
     for quote in quotes:
         if quote.speaker_start is None or quote.speaker_end is None:

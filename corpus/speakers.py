@@ -438,7 +438,9 @@ class SpeakerResolver:
         for mention in self.mentions:
             if mention.sex:
                 sexes.setdefault(mention.surname, set()).add(mention.sex)
-        self.sex = {surname: next(iter(found)) for surname, found in sexes.items() if len(found) == 1}
+        self.sex = {
+            surname: next(iter(found)) for surname, found in sexes.items() if len(found) == 1
+        }
 
     def _paragraph(self, offset: int) -> int:
         return bisect_right(self.paragraph_starts, offset) - 1
@@ -484,13 +486,10 @@ class SpeakerResolver:
         if inside:
             mention = inside[0]
             return self.canonical(mention.words, mention.start), (mention.start, mention.end)
-        tokens = [
-            (m.start(), _clean(m.group())) for m in _TOKEN.finditer(self.text, start, end)
-        ]
+        tokens = [(m.start(), _clean(m.group())) for m in _TOKEN.finditer(self.text, start, end)]
         tokens = [(at, t) for at, t in tokens if t]
         while len(tokens) > 1 and (
-            tokens[0][1].lower().rstrip(".") in TITLE_ROLES
-            or tokens[0][1].lower() in _DESCRIPTIONS
+            tokens[0][1].lower().rstrip(".") in TITLE_ROLES or tokens[0][1].lower() in _DESCRIPTIONS
         ):
             tokens = tokens[1:]  # "Sen. Ted Cruz", "Reporter Jomana Karadsheh"
         words = tuple(t for _, t in tokens)

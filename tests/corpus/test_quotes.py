@@ -12,9 +12,7 @@ def quotes(text: str) -> list[tuple[str, str | None]]:
 
 def test_said_after_and_before() -> None:
     assert quotes('"We will not cooperate," Kerry said.') == [('"We will not cooperate,"', "Kerry")]
-    assert quotes("“It is over,” said Sen. Ted Cruz, R-Texas.") == [
-        ("“It is over,”", "Ted Cruz")
-    ]
+    assert quotes("“It is over,” said Sen. Ted Cruz, R-Texas.") == [("“It is over,”", "Ted Cruz")]
     assert quotes("“It is over,” the official added.") == [("“It is over,”", "the official")]
 
 
