@@ -23,6 +23,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .document import Range
 
@@ -235,7 +236,10 @@ _THING_WORDS = frozenset(
 
 
 def _is_thing(words: tuple[str, ...]) -> bool:
-    return any(w.lower().rstrip(".") in _THING_WORDS for w in words)
+    return not _THING_WORDS.isdisjoint([w.lower().rstrip(".") for w in words])
+
+
+_DIGIT = re.compile(r"\d")
 
 
 _ABBREVIATED = frozenset("""jr sr st gen lt col sgt capt rev hon""".split())
@@ -272,19 +276,25 @@ def person_mentions(text: str) -> list[PersonMention]:
         if " " not in word and "\u00a0" not in word:  # one word: most stretches
             singles.append((stretch.start(), stretch.end(), word))
             continue
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, *stretch.span())]
+        # The stretch's words are joined by single spaces (the pattern says so): split there.
+        tokens = []
+        at = stretch.start()
+        for part in word.replace("\u00a0", " ").split(" "):
+            tokens.append((at, at + len(part), part))
+            at += len(part) + 1
         i = 0
         n = len(tokens)
         while i < n:
             # A run of capitalised words joined by single spaces (connectors allowed inside).
             j = i + 1
             while j < n:
-                gap = text[tokens[j - 1][1] : tokens[j][0]]
-                if gap not in (" ", "\u00a0") or tokens[j - 1][2].endswith(("'s", "\u2019s")):
+                previous = tokens[j - 1][2]
+                if previous.endswith(("'s", "\u2019s", ".")) and (
+                    previous.endswith(("'s", "\u2019s")) or _ends_sentence(previous)
+                ):
                     break
-                if _ends_sentence(tokens[j - 1][2]):
-                    break
-                if tokens[j][2].lower().rstrip(".") in _COURTESY and tokens[j][2].endswith("."):
+                following = tokens[j][2]
+                if following.endswith(".") and following.lower().rstrip(".") in _COURTESY:
                     break  # "N.Y. Mr. Gowdy", "Enter Ms. Lauten": a new name starts at the title
                 j += 1
             run = tokens[i:j]
@@ -301,8 +311,13 @@ def person_mentions(text: str) -> list[PersonMention]:
     # A surname alone ("Perry said") names a person the article has named in full.
     surnames = {m.surname for m in mentions}
     for start, _, token in singles:
-        word = _clean(token)
-        if word.lower() in surnames and word[:1].isupper():
+        if token.endswith((".", ",")) or "'" in token or "\u2019" in token:
+            word = _clean(token)
+        else:
+            word = token  # (most singles need no cleaning: checked first for speed)
+        if word.lower() not in surnames:
+            continue
+        if word[:1].isupper():
             mentions.append(PersonMention(start, start + len(word), (word,)))
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -350,7 +365,7 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
         return None
     if not titled and not 2 <= len(words) <= 4:
         return None
-    if any(ch.isdigit() for _, _, w in words for ch in w):
+    if _DIGIT.search(text, words[0][0], words[-1][1]):
         return None
     if _is_thing(tuple(w for _, _, w in words)):
         return None
@@ -413,18 +428,10 @@ class SpeakerResolver:
         self.text = text
         self.paragraph_starts = [s for s, _ in paragraphs]
         self.mentions = person_mentions(text)
-        quoted_starts = [s for s, _ in quoted]
-        # Who a pronoun can refer to: people named outside quotations, as the subject of a
-        # clause (not right after a preposition, "an interview with Fox News", nor possessive).
-        self.antecedents = [
-            m
-            for m in self.mentions
-            if not _inside(m.start, quoted, quoted_starts) and _subject_like(text, m)
-        ]
-        self.antecedent_starts = [m.start for m in self.antecedents]
+        self._quoted = quoted
         # Which antecedents are the subject of their clause ("Perry has stepped up his attacks
         # on Obama ..."): a pronoun goes to the last of them before any other mention.
-        self.subjects = [_is_subject(text, m) for m in self.antecedents]
+        self._subjects: dict[int, bool] = {}  # by antecedent index, computed when asked
         self.starts = [m.start for m in self.mentions]
         # What the article says about each surname: its full forms, sex and roles. Two people
         # with one surname and different sexes ("Bill Clinton", "Hillary Clinton") leave the
@@ -441,6 +448,23 @@ class SpeakerResolver:
         self.sex = {
             surname: next(iter(found)) for surname, found in sexes.items() if len(found) == 1
         }
+
+    @cached_property
+    def antecedents(self) -> list[PersonMention]:
+        """Who a pronoun can refer to: people named outside quotations, as the subject of a
+        clause (not right after a preposition, "an interview with Fox News", nor possessive).
+        Worked out when a pronoun is first resolved (speed: many articles have none)."""
+        quoted = self._quoted
+        quoted_starts = [s for s, _ in quoted]
+        return [
+            m
+            for m in self.mentions
+            if not _inside(m.start, quoted, quoted_starts) and _subject_like(self.text, m)
+        ]
+
+    @cached_property
+    def antecedent_starts(self) -> list[int]:
+        return [m.start for m in self.antecedents]
 
     def _paragraph(self, offset: int) -> int:
         return bisect_right(self.paragraph_starts, offset) - 1
@@ -512,7 +536,10 @@ class SpeakerResolver:
             mention = self.antecedents[index]
             sex = mention.sex or self.sex.get(mention.surname, "")
             if not sex or sex == want:
-                if self.subjects[index]:
+                subject = self._subjects.get(index)
+                if subject is None:
+                    subject = self._subjects[index] = _is_subject(self.text, mention)
+                if subject:
                     return mention
                 if recent is None:
                     recent = mention
