@@ -712,7 +712,7 @@ def _candidates_per_quote(
     for mention in resolver.mentions:
         counts[mention.surname] = counts.get(mention.surname, 0) + 1
     previous: str | None = None
-    per_quote = []
+    per_quote: list[list[speaker_ranker.Candidate]] = []
     for index, quote in enumerate(quotes):
         chosen = _speaker_range(quote)
         headline = bool(paragraphs) and quote.start < paragraphs[0][1] <= _HEADLINE_CHARS

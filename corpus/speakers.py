@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .document import Range
 
@@ -206,6 +206,7 @@ class PersonMention:
     words: tuple[str, ...]  # the name without titles, capitals as written
     roles: set[str] = field(default_factory=set)
     sex: str = ""  # "m", "f" or "" when nothing says
+    alone: bool = False  # a surname standing alone ("Perry said"), named in full elsewhere
 
     @property
     def surname(self) -> str:
@@ -264,53 +265,32 @@ def _proper_case(word: str) -> str:
     return word
 
 
-def person_mentions(text: str) -> list[PersonMention]:
+def person_mentions(text: str, context_roles: bool = True) -> list[PersonMention]:
     """Every run of capitalised words in ``text`` that looks like a person's name, in order:
     either preceded by a title ("Sen.", "Mr.", "President"), or of two to four words none of
-    which is a function word or a month. Titles and role words next to it are recorded."""
+    which is a function word or a month. Titles and role words next to it are recorded (the
+    role words around it only with ``context_roles``: see ``add_context_roles``)."""
     mentions: list[PersonMention] = []
-    singles: list[tuple[int, int, str]] = []
-    # Only stretches of capitalised words are looked at word by word (speed: most words are not).
+    singles: list[tuple[int, str]] = []
+    # Only stretches of capitalised words are looked at word by word (speed: most words are
+    # not), and a stretch met before ("Donald Trump", "White House") is not read again.
     for stretch in _CAP_STRETCH.finditer(text):
         word = stretch.group()
-        if " " not in word and "\u00a0" not in word:  # one word: most stretches
-            singles.append((stretch.start(), stretch.end(), word))
-            continue
-        # The stretch's words are joined by single spaces (the pattern says so): split there.
-        tokens = []
         at = stretch.start()
-        for part in word.replace("\u00a0", " ").split(" "):
-            tokens.append((at, at + len(part), part))
-            at += len(part) + 1
-        i = 0
-        n = len(tokens)
-        while i < n:
-            # A run of capitalised words joined by single spaces (connectors allowed inside).
-            j = i + 1
-            while j < n:
-                previous = tokens[j - 1][2]
-                if previous.endswith(("'s", "\u2019s", ".")) and (
-                    previous.endswith(("'s", "\u2019s")) or _ends_sentence(previous)
-                ):
-                    break
-                following = tokens[j][2]
-                if following.endswith(".") and following.lower().rstrip(".") in _COURTESY:
-                    break  # "N.Y. Mr. Gowdy", "Enter Ms. Lauten": a new name starts at the title
-                j += 1
-            run = tokens[i:j]
-            i = j
-            if not _is_cap(run[0][2]):
-                continue
-            if len(run) == 1:  # one word is a name only if the article names it in full
-                singles.append(run[0])
-                continue
-            mention = _mention_from_run(text, run)
-            if mention is not None:
-                _add_context_roles(text, mention)
-                mentions.append(mention)
+        if " " not in word and "\u00a0" not in word:  # one word: most stretches
+            singles.append((at, word))
+            continue
+        names_found, alone = _read_stretch(word)
+        for start, token in alone:
+            singles.append((at + start, token))
+        for start, end, names, roles, sex in names_found:
+            mention = PersonMention(at + start, at + end, names, set(roles), sex)
+            if context_roles:
+                add_context_roles(text, mention)
+            mentions.append(mention)
     # A surname alone ("Perry said") names a person the article has named in full.
     surnames = {m.surname for m in mentions}
-    for start, _, token in singles:
+    for start, token in singles:
         if token.endswith((".", ",")) or "'" in token or "\u2019" in token:
             word = _clean(token)
         else:
@@ -318,9 +298,54 @@ def person_mentions(text: str) -> list[PersonMention]:
         if word.lower() not in surnames:
             continue
         if word[:1].isupper():
-            mentions.append(PersonMention(start, start + len(word), (word,)))
+            mentions.append(PersonMention(start, start + len(word), (word,), alone=True))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_Found = tuple[int, int, tuple[str, ...], frozenset[str], str]
+
+
+@lru_cache(maxsize=1 << 16)
+def _read_stretch(stretch: str) -> tuple[tuple[_Found, ...], tuple[tuple[int, str], ...]]:
+    """The names in a stretch of capitalised words, and the words standing alone in it (a
+    surname, if the article names that person in full), offsets counted from its start."""
+    # The stretch's words are joined by single spaces (the pattern says so): split there.
+    tokens = []
+    at = 0
+    for part in stretch.replace("\u00a0", " ").split(" "):
+        tokens.append((at, at + len(part), part))
+        at += len(part) + 1
+    found: list[_Found] = []
+    alone: list[tuple[int, str]] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        # A run of capitalised words joined by single spaces (connectors allowed inside).
+        j = i + 1
+        while j < n:
+            previous = tokens[j - 1][2]
+            if previous.endswith(("'s", "\u2019s", ".")) and (
+                previous.endswith(("'s", "\u2019s")) or _ends_sentence(previous)
+            ):
+                break
+            following = tokens[j][2]
+            if following.endswith(".") and following.lower().rstrip(".") in _COURTESY:
+                break  # "N.Y. Mr. Gowdy", "Enter Ms. Lauten": a new name starts at the title
+            j += 1
+        run = tokens[i:j]
+        i = j
+        if not _is_cap(run[0][2]):
+            continue
+        if len(run) == 1:  # one word is a name only if the article names it in full
+            alone.append((run[0][0], run[0][2]))
+            continue
+        mention = _mention_from_run(stretch, run)
+        if mention is not None:
+            found.append(
+                (mention.start, mention.end, mention.words, frozenset(mention.roles), mention.sex)
+            )
+    return tuple(found), tuple(alone)
 
 
 _CAPITAL_WORD = r"[A-Z\u00c0-\u00de][\w\u00c0-\u024f'\u2019.-]*"
@@ -385,7 +410,7 @@ def _sex_of_first_name(word: str) -> str:
     return ""
 
 
-def _add_context_roles(text: str, mention: PersonMention) -> None:
+def add_context_roles(text: str, mention: PersonMention) -> None:
     """Role words just before the name ("spokesman John Kirby") or in an appositive after it
     ("Kirby, a spokesman for the State Department,")."""
     before = text[max(0, mention.start - 40) : mention.start].lower().split()
@@ -427,7 +452,9 @@ class SpeakerResolver:
     ) -> None:
         self.text = text
         self.paragraph_starts = [s for s, _ in paragraphs]
-        self.mentions = person_mentions(text)
+        # The role words around each name are read when a bare role is first resolved.
+        self.mentions = person_mentions(text, context_roles=False)
+        self._context_roles = False
         self._quoted = quoted
         # Which antecedents are the subject of their clause ("Perry has stepped up his attacks
         # on Obama ..."): a pronoun goes to the last of them before any other mention.
@@ -560,6 +587,11 @@ class SpeakerResolver:
         roles = ROLE_WORDS.get(role_word.lower())
         if not roles:
             return None
+        if not self._context_roles:
+            for mention in self.mentions:
+                if not mention.alone:
+                    add_context_roles(self.text, mention)
+            self._context_roles = True
         index = bisect_right(self.starts, at) - 1
         while index >= 0:
             mention = self.mentions[index]
