@@ -136,3 +136,10 @@ def test_a_dash_before_a_gloss_is_no_signature() -> None:
     assert quotes("Headline\n\n“Stop portraying Latinos as dangerous.” ― Carla Sanchez, 2016") == [
         ("“Stop portraying Latinos as dangerous.”", "Carla Sanchez")
     ]
+
+
+def test_a_long_title_of_a_book_is_not_a_quote() -> None:
+    text = (
+        "Headline\n\nHe wrote ''Those Guys Have All the Fun: Inside the World of ESPN.'' in 2011."
+    )
+    assert quotes(text) == []
