@@ -612,8 +612,8 @@ _SMALL_WORDS = frozenset(
 
 
 def _is_title_case(inner: str) -> bool:
-    """Two to sixteen words (a book's title and subtitle), each capitalised but the small ones ("Face the Nation", "The Steve
-    Harvey Morning Show"): a title, not something someone said."""
+    """Two to sixteen words (a book's title and subtitle), each capitalised but the small ones
+    ("Face the Nation", "The Steve Harvey Morning Show"): a title, not something someone said."""
     words = [w.strip(".,!?;:\u2019'\"") for w in inner.split()]
     words = [w for w in words if w]
     if not 2 <= len(words) <= 16 or not words[0][:1].isupper():
