@@ -459,6 +459,10 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
         if index and _GAP_STOP.search(gap.replace(".)", ")").replace(".,", ",")):
             return None  # the clause ended before any cue
         if token.lower() in SPEECH_VERBS and index > 0:
+            if token.lower().endswith("ing") and tokens[0][2].lower() in _NEW_CLAUSE:
+                # ``"lacks wisdom," and another official saying it is "suspicious"``: a new
+                # clause that introduces the next quote, not this one's attribution.
+                return None
             commas = text[cursor:token_start].count(",")
             if index >= 9 or commas > 2:
                 np = _subject_before_appositive(text, cursor, token_start)
@@ -509,6 +513,19 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
             break
         word = verb.group(1).lower()
         if word.endswith("ing"):
+            # "... and another official saying it is "...": the coordinated subject speaks.
+            np = _np_before(text, sentence_start, verb.start())
+            if np is not None:
+                previous = text[max(sentence_start, np[0] - 12) : np[0]].split()
+                if previous and previous[-1].lower() in _NEW_CLAUSE:
+                    return _Attribution(np, word)
+            # "PressTV quoted parliament speaker Ali Larijani as saying "...": the person
+            # quoted speaks.
+            quoted = _QUOTED_AS.search(text, sentence_start, verb.start())
+            if quoted is not None:
+                np = _np_after(text, quoted.end(), verb.start())
+                if np is not None and _is_named(text[np[0] : np[1]]):
+                    return _Attribution(np, word)
             # "Khamenei told reporters ..., saying "...": the clause's subject speaks.
             subject = _sentence_subject(text, sentence_start, verb.start())
             return _Attribution(subject, word)
@@ -530,6 +547,9 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
         return _Attribution(np, "according to")
     return None
 
+
+_NEW_CLAUSE = frozenset({"and", "but", "while", "whereas", "with"})
+_QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)[ \t\u00a0]+", re.IGNORECASE)
 
 _TITLE_WORDS = TITLES | frozenset(
     """secretary president senator representative governor general minister spokesman
@@ -837,7 +857,17 @@ def _rule_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> 
             )
             if same_sentence and len(gap) < 120 and prev_speaker is not None:
                 # "It would not be appropriate", stated Kerry, "for any number of reasons".
-                if speaker is None or speaker[0] < passage.start:
+                # (A different speaker named between the two is a new one: "“lacks wisdom,”
+                # and another official saying it is “suspicious”".)
+                new_speaker = (
+                    speaker is not None
+                    and speaker[0] >= prev_quote.end
+                    and attribution is not None
+                    and attribution.cue is not None
+                    and attribution.cue.endswith("ing")
+                    and not (speaker[0] < prev_speaker[1] and prev_speaker[0] < speaker[1])
+                )
+                if (speaker is None or speaker[0] < passage.start) and not new_speaker:
                     continues = len(quotes) - 1
                     speaker, cue = prev_speaker, prev_quote.cue
             elif (
@@ -906,6 +936,7 @@ def _canonical_speakers(text: str, quotes: list[Quote], resolver: SpeakerResolve
         name: str | None = None
         if low in ("he", "she"):
             person = resolver.resolve_pronoun(low, start)
+            described = resolver.description_before(start, person.end if person else 0)
             last = named[-1] if named else None
             if (
                 last is not None
@@ -920,6 +951,9 @@ def _canonical_speakers(text: str, quotes: list[Quote], resolver: SpeakerResolve
             ):
                 # The quote before, with no one named since: its speaker goes on talking.
                 start, end, name = last.speaker_start, last.speaker_end, last.speaker_name
+            elif described is not None:
+                start, end = described
+                name = text[start:end]
             elif person is not None:
                 start, end = person.start, person.end
                 name = resolver.canonical(person.words, person.start)

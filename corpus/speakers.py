@@ -573,6 +573,27 @@ class SpeakerResolver:
             index -= 1
         return recent
 
+    def description_before(self, at: int, after: int) -> Range | None:
+        """An unnamed person who is the subject of a clause between ``after`` and ``at`` (same
+        or the paragraph before ``at``), outside quotations: "according to the senior Iranian
+        official, ...", "The official added ..."; "he" then refers to them, not to a person
+        named earlier."""
+        first_paragraph = max(0, self._paragraph(at) - 1)
+        limit = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
+        quoted = self._quoted
+        quoted_starts = [s for s, _ in quoted]
+        found: Range | None = None
+        for match in _DESCRIPTION.finditer(self.text, max(after, limit), at):
+            if _inside(match.start(), quoted, quoted_starts):
+                continue
+            before = self.text[max(0, match.start() - 14) : match.start()].lower()
+            mention = PersonMention(match.start(), match.end(), (match.group(),))
+            if before.endswith(("according to ", "according to\u00a0")) or _is_subject(
+                self.text, mention
+            ):
+                found = (match.start(), match.end())
+        return found
+
     def paragraphs_between(self, start: int, end: int) -> int:
         """How many paragraph breaks lie between two offsets."""
         return self._paragraph(end) - self._paragraph(start)
@@ -600,6 +621,13 @@ class SpeakerResolver:
             index -= 1
         return None
 
+
+# An unnamed person described by their job: "the senior Iranian official", "a spokesman".
+_DESCRIPTION = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?)[ \u00a0]+(?:[\w.-]+[ \u00a0]+){0,3}?"
+    r"(?:official|spokesman|spokeswoman|spokesperson|source|aide|diplomat|officer|adviser"
+    r"|advisor|negotiator|envoy|commander|executive)\b"
+)
 
 _PREPOSITIONS = frozenset(
     """with to on from at in of by for about against into onto over under than like""".split()

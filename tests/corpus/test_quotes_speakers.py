@@ -211,4 +211,26 @@ def test_seed_article_speakers_are_what_a_careful_reader_writes() -> None:
     thoroughly = next(
         q for q in breitbart.quotes if "thoroughly" in breitbart.text[q.start : q.end]
     )
-    assert thoroughly.speaker_name != "the U.S. official"
+    assert thoroughly.speaker_name == "the senior Iranian official"
+
+
+def test_he_after_an_unnamed_official_is_that_official() -> None:
+    text = (
+        "Syrian President Bashar Assad spoke on Monday.\n\n"
+        "However, according to the senior Iranian official, those lines were blurred. "
+        "Speaking on condition of anonymity, he said Tehran discussed the issue “thoroughly” "
+        "with the U.S."
+    )
+    assert speakers(text) == [("the senior Iranian official", "the senior Iranian official")]
+
+
+def test_the_person_quoted_as_saying_and_a_second_speaker_joined_by_and() -> None:
+    text = (
+        "One PressTV article quoted parliament speaker Ali Larijani – who accused the US – "
+        "saying the new coalition “lacks wisdom,” and another official saying it is "
+        "“suspicious and not transparent.”"
+    )
+    assert speakers(text) == [
+        ("Ali Larijani", "Ali Larijani"),
+        ("another official", "another official"),
+    ]
