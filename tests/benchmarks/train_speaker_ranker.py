@@ -31,7 +31,9 @@ from tests.benchmarks.eval_quotes import (
 DEFAULT_OUT = Path(__file__).parents[2] / "corpus" / "speaker_ranker.json"
 
 
-def training_rows(data: Path) -> tuple[list[list[float]], list[int], int, int]:
+def training_rows(
+    data: Path, unattributed_only: bool = False
+) -> tuple[list[list[float]], list[int], int, int]:
     """Feature rows and labels from the split at ``data``; also how many gold quotes had a
     candidate overlapping their Source, out of how many recalled ones with a Source (a name or
     a pronoun: trained on names alone, the ranker would learn never to pick "he")."""
@@ -52,6 +54,8 @@ def training_rows(data: Path) -> tuple[list[list[float]], list[int], int, int]:
             if not hits or source is None:
                 continue
             total += 1
+            if unattributed_only and any(q.speaker for q, c in found if c is hits[0]):
+                continue
             candidates = hits[0]
             marks = [int(_overlaps((c.start, c.end), source)) for c in candidates]
             if not any(marks):
@@ -91,11 +95,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     parser.add_argument("--no-write", action="store_true", help="measure without writing")
+    parser.add_argument(
+        "--unattributed-only",
+        action="store_true",
+        help="train on the quotes the rules leave without a speaker only",
+    )
     args = parser.parse_args()
     from sklearn.linear_model import LogisticRegression
 
     data = args.shared / "corpora" / "polnear" / "data"
-    rows, labels, reachable, total = training_rows(data / "train")
+    rows, labels, reachable, total = training_rows(data / "train", args.unattributed_only)
     print(
         f"train: {len(rows)} candidates for {reachable} quotes "
         f"({total} recalled with a Source; {total - reachable} with no right candidate)"
