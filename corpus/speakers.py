@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from .document import Range
 
@@ -456,9 +456,11 @@ class SpeakerResolver:
         self.mentions = person_mentions(text, context_roles=False)
         self._context_roles = False
         self._quoted = quoted
+        self._quoted_starts = [s for s, _ in quoted]
         # Which antecedents are the subject of their clause ("Perry has stepped up his attacks
         # on Obama ..."): a pronoun goes to the last of them before any other mention.
-        self._subjects: dict[int, bool] = {}  # by antecedent index, computed when asked
+        self._subjects: dict[int, bool] = {}  # by mention index, computed when asked
+        self._antecedents: dict[int, bool] = {}  # the same
         self.starts = [m.start for m in self.mentions]
         # What the article says about each surname: its full forms, sex and roles. Two people
         # with one surname and different sexes ("Bill Clinton", "Hillary Clinton") leave the
@@ -476,22 +478,18 @@ class SpeakerResolver:
             surname: next(iter(found)) for surname, found in sexes.items() if len(found) == 1
         }
 
-    @cached_property
-    def antecedents(self) -> list[PersonMention]:
-        """Who a pronoun can refer to: people named outside quotations, as the subject of a
-        clause (not right after a preposition, "an interview with Fox News", nor possessive).
-        Worked out when a pronoun is first resolved (speed: many articles have none)."""
-        quoted = self._quoted
-        quoted_starts = [s for s, _ in quoted]
-        return [
-            m
-            for m in self.mentions
-            if not _inside(m.start, quoted, quoted_starts) and _subject_like(self.text, m)
-        ]
-
-    @cached_property
-    def antecedent_starts(self) -> list[int]:
-        return [m.start for m in self.antecedents]
+    def _antecedent(self, index: int) -> bool:
+        """Whether mention ``index`` is someone a pronoun can refer to: named outside
+        quotations, as the subject of a clause (not right after a preposition, "an interview
+        with Fox News", nor possessive). Worked out when first asked (speed)."""
+        known = self._antecedents.get(index)
+        if known is None:
+            mention = self.mentions[index]
+            known = not _inside(mention.start, self._quoted, self._quoted_starts) and (
+                _subject_like(self.text, mention)
+            )
+            self._antecedents[index] = known
+        return known
 
     def _paragraph(self, offset: int) -> int:
         return bisect_right(self.paragraph_starts, offset) - 1
@@ -557,10 +555,13 @@ class SpeakerResolver:
         want = "m" if pronoun.lower() == "he" else "f"
         first_paragraph = max(0, self._paragraph(at) - 2)
         limit = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
-        index = bisect_right(self.antecedent_starts, at) - 1
+        index = bisect_right(self.starts, at) - 1
         recent: PersonMention | None = None
-        while index >= 0 and self.antecedents[index].start >= limit:
-            mention = self.antecedents[index]
+        while index >= 0 and self.mentions[index].start >= limit:
+            mention = self.mentions[index]
+            if not self._antecedent(index):
+                index -= 1
+                continue
             sex = mention.sex or self.sex.get(mention.surname, "")
             if not sex or sex == want:
                 subject = self._subjects.get(index)
@@ -580,11 +581,12 @@ class SpeakerResolver:
         named earlier."""
         first_paragraph = max(0, self._paragraph(at) - 1)
         limit = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
-        quoted = self._quoted
-        quoted_starts = [s for s, _ in quoted]
         found: Range | None = None
-        for match in _DESCRIPTION.finditer(self.text, max(after, limit), at):
-            if _inside(match.start(), quoted, quoted_starts):
+        low = max(after, limit)
+        if not _DESCRIPTION_HINT.search(self.text, low, at):
+            return None  # (speed: the full pattern only where a job word occurs)
+        for match in _DESCRIPTION.finditer(self.text, low, at):
+            if _inside(match.start(), self._quoted, self._quoted_starts):
                 continue
             before = self.text[max(0, match.start() - 14) : match.start()].lower()
             mention = PersonMention(match.start(), match.end(), (match.group(),))
@@ -627,6 +629,10 @@ _DESCRIPTION = re.compile(
     r"\b(?:[Tt]he|[Aa]n?)[ \u00a0]+(?:[\w.-]+[ \u00a0]+){0,3}?"
     r"(?:official|spokesman|spokeswoman|spokesperson|source|aide|diplomat|officer|adviser"
     r"|advisor|negotiator|envoy|commander|executive)\b"
+)
+
+_DESCRIPTION_HINT = re.compile(
+    r"official|spokes|source|aide|diplomat|officer|advis|negotiator|envoy|commander|executive"
 )
 
 _PREPOSITIONS = frozenset(
