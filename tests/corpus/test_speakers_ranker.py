@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
 from newsreader.corpus import speaker_ranker
 from newsreader.corpus.paragraphs import find_paragraphs
 from newsreader.corpus.quotes import find_quotes, speaker_candidates
@@ -47,3 +52,19 @@ def test_candidates_are_the_mentions_near_the_quote_outside_quotes() -> None:
     ryan = next(c for c in found if TEXT[c.start : c.end] == "Paul Ryan")
     assert ryan.features["previous_sentence"] == 1.0 and ryan.features["same_sentence"] == 0.0
     assert all(c.end <= quote.start or c.start >= quote.end for c in found)
+
+
+def test_new_ranker_weights_invalidate_cached_analyses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.corpus as corpus_package
+    from newsreader.annotations import analysis_cache
+
+    folder = tmp_path / "corpus"
+    source = Path(corpus_package.__file__).parent
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("__pycache__", "sample"))
+    monkeypatch.setattr(corpus_package, "__file__", str(folder / "__init__.py"))
+    before = analysis_cache.code_fingerprint()
+    weights = folder / "speaker_ranker.json"
+    weights.write_text(weights.read_text(encoding="utf-8").replace('"rule"', '"rule" '))
+    assert analysis_cache.code_fingerprint() != before
