@@ -39,7 +39,8 @@ def code_fingerprint() -> str:
     """A hash of the code that analyses articles: analyses made by other code are not used."""
     digest = hashlib.sha256()
     folder = Path(corpus_package.__file__).parent
-    for source in sorted(folder.glob("*.py")):
+    # (The speaker ranker's weights, corpus/speaker_ranker.json, are code too.)
+    for source in sorted([*folder.glob("*.py"), *folder.glob("*.json")]):
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]

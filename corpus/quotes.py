@@ -27,6 +27,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
+from . import speaker_ranker
 from .document import Document, Quote, Range
 from .sentences import TITLES
 from .speakers import SpeakerResolver
@@ -458,6 +459,10 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
         if index and _GAP_STOP.search(gap.replace(".)", ")").replace(".,", ",")):
             return None  # the clause ended before any cue
         if token.lower() in SPEECH_VERBS and index > 0:
+            if token.lower().endswith("ing") and tokens[0][2].lower() in _NEW_CLAUSE:
+                # ``"lacks wisdom," and another official saying it is "suspicious"``: a new
+                # clause that introduces the next quote, not this one's attribution.
+                return None
             commas = text[cursor:token_start].count(",")
             if index >= 9 or commas > 2:
                 np = _subject_before_appositive(text, cursor, token_start)
@@ -508,6 +513,19 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
             break
         word = verb.group(1).lower()
         if word.endswith("ing"):
+            # "... and another official saying it is "...": the coordinated subject speaks.
+            np = _np_before(text, sentence_start, verb.start())
+            if np is not None:
+                previous = text[max(sentence_start, np[0] - 12) : np[0]].split()
+                if previous and previous[-1].lower() in _NEW_CLAUSE:
+                    return _Attribution(np, word)
+            # "PressTV quoted parliament speaker Ali Larijani as saying "...": the person
+            # quoted speaks.
+            quoted = _QUOTED_AS.search(text, sentence_start, verb.start())
+            if quoted is not None:
+                np = _np_after(text, quoted.end(), verb.start())
+                if np is not None and _is_named(text[np[0] : np[1]]):
+                    return _Attribution(np, word)
             # "Khamenei told reporters ..., saying "...": the clause's subject speaks.
             subject = _sentence_subject(text, sentence_start, verb.start())
             return _Attribution(subject, word)
@@ -529,6 +547,9 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
         return _Attribution(np, "according to")
     return None
 
+
+_NEW_CLAUSE = frozenset({"and", "but", "while", "whereas", "with"})
+_QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)[ \t\u00a0]+", re.IGNORECASE)
 
 _TITLE_WORDS = TITLES | frozenset(
     """secretary president senator representative governor general minister spokesman
@@ -611,11 +632,11 @@ _SMALL_WORDS = frozenset(
 
 
 def _is_title_case(inner: str) -> bool:
-    """Two to eight words, each capitalised but the small ones ("Face the Nation", "The Steve
-    Harvey Morning Show"): a title, not something someone said."""
+    """Two to sixteen words (a book's title and subtitle), each capitalised but the small ones
+    ("Face the Nation", "The Steve Harvey Morning Show"): a title, not something someone said."""
     words = [w.strip(".,!?;:\u2019'\"") for w in inner.split()]
     words = [w for w in words if w]
-    if not 2 <= len(words) <= 8 or not words[0][:1].isupper():
+    if not 2 <= len(words) <= 16 or not words[0][:1].isupper():
         return False
     if all(w.isupper() for w in words if w[:1].isalpha()):
         return False  # shouted capitals ("U-S-A! U-S-A!") are speech
@@ -657,8 +678,121 @@ def _is_markup(text: str, passage: _Passage, inner: str) -> bool:
     return _MARKUP_VALUE.fullmatch(inner) is not None
 
 
-def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> list[Quote]:
-    """Find quotations in ``text`` and attribute them; see the module docstring for the rules."""
+# Whether the learned ranker (``speaker_ranker.py``) picks speakers among the mentions near each
+# quote, after the rules. Measured by tests/benchmarks/train_speaker_ranker.py.
+USE_RANKER = True
+
+
+def find_quotes(
+    text: str, paragraphs: list[Range], sentences: list[Range], *, ranker: bool | None = None
+) -> list[Quote]:
+    """Find quotations in ``text`` and attribute them; see the module docstring for the rules.
+    ``ranker`` (default ``USE_RANKER``) lets the learned ranker choose each speaker."""
+    quotes = _rule_quotes(text, paragraphs, sentences)
+    model = speaker_ranker.load_model() if (USE_RANKER if ranker is None else ranker) else None
+    if all(q.speaker for q in quotes):
+        model = None  # nothing left for the ranker to name
+    if not quotes or (model is None and not any(q.speaker for q in quotes)):
+        return quotes
+    resolver = SpeakerResolver(text, paragraphs, [(q.start, q.end) for q in quotes])
+    if model is not None:
+        quotes = _ranked(model, text, paragraphs, sentences, quotes, resolver)
+    return _canonical_speakers(text, quotes, resolver)
+
+
+def speaker_candidates(
+    text: str, paragraphs: list[Range], sentences: list[Range]
+) -> list[tuple[Quote, list[speaker_ranker.Candidate]]]:
+    """Each quote the rules find (its speaker as the rules read it) with the candidates the
+    ranker would choose among: for training and measuring the ranker."""
+    quotes = _rule_quotes(text, paragraphs, sentences)
+    resolver = SpeakerResolver(text, paragraphs, [(q.start, q.end) for q in quotes])
+    return list(
+        zip(
+            quotes,
+            _candidates_per_quote(text, paragraphs, sentences, quotes, resolver),
+            strict=True,
+        )
+    )
+
+
+def _candidates_per_quote(
+    text: str,
+    paragraphs: list[Range],
+    sentences: list[Range],
+    quotes: list[Quote],
+    resolver: SpeakerResolver,
+    choose: speaker_ranker.Model | None = None,
+) -> list[list[speaker_ranker.Candidate]]:
+    quoted = [(q.start, q.end) for q in quotes]
+    quoted_starts = [s for s, _ in quoted]
+    sentence_starts = [s for s, _ in sentences]
+    paragraph_starts = [s for s, _ in paragraphs]
+    counts: dict[str, int] = {}
+    for mention in resolver.mentions:
+        counts[mention.surname] = counts.get(mention.surname, 0) + 1
+    previous: str | None = None
+    per_quote: list[list[speaker_ranker.Candidate]] = []
+    for index, quote in enumerate(quotes):
+        chosen = _speaker_range(quote)
+        headline = bool(paragraphs) and quote.start < paragraphs[0][1] <= _HEADLINE_CHARS
+        if choose is not None and (chosen is not None or headline):
+            # Only quotes the rules leave without a speaker are ranked (speed: most have one).
+            words = text[chosen[0] : chosen[1]].split() if chosen else []
+            previous = words[-1].lower().strip(".,'\u2019") if words else None
+            per_quote.append([])
+            continue
+        found = speaker_ranker.candidates(
+            text,
+            (quote.start, quote.end),
+            _speaker_range(quote),
+            resolver.mentions,
+            resolver.starts,
+            sentences,
+            sentence_starts,
+            paragraph_starts,
+            quoted,
+            quoted_starts,
+            counts,
+            previous,
+        )
+        per_quote.append(found)
+        if choose is not None:
+            # The rules found no speaker: the ranker names one when it is confident enough.
+            # (Overriding the rules' own pick lost on BASIL: see train_speaker_ranker.py.) A
+            # headline names no speaker: "DNC issues 'deep and sincere apology' to Sanders".
+            top = speaker_ranker.best(choose, found)
+            if (
+                top is not None
+                and choose.probability(top.features) >= speaker_ranker.MIN_PROBABILITY
+            ):
+                chosen = (top.start, top.end)
+                quotes[index] = replace(
+                    quote,
+                    speaker=text[top.start : top.end],
+                    speaker_start=top.start,
+                    speaker_end=top.end,
+                )
+        words = text[chosen[0] : chosen[1]].split() if chosen else []
+        previous = words[-1].lower().strip(".,'\u2019") if words else None
+    return per_quote
+
+
+def _ranked(
+    model: speaker_ranker.Model,
+    text: str,
+    paragraphs: list[Range],
+    sentences: list[Range],
+    quotes: list[Quote],
+    resolver: SpeakerResolver,
+) -> list[Quote]:
+    ranked = list(quotes)
+    _candidates_per_quote(text, paragraphs, sentences, ranked, resolver, model)
+    return ranked
+
+
+def _rule_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> list[Quote]:
+    """The quotes and the speaker mentions the rules read (see the module docstring)."""
     passages = _pair_marks(text, paragraphs)
     sentence_starts = [s for s, _ in sentences]
     paragraph_starts = [s for s, _ in paragraphs]
@@ -723,7 +857,17 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
             )
             if same_sentence and len(gap) < 120 and prev_speaker is not None:
                 # "It would not be appropriate", stated Kerry, "for any number of reasons".
-                if speaker is None or speaker[0] < passage.start:
+                # (A different speaker named between the two is a new one: "“lacks wisdom,”
+                # and another official saying it is “suspicious”".)
+                new_speaker = (
+                    speaker is not None
+                    and speaker[0] >= prev_quote.end
+                    and attribution is not None
+                    and attribution.cue is not None
+                    and attribution.cue.endswith("ing")
+                    and not (speaker[0] < prev_speaker[1] and prev_speaker[0] < speaker[1])
+                )
+                if (speaker is None or speaker[0] < passage.start) and not new_speaker:
                     continues = len(quotes) - 1
                     speaker, cue = prev_speaker, prev_quote.cue
             elif (
@@ -773,16 +917,13 @@ def find_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> l
         )
         quotes.append(quote)
         previous = (p_index, quote)
-    return _canonical_speakers(text, paragraphs, quotes)
+    return quotes
 
 
-def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote]) -> list[Quote]:
+def _canonical_speakers(text: str, quotes: list[Quote], resolver: SpeakerResolver) -> list[Quote]:
     """Each quote's speaker as a person (see ``speakers.py``): ``speaker_name`` is the canonical
     name; a pronoun's ``speaker`` and offsets move to the mention of the person it refers to.
     ``speaker`` otherwise stays the words the text uses at the attribution."""
-    if not any(q.speaker for q in quotes):
-        return quotes
-    resolver = SpeakerResolver(text, paragraphs, [(q.start, q.end) for q in quotes])
     named: list[Quote] = []
     for quote in quotes:
         if quote.speaker_start is None or quote.speaker_end is None:
@@ -795,6 +936,7 @@ def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote])
         name: str | None = None
         if low in ("he", "she"):
             person = resolver.resolve_pronoun(low, start)
+            described = resolver.description_before(start, person.end if person else 0)
             last = named[-1] if named else None
             if (
                 last is not None
@@ -809,6 +951,9 @@ def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote])
             ):
                 # The quote before, with no one named since: its speaker goes on talking.
                 start, end, name = last.speaker_start, last.speaker_end, last.speaker_name
+            elif described is not None:
+                start, end = described
+                name = text[start:end]
             elif person is not None:
                 start, end = person.start, person.end
                 name = resolver.canonical(person.words, person.start)
@@ -817,7 +962,11 @@ def _canonical_speakers(text: str, paragraphs: list[Range], quotes: list[Quote])
             if person is not None:
                 name = resolver.canonical(person.words, person.start)
         else:
-            name = resolver.name_of_mention(start, end)
+            found = resolver.named_span(start, end)
+            if found is not None:
+                # The speaker is the name, without the titles and descriptions before it
+                # ("Mr. Steele", "Rep. Michele Bachmann", "spokesman John Kirby").
+                name, (start, end) = found
         quote = replace(
             quote,
             speaker=text[start:end],

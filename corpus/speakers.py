@@ -23,6 +23,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .document import Range
 
@@ -162,6 +163,35 @@ _NOT_NAMES = frozenset(
     every most one two three four five""".split()
 )
 _PERSONAL_PRONOUNS = frozenset({"he", "she"})
+# Common English first names that say the person's sex (news names people in full once, then by
+# surname: "Hillary Clinton ... she said" must not go to "Jeb Bush" named after her).
+_MALE_NAMES = frozenset(
+    """john james robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott
+    brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron
+    jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy christian keith
+    roger terry gerald harold sean austin carl arthur lawrence dylan jesse jordan bryan billy joe
+    bruce gabriel logan albert willie alan juan wayne elijah randy roy vincent ralph eugene russell
+    bobby mason philip louis barack bernie bill jeb mitt mitch ted marco rand chris mike newt
+    rick lindsey chuck tim tom jim bob dick al hank harry rudy reince sean steve ben jared eric
+    vladimir bashar hassan recep boris emmanuel
+    rahm rex rod jeff pete beto cory""".split()
+)
+_FEMALE_NAMES = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+    heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith
+    megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice
+    jeanne alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
+    theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary
+    kellyanne melania ivanka huma sarah nikki condoleezza condi michele kamala dianne barbara
+    elena sonia ruth hope sheryl tulsi kirsten claire heidi susana jeanne ilhan alexandria
+    rashida ayanna debbie valerie loretta janet betsy kirstjen hope omarosa megyn katy taylor
+    beyonce oprah meryl lena""".split()
+)
 
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f'\u2019.-]*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
@@ -176,6 +206,7 @@ class PersonMention:
     words: tuple[str, ...]  # the name without titles, capitals as written
     roles: set[str] = field(default_factory=set)
     sex: str = ""  # "m", "f" or "" when nothing says
+    alone: bool = False  # a surname standing alone ("Perry said"), named in full elsewhere
 
     @property
     def surname(self) -> str:
@@ -200,12 +231,16 @@ _THING_WORDS = frozenset(
     company corp corporation inc group club union office service bureau board county city
     state states republic kingdom nations america revolution hill street avenue square airport
     station hospital church army navy force forces guard police times' today daily weekly
-    street's network's""".split()
+    street's network's tower towers hotel plaza building island islands river county's
+    campaign foundation's yorker yorkers""".split()
 )
 
 
 def _is_thing(words: tuple[str, ...]) -> bool:
-    return any(w.lower().rstrip(".") in _THING_WORDS for w in words)
+    return not _THING_WORDS.isdisjoint([w.lower().rstrip(".") for w in words])
+
+
+_DIGIT = re.compile(r"\d")
 
 
 _ABBREVIATED = frozenset("""jr sr st gen lt col sgt capt rev hon""".split())
@@ -230,52 +265,87 @@ def _proper_case(word: str) -> str:
     return word
 
 
-def person_mentions(text: str) -> list[PersonMention]:
+def person_mentions(text: str, context_roles: bool = True) -> list[PersonMention]:
     """Every run of capitalised words in ``text`` that looks like a person's name, in order:
     either preceded by a title ("Sen.", "Mr.", "President"), or of two to four words none of
-    which is a function word or a month. Titles and role words next to it are recorded."""
+    which is a function word or a month. Titles and role words next to it are recorded (the
+    role words around it only with ``context_roles``: see ``add_context_roles``)."""
     mentions: list[PersonMention] = []
-    singles: list[tuple[int, int, str]] = []
-    # Only stretches of capitalised words are looked at word by word (speed: most words are not).
+    singles: list[tuple[int, str]] = []
+    # Only stretches of capitalised words are looked at word by word (speed: most words are
+    # not), and a stretch met before ("Donald Trump", "White House") is not read again.
     for stretch in _CAP_STRETCH.finditer(text):
         word = stretch.group()
+        at = stretch.start()
         if " " not in word and "\u00a0" not in word:  # one word: most stretches
-            singles.append((stretch.start(), stretch.end(), word))
+            singles.append((at, word))
             continue
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, *stretch.span())]
-        i = 0
-        n = len(tokens)
-        while i < n:
-            # A run of capitalised words joined by single spaces (connectors allowed inside).
-            j = i + 1
-            while j < n:
-                gap = text[tokens[j - 1][1] : tokens[j][0]]
-                if gap not in (" ", "\u00a0") or tokens[j - 1][2].endswith(("'s", "\u2019s")):
-                    break
-                if _ends_sentence(tokens[j - 1][2]):
-                    break
-                if tokens[j][2].lower().rstrip(".") in _COURTESY and tokens[j][2].endswith("."):
-                    break  # "N.Y. Mr. Gowdy", "Enter Ms. Lauten": a new name starts at the title
-                j += 1
-            run = tokens[i:j]
-            i = j
-            if not _is_cap(run[0][2]):
-                continue
-            if len(run) == 1:  # one word is a name only if the article names it in full
-                singles.append(run[0])
-                continue
-            mention = _mention_from_run(text, run)
-            if mention is not None:
-                _add_context_roles(text, mention)
-                mentions.append(mention)
+        names_found, alone = _read_stretch(word)
+        for start, token in alone:
+            singles.append((at + start, token))
+        for start, end, names, roles, sex in names_found:
+            mention = PersonMention(at + start, at + end, names, set(roles), sex)
+            if context_roles:
+                add_context_roles(text, mention)
+            mentions.append(mention)
     # A surname alone ("Perry said") names a person the article has named in full.
     surnames = {m.surname for m in mentions}
-    for start, _, token in singles:
-        word = _clean(token)
-        if word.lower() in surnames and word[:1].isupper():
-            mentions.append(PersonMention(start, start + len(word), (word,)))
+    for start, token in singles:
+        if token.endswith((".", ",")) or "'" in token or "\u2019" in token:
+            word = _clean(token)
+        else:
+            word = token  # (most singles need no cleaning: checked first for speed)
+        if word.lower() not in surnames:
+            continue
+        if word[:1].isupper():
+            mentions.append(PersonMention(start, start + len(word), (word,), alone=True))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_Found = tuple[int, int, tuple[str, ...], frozenset[str], str]
+
+
+@lru_cache(maxsize=1 << 16)
+def _read_stretch(stretch: str) -> tuple[tuple[_Found, ...], tuple[tuple[int, str], ...]]:
+    """The names in a stretch of capitalised words, and the words standing alone in it (a
+    surname, if the article names that person in full), offsets counted from its start."""
+    # The stretch's words are joined by single spaces (the pattern says so): split there.
+    tokens = []
+    at = 0
+    for part in stretch.replace("\u00a0", " ").split(" "):
+        tokens.append((at, at + len(part), part))
+        at += len(part) + 1
+    found: list[_Found] = []
+    alone: list[tuple[int, str]] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        # A run of capitalised words joined by single spaces (connectors allowed inside).
+        j = i + 1
+        while j < n:
+            previous = tokens[j - 1][2]
+            if previous.endswith(("'s", "\u2019s", ".")) and (
+                previous.endswith(("'s", "\u2019s")) or _ends_sentence(previous)
+            ):
+                break
+            following = tokens[j][2]
+            if following.endswith(".") and following.lower().rstrip(".") in _COURTESY:
+                break  # "N.Y. Mr. Gowdy", "Enter Ms. Lauten": a new name starts at the title
+            j += 1
+        run = tokens[i:j]
+        i = j
+        if not _is_cap(run[0][2]):
+            continue
+        if len(run) == 1:  # one word is a name only if the article names it in full
+            alone.append((run[0][0], run[0][2]))
+            continue
+        mention = _mention_from_run(stretch, run)
+        if mention is not None:
+            found.append(
+                (mention.start, mention.end, mention.words, frozenset(mention.roles), mention.sex)
+            )
+    return tuple(found), tuple(alone)
 
 
 _CAPITAL_WORD = r"[A-Z\u00c0-\u00de][\w\u00c0-\u024f'\u2019.-]*"
@@ -293,7 +363,8 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
         first += 1
     # A long title ends at its last title word: "Senate Majority Leader Mitch McConnell".
     for k in range(len(run) - 2, first, -1):
-        if run[k][2].lower().rstrip(".") in _TITLE_ENDS:
+        key = run[k][2].lower().rstrip(".")
+        if key in _TITLE_ENDS or TITLE_ROLES.get(key):
             first = k
             break
     titled = False
@@ -319,16 +390,27 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
         return None
     if not titled and not 2 <= len(words) <= 4:
         return None
-    if any(ch.isdigit() for _, _, w in words for ch in w):
+    if _DIGIT.search(text, words[0][0], words[-1][1]):
         return None
     if _is_thing(tuple(w for _, _, w in words)):
         return None
     end = words[-1][0] + len(cleaned)
     names = tuple(_clean(w) if k == len(words) - 1 else w for k, (_, _, w) in enumerate(words))
+    if not sex and len(names) >= 2:
+        sex = _sex_of_first_name(names[0])
     return PersonMention(words[0][0], end, names, roles, sex)
 
 
-def _add_context_roles(text: str, mention: PersonMention) -> None:
+def _sex_of_first_name(word: str) -> str:
+    low = word.lower()
+    if low in _MALE_NAMES:
+        return "m"
+    if low in _FEMALE_NAMES:
+        return "f"
+    return ""
+
+
+def add_context_roles(text: str, mention: PersonMention) -> None:
     """Role words just before the name ("spokesman John Kirby") or in an appositive after it
     ("Kirby, a spokesman for the State Department,")."""
     before = text[max(0, mention.start - 40) : mention.start].lower().split()
@@ -370,26 +452,44 @@ class SpeakerResolver:
     ) -> None:
         self.text = text
         self.paragraph_starts = [s for s, _ in paragraphs]
-        self.mentions = person_mentions(text)
-        quoted_starts = [s for s, _ in quoted]
-        # Who a pronoun can refer to: people named outside quotations, as the subject of a
-        # clause (not right after a preposition, "an interview with Fox News", nor possessive).
-        self.antecedents = [
-            m
-            for m in self.mentions
-            if not _inside(m.start, quoted, quoted_starts) and _subject_like(text, m)
-        ]
-        self.antecedent_starts = [m.start for m in self.antecedents]
+        # The role words around each name are read when a bare role is first resolved.
+        self.mentions = person_mentions(text, context_roles=False)
+        self._context_roles = False
+        self._quoted = quoted
+        self._quoted_starts = [s for s, _ in quoted]
+        # Which antecedents are the subject of their clause ("Perry has stepped up his attacks
+        # on Obama ..."): a pronoun goes to the last of them before any other mention.
+        self._subjects: dict[int, bool] = {}  # by mention index, computed when asked
+        self._antecedents: dict[int, bool] = {}  # the same
         self.starts = [m.start for m in self.mentions]
-        # What the article says about each surname: its full forms, sex and roles.
+        # What the article says about each surname: its full forms, sex and roles. Two people
+        # with one surname and different sexes ("Bill Clinton", "Hillary Clinton") leave the
+        # surname's sex unknown; each full mention keeps its own.
         self.sex: dict[str, str] = {}
         self.full_forms: dict[str, list[PersonMention]] = {}
         for mention in self.mentions:
             if len(mention.words) >= 2:
                 self.full_forms.setdefault(mention.surname, []).append(mention)
+        sexes: dict[str, set[str]] = {}
         for mention in self.mentions:
             if mention.sex:
-                self.sex.setdefault(mention.surname, mention.sex)
+                sexes.setdefault(mention.surname, set()).add(mention.sex)
+        self.sex = {
+            surname: next(iter(found)) for surname, found in sexes.items() if len(found) == 1
+        }
+
+    def _antecedent(self, index: int) -> bool:
+        """Whether mention ``index`` is someone a pronoun can refer to: named outside
+        quotations, as the subject of a clause (not right after a preposition, "an interview
+        with Fox News", nor possessive). Worked out when first asked (speed)."""
+        known = self._antecedents.get(index)
+        if known is None:
+            mention = self.mentions[index]
+            known = not _inside(mention.start, self._quoted, self._quoted_starts) and (
+                _subject_like(self.text, mention)
+            )
+            self._antecedents[index] = known
+        return known
 
     def _paragraph(self, offset: int) -> int:
         return bisect_right(self.paragraph_starts, offset) - 1
@@ -423,21 +523,31 @@ class SpeakerResolver:
         """The canonical name for the speaker mention at ``start``-``end``, or None when it is
         not a name (a pronoun, a description such as "the official", an organisation written
         in capitals)."""
+        found = self.named_span(start, end)
+        return found[0] if found else None
+
+    def named_span(self, start: int, end: int) -> tuple[str, Range] | None:
+        """The canonical name for the speaker mention at ``start``-``end`` and where the name
+        itself lies in it, titles and descriptions left out ("Mr. Steele" -> "Steele",
+        "Nebraska Attorney General Jon Bruning" -> "Jon Bruning"); None when it is no name."""
         first = bisect_right(self.starts, start - 1)
         inside = [m for m in self.mentions[first : bisect_right(self.starts, end)] if m.end <= end]
         if inside:
-            return self.canonical(inside[0].words, inside[0].start)
-        tokens = [_clean(m.group()) for m in _TOKEN.finditer(self.text, start, end)]
-        tokens = [t for t in tokens if t]
+            mention = inside[0]
+            return self.canonical(mention.words, mention.start), (mention.start, mention.end)
+        tokens = [(m.start(), _clean(m.group())) for m in _TOKEN.finditer(self.text, start, end)]
+        tokens = [(at, t) for at, t in tokens if t]
         while len(tokens) > 1 and (
-            tokens[0].lower().rstrip(".") in TITLE_ROLES or tokens[0].lower() in _DESCRIPTIONS
+            tokens[0][1].lower().rstrip(".") in TITLE_ROLES or tokens[0][1].lower() in _DESCRIPTIONS
         ):
             tokens = tokens[1:]  # "Sen. Ted Cruz", "Reporter Jomana Karadsheh"
-        if not tokens or not all(_is_cap(t) or t.lower() in _CONNECTORS for t in tokens):
+        words = tuple(t for _, t in tokens)
+        if not words or not all(_is_cap(t) or t.lower() in _CONNECTORS for t in words):
             return None
-        if len(tokens) == 1 and tokens[0].isupper() and not self._full_forms(tokens[0].lower()):
+        if len(words) == 1 and words[0].isupper() and not self._full_forms(words[0].lower()):
             return None  # "CNN", "NAACP": capitals that are not a known person's name
-        return self.canonical(tuple(tokens), start)
+        span = (tokens[0][0], tokens[-1][0] + len(tokens[-1][1]))
+        return self.canonical(words, start), span
 
     def resolve_pronoun(self, pronoun: str, at: int) -> PersonMention | None:
         """The person named last before offset ``at`` (same or the two paragraphs before) whose
@@ -445,14 +555,46 @@ class SpeakerResolver:
         want = "m" if pronoun.lower() == "he" else "f"
         first_paragraph = max(0, self._paragraph(at) - 2)
         limit = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
-        index = bisect_right(self.antecedent_starts, at) - 1
-        while index >= 0 and self.antecedents[index].start >= limit:
-            mention = self.antecedents[index]
+        index = bisect_right(self.starts, at) - 1
+        recent: PersonMention | None = None
+        while index >= 0 and self.mentions[index].start >= limit:
+            mention = self.mentions[index]
+            if not self._antecedent(index):
+                index -= 1
+                continue
             sex = mention.sex or self.sex.get(mention.surname, "")
             if not sex or sex == want:
-                return mention
+                subject = self._subjects.get(index)
+                if subject is None:
+                    subject = self._subjects[index] = _is_subject(self.text, mention)
+                if subject:
+                    return mention
+                if recent is None:
+                    recent = mention
             index -= 1
-        return None
+        return recent
+
+    def description_before(self, at: int, after: int) -> Range | None:
+        """An unnamed person who is the subject of a clause between ``after`` and ``at`` (same
+        or the paragraph before ``at``), outside quotations: "according to the senior Iranian
+        official, ...", "The official added ..."; "he" then refers to them, not to a person
+        named earlier."""
+        first_paragraph = max(0, self._paragraph(at) - 1)
+        limit = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
+        found: Range | None = None
+        low = max(after, limit)
+        if not _DESCRIPTION_HINT.search(self.text, low, at):
+            return None  # (speed: the full pattern only where a job word occurs)
+        for match in _DESCRIPTION.finditer(self.text, low, at):
+            if _inside(match.start(), self._quoted, self._quoted_starts):
+                continue
+            before = self.text[max(0, match.start() - 14) : match.start()].lower()
+            mention = PersonMention(match.start(), match.end(), (match.group(),))
+            if before.endswith(("according to ", "according to\u00a0")) or _is_subject(
+                self.text, mention
+            ):
+                found = (match.start(), match.end())
+        return found
 
     def paragraphs_between(self, start: int, end: int) -> int:
         """How many paragraph breaks lie between two offsets."""
@@ -468,6 +610,11 @@ class SpeakerResolver:
         roles = ROLE_WORDS.get(role_word.lower())
         if not roles:
             return None
+        if not self._context_roles:
+            for mention in self.mentions:
+                if not mention.alone:
+                    add_context_roles(self.text, mention)
+            self._context_roles = True
         index = bisect_right(self.starts, at) - 1
         while index >= 0:
             mention = self.mentions[index]
@@ -476,6 +623,17 @@ class SpeakerResolver:
             index -= 1
         return None
 
+
+# An unnamed person described by their job: "the senior Iranian official", "a spokesman".
+_DESCRIPTION = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?)[ \u00a0]+(?:[\w.-]+[ \u00a0]+){0,3}?"
+    r"(?:official|spokesman|spokeswoman|spokesperson|source|aide|diplomat|officer|adviser"
+    r"|advisor|negotiator|envoy|commander|executive)\b"
+)
+
+_DESCRIPTION_HINT = re.compile(
+    r"official|spokes|source|aide|diplomat|officer|advis|negotiator|envoy|commander|executive"
+)
 
 _PREPOSITIONS = frozenset(
     """with to on from at in of by for about against into onto over under than like""".split()
@@ -488,8 +646,60 @@ def _inside(offset: int, ranges: Sequence[Range], starts: list[int]) -> bool:
 
 
 def _subject_like(text: str, mention: PersonMention) -> bool:
-    """Not right after a preposition, and not a possessive ("Trump's wife")."""
+    """Not right after a preposition, not a possessive ("Trump's wife"), and not a name used
+    as a modifier ("the Bush administration", "the unenthused Obama daughters")."""
     before = text[max(0, mention.start - 20) : mention.start].split()
-    if before and before[-1].lower() in _PREPOSITIONS:
+    if before and (before[-1].lower() in _PREPOSITIONS or before[-1] in _MODIFIER_BEFORE):
+        return False
+    if before and before[-1].islower() and before[-1].endswith("ed"):
+        return False  # "the unenthused Obama daughters", "a proposed Trump project"
+    after = _NEXT_WORD.match(text, mention.end)
+    if after and after.group(1).lower() in _MODIFIED_NOUNS:
         return False
     return not text.startswith(("'s", "\u2019s"), mention.end)
+
+
+# Words after which a name modifies a noun rather than naming the speaker.
+_MODIFIER_BEFORE = frozenset({"the", "a", "an", "The", "A", "An"})
+# Nouns a name modifies: "the Obama administration", "Clinton campaign", "Trump supporters".
+_MODIFIED_NOUNS = frozenset(
+    """administration administrations campaign campaigns family team supporters voters camp
+    government era years policy policies presidency foundation aides allies loyalists
+    daughters sons children doctrine plan plans presidency's brand organization organisation
+    tower project rally rallies voters' critics backers base""".split()
+)
+_NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'\u2019-]*)")
+# A word after a name that makes it the subject of a clause: a verb in the past or present
+# tense, an auxiliary ("Perry has", "Clinton criticized", "Obama said", "Kerry, 71, told").
+_AUXILIARY_VERBS = frozenset(
+    """has had is was will would could can did does should may might must told said says
+    tells wrote writes went spoke took made gave got came saw thinks thought knows knew
+    also""".split()
+)
+
+
+def _is_subject(text: str, mention: PersonMention) -> bool:
+    """The name is followed, maybe after an appositive between commas or a parenthesis, by a
+    word that reads as its verb."""
+    pos = mention.end
+    rest = text[pos : pos + 120]
+    if rest.startswith(" ("):
+        close = rest.find(")")
+        if close != -1:
+            rest = rest[close + 1 :]
+    if rest.startswith(","):
+        close = rest.find(",", 1)
+        if close == -1 or "." in rest[1:close].replace(".,", ""):
+            return False
+        rest = rest[close + 1 :]
+    after = _NEXT_WORD.match(rest)
+    if after is None:
+        return False
+    word = after.group(1)
+    if not word.islower():
+        return False
+    return (
+        word in _AUXILIARY_VERBS
+        or word.endswith("ed")
+        or (word.endswith("s") and not word.endswith(("ss", "us", "is")))
+    )

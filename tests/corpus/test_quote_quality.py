@@ -45,9 +45,9 @@ def test_polnear_dev_quality(shared: Path) -> None:
     predictions = {Path(doc.path).stem: [q.to_json() for q in doc.quotes] for doc in documents}
     figures = score(articles, predictions)
     assert figures["f1"] >= 0.968  # measured 0.972
-    assert figures["speaker_accuracy"] >= 0.875  # measured 0.885
+    assert figures["speaker_accuracy"] >= 0.89  # measured 0.902
     canonical = score(articles, predictions, speaker_field="speaker_name")
-    assert canonical["speaker_accuracy"] >= 0.70  # measured 0.719 ("Mr. Trump" is gold here)
+    assert canonical["speaker_accuracy"] >= 0.72  # measured 0.735 ("Mr. Trump" is gold here)
 
 
 def test_basil_speakers(shared: Path) -> None:
@@ -57,9 +57,9 @@ def test_basil_speakers(shared: Path) -> None:
     assert len(gold) > 700 and skipped == 0
     documents = load_paths([basil / "articles"]).documents
     predictions = {Path(doc.path).stem: [q.to_json() for q in doc.quotes] for doc in documents}
-    assert score_basil(gold, predictions)["speaker_accuracy"] >= 0.43  # measured 0.447
+    assert score_basil(gold, predictions)["speaker_accuracy"] >= 0.59  # measured 0.607
     names = score_basil(gold, predictions, speaker_field="speaker_name")
-    assert names["speaker_accuracy"] >= 0.54  # measured 0.565
+    assert names["speaker_accuracy"] >= 0.60  # measured 0.615
 
 
 def test_basil_scorer_counts_named_speakers_only() -> None:
