@@ -236,7 +236,14 @@ ACTIONS: dict[str, Action] = _actions(
         "reject the suggestion under the cursor; it is not offered again",
         edits=True,
     ),
-    Action("pick_document", "o", "Open article", "choose the focused pane's article", show=True),
+    Action(
+        "pick_document",
+        "o",
+        "Open article",
+        "choose the focused pane's article: type a word of its outlet, title or text (exact "
+        "and prefix matches first); `ctrl+t` (`picker_story`) lists the open story's only",
+        show=True,
+    ),
     Action(
         "stories",
         "t",
@@ -344,6 +351,7 @@ SCREEN_KEY_IDS = frozenset(
         "picker_close",
         "picker_down",
         "picker_up",
+        "picker_story",
         "search_close",
         "store_move_aside",
         "store_problem_close",

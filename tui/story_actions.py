@@ -106,6 +106,18 @@ class StoryActions:
                 timeout=8,
             )
 
+    def current_story(self, pane: DocumentPane | None) -> tuple[str, ...]:
+        """The ids of the story of ``pane``'s article (the grouping's, else the corpus's own
+        story id), else of the story last opened; empty when there is none."""
+        article = pane.article if pane is not None else None
+        if article is not None:
+            for story in self.stories or ():
+                if article.id in story.doc_ids:
+                    return story.doc_ids
+            if article.story:
+                return tuple(d.id for d in self.workbench.documents if d.story == article.story)
+        return self.story
+
     def story_first(self, documents: list[Document]) -> list[Document]:
         """``documents`` with the open story's articles not shown in a pane first."""
         if not self.story:
