@@ -251,6 +251,13 @@ ACTIONS: dict[str, Action] = _actions(
         "the stories of the corpus (the same event across outlets), filtered as you type; "
         "enter opens one side by side, and `o` lists its articles that did not fit first",
     ),
+    Action(
+        "search_corpus",
+        "F",
+        "Find in corpus",
+        "find words in every open article: the matching sentences with their outlet, streamed "
+        "in as they are found; enter opens the article at the match",
+    ),
     Action("add_pane", "plus", "Add pane", "add a pane (up to four)"),
     Action("close_pane", "minus", "Close pane", "close the focused pane"),
     Action(
@@ -353,6 +360,10 @@ SCREEN_KEY_IDS = frozenset(
         "picker_up",
         "picker_story",
         "search_close",
+        # Corpus-wide search (tui/screens/search.py).
+        "corpus_search_close",
+        "corpus_search_down",
+        "corpus_search_up",
         "store_move_aside",
         "store_problem_close",
         "store_problem_quit",

@@ -29,6 +29,7 @@ from .editing import EditingActions
 from .messages import DocumentsLoaded
 from .opening import StoreOpening
 from .reading import ReadingActions
+from .search_actions import SearchActions
 from .statements import StatementActions
 from .story_actions import StoryActions, notify_load
 from .widgets.article_view import ArticleView
@@ -46,7 +47,13 @@ __all__ = ["MAX_PANES", "NewsreaderApp", "make_app"]
 
 
 class NewsreaderApp(
-    StoreOpening, EditingActions, StatementActions, ReadingActions, StoryActions, App[None]
+    StoreOpening,
+    EditingActions,
+    StatementActions,
+    ReadingActions,
+    StoryActions,
+    SearchActions,
+    App[None],
 ):
     """Read several articles side by side, tag claims and quotes, link them across outlets."""
 
