@@ -375,6 +375,8 @@ SCREEN_KEY_IDS = frozenset(
         "stories_close",
         "stories_down",
         "stories_up",
+        "stories_page_down",
+        "stories_page_up",
         "statement_close",
         "statement_dissolve",
         "statement_jump",

@@ -42,6 +42,9 @@ class StoryActions:
     _grouped_ids: tuple[str, ...] = ()
 
     def action_stories(self) -> None:
+        if getattr(self, "index_stories", None) is not None:
+            self.show_index_stories()  # type: ignore[attr-defined]
+            return
         documents = self.workbench.documents
         if not documents:
             self.notify("There are no articles to group into stories.", severity="warning")  # type: ignore[attr-defined]

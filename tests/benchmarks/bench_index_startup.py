@@ -55,7 +55,14 @@ def write_archive(path: Path, size: int, seed: int = 7) -> None:
                 f"The {event} was the {story}th of its kind this year."
             )
             writer.writerow(
-                [f"a{n}", f"s{story}", title, text, OUTLETS[n % 3 + story % 3], f"2024-03-{day:02d}"]
+                [
+                    f"a{n}",
+                    f"s{story}",
+                    title,
+                    text,
+                    OUTLETS[n % 3 + story % 3],
+                    f"2024-03-{day:02d}",
+                ]
             )
 
 
