@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from newsreader.corpus import Document
     from newsreader.corpus.stories import Story
 
-PAGE = 200
-"""Stories read from the index at a time (the list asks for the next page as it scrolls)."""
+PAGE = 60
+"""Stories read from the index at a time: a screenful (the list asks for the next page as the
+highlight nears its end)."""
 INDEX_FORMAT = "newsreader-index"
 
 
@@ -141,42 +142,44 @@ class IndexOpening:
     index_stories: IndexStories | None = None
 
     def open_index_if_any(self) -> bool:
-        """When the app was given an index, show its stories and return True."""
+        """When the app was given an index, show its stories and return True.
+
+        The stories' first page is read first; the store opens once it is on the screen (its
+        worker would otherwise compete with reading and drawing it)."""
         root = index_folder(getattr(self, "paths", ()))
         if root is None:
             return False
-        from newsreader.corpus import LoadResult
+        from newsreader.annotations.prepare import MissingExtra, require_scale
 
-        self.result = LoadResult()
+        try:
+            require_scale("opening an index", ("pyarrow",))
+        except MissingExtra as error:
+            self._index_failed(str(error))
+            self._open_store(read_only=self.read_only)  # type: ignore[attr-defined]
+            return True
         self.index_stories = IndexStories(root)
         self.busy = "reading the index…"
         self.refresh_status()  # type: ignore[attr-defined]
         self.show_index_stories()
-        self._open_index(root)
         return True
 
-    @work(thread=True, exclusive=True, group="index-open")
-    def _open_index(self, root: Path) -> None:
-        from newsreader.annotations.prepare import MissingExtra
-        from newsreader.annotations.prepare.index import Index, IndexError_
-
-        try:
-            index = Index(root)
-        except (MissingExtra, IndexError_) as error:
-            self.call_from_thread(self._index_failed, str(error))  # type: ignore[attr-defined]
+    def index_page_shown(self, problem: str | None = None) -> None:
+        """Called by the stories screen after it showed a page (or failed to read one)."""
+        if problem is not None:
+            self._index_failed(problem)
+        if self.store_opening_started:
             return
-        self.index = index
-        self.call_from_thread(self._index_opened)  # type: ignore[attr-defined]
+        self.store_opening_started = True
+        self.busy = "opening the store…"
+        self.refresh_status()  # type: ignore[attr-defined]
+        self.call_after_refresh(self._open_store, read_only=self.read_only)  # type: ignore[attr-defined]
+
+    store_opening_started = False
 
     def _index_failed(self, message: str) -> None:
         self.busy = ""
         self.refresh_status()  # type: ignore[attr-defined]
         self.notify(message, title="Cannot open the index", severity="error", timeout=30)  # type: ignore[attr-defined]
-
-    def _index_opened(self) -> None:
-        self.busy = "opening the store…"
-        self.refresh_status()  # type: ignore[attr-defined]
-        self._open_store(read_only=self.read_only)  # type: ignore[attr-defined]
 
     def show_index_stories(self) -> None:
         from .screens.stories_index import IndexStoriesScreen
@@ -193,9 +196,13 @@ class IndexOpening:
 
     @work(thread=True, exclusive=True, group="index-read")
     def _read_story(self, doc_ids: tuple[str, ...]) -> None:
-        from newsreader.annotations.prepare.index import Index
+        from newsreader.annotations.prepare.index import Index, IndexError_
 
-        index = self.index or Index(self.index_stories.root)  # type: ignore[union-attr]
+        try:
+            index = self.index or Index(self.index_stories.root)  # type: ignore[union-attr]
+        except IndexError_ as error:
+            self.call_from_thread(self._index_failed, str(error))  # type: ignore[attr-defined]
+            return
         self.index = index
         # The store's worker replaces the workbench once the store is open and builds the
         # linking index from its articles: add the story's articles after that, not during.

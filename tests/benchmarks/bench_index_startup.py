@@ -1,5 +1,6 @@
 """``newsreader INDEX`` on a big index: time to the first frame showing its stories, in tmux,
-against a bare Textual app showing two articles (the baseline of ``../shared/checks/big_startup.py``).
+against a bare Textual app showing two articles (the baseline of
+``../shared/checks/big_startup.py``).
 
 An index of ``--size`` articles is built once with ``newsreader prepare`` from a generated CSV
 archive (short articles of a few sentences, three outlets per story, a ``story`` column so that
@@ -27,6 +28,7 @@ import uuid
 from pathlib import Path
 
 MARK = "Zqxmark"
+PACKAGES = ("tui", "corpus", "annotations")
 OUTLETS = ("Daily Ledger", "Harbor Times", "Northern Post", "Valley Courier", "Metro Wire")
 PLACES = ("Lisbon", "Osaka", "Denver", "Nairobi", "Quito", "Tromso", "Perth", "Tbilisi")
 EVENTS = ("flood", "strike", "election", "merger", "trial", "storm", "summit", "recall")
@@ -146,6 +148,16 @@ def main() -> None:
         took = build_index(newsreader, args.size, index)
         if took:
             print(f"built the index of {args.size} articles in {took:.0f} s")
+        # An installed package has its bytecode compiled; a worktree run with
+        # PYTHONDONTWRITEBYTECODE=1 would otherwise compile newsreader's modules on every launch.
+        import newsreader.tui
+
+        package = Path(newsreader.tui.__file__).resolve().parents[1]
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", *(str(package / p) for p in PACKAGES)],
+            check=True,
+            capture_output=True,
+        )
         bare = bare_app(work, sys.executable)
         ours_runs, bare_runs = [], []
         print(f"load average before: {os.getloadavg()}")

@@ -12,7 +12,7 @@ import pytest
 from newsreader.annotations.config import Config
 from newsreader.annotations.store import Store
 from newsreader.tui.app import NewsreaderApp, make_app
-from newsreader.tui.index_opening import IndexStories, index_folder
+from newsreader.tui.index_opening import PAGE, IndexStories, index_folder
 from newsreader.tui.screens.stories_index import IndexStoriesScreen
 
 pytest.importorskip("distributed")
@@ -111,11 +111,15 @@ async def test_the_app_lists_stories_at_once_and_reads_only_the_opened_one(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, IndexStoriesScreen)
-        await shows(app, pilot, lambda: len(screen.shown) == 200, "the first page")
-        # Scrolling near the end of the page reads the next one.
-        for _ in range(8):
+        await shows(app, pilot, lambda: len(screen.shown) == PAGE, "the first page")
+        # Scrolling near the end of the list reads the next page, up to the end of the table.
+        for _ in range(200):
+            if len(screen.shown) == STORIES:
+                break
             await pilot.press("pagedown")
-        await shows(app, pilot, lambda: len(screen.shown) == STORIES, "the second page")
+            await pilot.pause()
+        assert [s.id for s in screen.shown] == [s.id for s in screen.source.loaded]
+        assert len({s.id for s in screen.shown}) == STORIES
         await shows(app, pilot, lambda: app.store is not None, "the store")
         await pilot.press(*"case 42 ")
         await shows(app, pilot, lambda: len(screen.shown) == 1, "the filtered story")

@@ -23,12 +23,18 @@ if TYPE_CHECKING:
 
     from ..index_opening import IndexStories
 
-AHEAD = 40
+AHEAD = 30
 """The next page is read when the highlight comes this close to the end of the list."""
 
 
 class IndexStoriesScreen(StoriesScreen):
     """The stories of an index, paged; type to filter, enter opens one."""
+
+    # Opaque: it is the first thing shown, so there is nothing behind it worth the cost of
+    # drawing it dimmed.
+    DEFAULT_CSS = """
+    IndexStoriesScreen { background: $background; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("pagedown", "page_down", "Page down", show=False, id="stories_page_down"),
@@ -52,28 +58,50 @@ class IndexStoriesScreen(StoriesScreen):
             self._reading = True
             self._next_page()
 
+    def _subtitle(self, text: str) -> None:
+        self.query_one(Vertical).border_subtitle = text
+
+    def _paged_subtitle(self) -> None:
+        total = self.source.total
+        self._subtitle(f"{len(self.shown)} of {total} stories" if total is not None else "")
+
     def _show(self, stories: list[Story]) -> None:
+        """Replace the list with ``stories``."""
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()
         self.shown = stories
         options.add_options([Option(self._label(s), id=s.id) for s in stories])
         if stories:
-            options.highlighted = highlighted if highlighted is not None else 0
-        total = self.source.total
-        self.query_one(Vertical).border_subtitle = (
-            f"{len(stories)} of {total} stories" if total is not None else "reading…"
-        )
+            options.highlighted = min(highlighted or 0, len(stories) - 1)
+        self._paged_subtitle()
+
+    def _append(self, stories: list[Story]) -> None:
+        """Add a page read from the index at the end of the list."""
+        options = self.query_one(OptionList)
+        self.shown = self.shown + stories
+        options.add_options([Option(self._label(s), id=s.id) for s in stories])
+        if options.highlighted is None and self.shown:
+            options.highlighted = 0
+        self._paged_subtitle()
 
     @work(thread=True, exclusive=True, group="index-stories")
     def _next_page(self) -> None:
-        self.source.next_page()
-        self.app.call_from_thread(self._page_read)
+        try:
+            page = self.source.next_page()
+        except (OSError, ValueError, KeyError) as error:  # a damaged table: said, not raised
+            self.app.call_from_thread(self._page_read, [], f"{self.source.root}: {error}")
+            return
+        self.app.call_from_thread(self._page_read, page, None)
 
-    def _page_read(self) -> None:
-        self._reading = False
+    def _page_read(self, page: list[Story], problem: str | None) -> None:
+        if problem is None:
+            self._reading = False
         if not self.query_text:
-            self._show(list(self.source.loaded))
+            self._append(page)
+        shown = getattr(self.app, "index_page_shown", None)
+        if shown is not None:
+            self.app.call_after_refresh(shown, problem)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         near_end = event.option_index >= len(self.shown) - AHEAD
@@ -90,7 +118,11 @@ class IndexStoriesScreen(StoriesScreen):
 
     @work(thread=True, exclusive=True, group="index-filter")
     def _filter(self, query: str) -> None:
-        found, count = self.source.matching(query, SHOWN)
+        try:
+            found, count = self.source.matching(query, SHOWN)
+        except (OSError, ValueError, KeyError) as error:  # a damaged table: said, not raised
+            self.app.call_from_thread(self.notify, f"{self.source.root}: {error}", severity="error")
+            return
         self.app.call_from_thread(self._filtered, query, found, count)
 
     def _filtered(self, query: str, found: list[Story], count: int) -> None:
@@ -99,7 +131,7 @@ class IndexStoriesScreen(StoriesScreen):
         self.matched = count
         self.query_one(OptionList).highlighted = None
         self._show(found)
-        self.query_one(Vertical).border_subtitle = f"{len(found)} of {count} matching stories"
+        self._subtitle(f"{len(found)} of {count} matching stories")
 
     def action_page_down(self) -> None:
         self.query_one(OptionList).action_page_down()
