@@ -177,6 +177,9 @@ def main() -> None:
         for article in work.glob("article*.txt"):
             shutil.copy(article, two / article.name)
         ours_runs, bare_runs, two_runs = [], [], []
+        # One session lives throughout, so that the server never exits between two runs (a new
+        # session on a server that is exiting fails).
+        _tmux("new-session", "-d", "-s", "keep", "-x", "80", "-y", "10", "sleep 100000")
         print(f"load average before: {os.getloadavg()}")
         for n in range(args.runs + 1):
             db = work / f"store{n}.json"
@@ -195,6 +198,7 @@ def main() -> None:
             f"ratio {floor:.2f}"
         )
     finally:
+        _tmux("kill-server")
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -36,6 +36,8 @@ SHOWN = 500
 """At most this many matching sentences are listed (the count covers them all)."""
 MIN_QUERY = 2
 """Shorter queries (in characters, spaces aside) list nothing."""
+BATCH = 50
+"""At most this many results go to the list at once (the main thread draws them between)."""
 CONTEXT = 150
 """About this many characters of a sentence are shown around its first hit."""
 _BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*")
@@ -234,7 +236,10 @@ class SearchScreen(ModalScreen[tuple[str, int, int] | None]):
                 taken = found[: max(0, SHOWN - listed)]
                 listed += len(taken)
                 batch.extend(taken)
-            if time.monotonic() - sent > 0.05:
+            while len(batch) >= BATCH:
+                self.app.call_from_thread(self._add, run, batch[:BATCH], total, articles, False)
+                batch, sent = batch[BATCH:], time.monotonic()
+            if time.monotonic() - sent > 0.05:  # the count goes on when nothing is listed
                 self.app.call_from_thread(self._add, run, batch, total, articles, False)
                 batch, sent = [], time.monotonic()
         if not worker.is_cancelled:
