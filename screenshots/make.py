@@ -3,12 +3,15 @@
     python screenshots/make.py        (PNG copies need cairosvg: pip install cairosvg)
 
 Writes main.svg (spans, a quote with its speaker, and a statement linked across two outlets),
-link-panel.svg and coverage.svg, and a PNG of each, into this folder.
+link-panel.svg and coverage.svg, and a PNG of each, into this folder; and stories.svg, the
+stories screen (``t``) on BASIL's articles when ``../shared`` (or ``$NEWSREADER_SHARED``) is
+there, else on the sample corpus.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from newsreader.corpus import Document, load_sample
 from newsreader.tui.app import NewsreaderApp, make_app
 
 HERE = Path(__file__).resolve().parent
+SHARED = Path(os.environ.get("NEWSREADER_SHARED", HERE.parents[1] / "shared"))
 STORE = Path("/tmp/newsreader-demo/annotations.json")
 SIZE = (150, 60)
 
@@ -95,8 +99,35 @@ async def shoot() -> list[Path]:
     return written
 
 
+async def shoot_stories() -> Path:
+    """The stories screen: BASIL's events with their outlets and dates (else the sample's)."""
+    from newsreader.tui.screens.stories import StoriesScreen
+
+    basil = SHARED / "corpora" / "basil" / "articles"
+    paths = [basil] if basil.is_dir() else []
+    store = STORE.parent / "stories.json"
+    app = make_app(paths=paths, store_path=store, config=Config(), cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause()
+            if app.documents:
+                break
+        await ready(app, pilot)
+        await pilot.press("t")
+        for _ in range(400):
+            await pilot.pause()
+            if isinstance(app.screen, StoriesScreen):
+                break
+        await pilot.press(*"trump")
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.pause()
+        return Path(app.save_screenshot("stories.svg", str(HERE)))
+
+
 def main() -> None:
     svgs = asyncio.run(shoot())
+    svgs.append(asyncio.run(shoot_stories()))
     try:
         import cairosvg  # type: ignore[import-not-found]
     except ImportError:

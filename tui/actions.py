@@ -243,7 +243,14 @@ ACTIONS: dict[str, Action] = _actions(
         "reject the suggestion under the cursor; it is not offered again",
         edits=True,
     ),
-    Action("pick_document", "o", "Open article", "choose the focused pane's article", show=True),
+    Action(
+        "pick_document",
+        "o",
+        "Open article",
+        "choose the focused pane's article: type a word of its outlet, title or text (exact "
+        "and prefix matches first); `ctrl+t` (`picker_story`) lists the open story's only",
+        show=True,
+    ),
     Action(
         "stories",
         "t",
@@ -286,6 +293,13 @@ ACTIONS: dict[str, Action] = _actions(
         "when the stories are grouped again, and `u` (`ctrl+z` on the stories screen) undoes "
         "each",
         edits=True,
+    ),
+    Action(
+        "search_corpus",
+        "F",
+        "Find in corpus",
+        "find words in every open article: the matching sentences with their outlet, streamed "
+        "in as they are found; enter opens the article at the match",
     ),
     Action("add_pane", "plus", "Add pane", "add a pane (up to four)"),
     Action("close_pane", "minus", "Close pane", "close the focused pane"),
@@ -387,7 +401,12 @@ SCREEN_KEY_IDS = frozenset(
         "picker_close",
         "picker_down",
         "picker_up",
+        "picker_story",
         "search_close",
+        # Corpus-wide search (tui/screens/search.py).
+        "corpus_search_close",
+        "corpus_search_down",
+        "corpus_search_up",
         "store_move_aside",
         "store_problem_close",
         "store_problem_quit",
@@ -406,6 +425,8 @@ SCREEN_KEY_IDS = frozenset(
         "stories_undo",
         # The story corrections' dialogs (tui/screens/story_dialogs.py).
         "story_articles_take",
+        "stories_page_down",
+        "stories_page_up",
         "statement_close",
         "statement_dissolve",
         "statement_jump",

@@ -26,9 +26,11 @@ from newsreader.annotations.workbench import Workbench
 
 from . import actions
 from .editing import EditingActions
+from .index_opening import IndexOpening
 from .messages import DocumentsLoaded
 from .opening import StoreOpening
 from .reading import ReadingActions
+from .search_actions import SearchActions
 from .statements import StatementActions
 from .story_actions import StoryActions, notify_load
 from .widgets.article_view import ArticleView
@@ -46,7 +48,14 @@ __all__ = ["MAX_PANES", "NewsreaderApp", "make_app"]
 
 
 class NewsreaderApp(
-    StoreOpening, EditingActions, StatementActions, ReadingActions, StoryActions, App[None]
+    StoreOpening,
+    EditingActions,
+    StatementActions,
+    ReadingActions,
+    StoryActions,
+    SearchActions,
+    IndexOpening,
+    App[None],
 ):
     """Read several articles side by side, tag claims and quotes, link them across outlets."""
 
@@ -139,6 +148,8 @@ class NewsreaderApp(
         if self.panes:
             self.panes[0].view.focus()
         self.refresh_status()
+        if self.result is None and self.open_index_if_any():
+            return  # an index: its stories show at once, articles are read when opened
         if self.result is None and _few_small_files(self.paths):
             # A few article files load at once, so that the first frame already shows them
             # (one frame, not two); folders load in a worker while the first frame is drawn.

@@ -270,7 +270,8 @@ class ReadingActions:
 
         counts = self.workbench.counts_by_document()
         documents = self.story_first(self.workbench.documents)  # type: ignore[attr-defined]
-        self.push_screen(DocumentPicker(documents, counts), chosen)
+        story = self.current_story(pane)  # type: ignore[attr-defined]
+        self.push_screen(DocumentPicker(documents, counts, story), chosen)
 
     # -- screens ---------------------------------------------------------------------------
 

@@ -71,6 +71,9 @@ class StoryActions:
         self._corrected_for = None
 
     def action_stories(self) -> None:
+        if getattr(self, "index_stories", None) is not None:
+            self.show_index_stories()  # type: ignore[attr-defined]
+            return
         documents = self.workbench.documents
         if not documents:
             self.notify("There are no articles to group into stories.", severity="warning")  # type: ignore[attr-defined]
@@ -262,6 +265,18 @@ class StoryActions:
                 f"{total - len(docs)} more articles of this story: o lists them first.",
                 timeout=8,
             )
+
+    def current_story(self, pane: DocumentPane | None) -> tuple[str, ...]:
+        """The ids of the story of ``pane``'s article (the grouping's, else the corpus's own
+        story id), else of the story last opened; empty when there is none."""
+        article = pane.article if pane is not None else None
+        if article is not None:
+            for story in self.stories or ():
+                if article.id in story.doc_ids:
+                    return story.doc_ids
+            if article.story:
+                return tuple(d.id for d in self.workbench.documents if d.story == article.story)
+        return self.story
 
     def story_first(self, documents: list[Document]) -> list[Document]:
         """``documents`` with the open story's articles not shown in a pane first."""

@@ -1,10 +1,16 @@
-"""The document picker: outlet, title, date and annotation count, with fuzzy search."""
+"""The document picker: outlet, date, annotation count and title, searched as you type.
+
+What is typed is matched against each article's outlet, title and text, exact and prefix matches
+first, then articles whose outlet or title holds the words, then those whose text does (with the
+passage shown), then fuzzy matches (see :mod:`.picker_search`). When a story is open, ``ctrl+t``
+limits the list to its articles and back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
-from rapidfuzz import fuzz, process
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,6 +22,7 @@ from textual.widgets.option_list import Option
 from newsreader.corpus import Document
 
 from ..safe import inert
+from .picker_search import TEXT, Hit, PickerIndex, snippet
 
 
 class DocumentPicker(ModalScreen[str | None]):
@@ -32,43 +39,65 @@ class DocumentPicker(ModalScreen[str | None]):
         Binding("escape", "close", "Close", id="picker_close"),
         Binding("down", "down", "Next", show=False, id="picker_down"),
         Binding("up", "up", "Previous", show=False, id="picker_up"),
+        Binding("ctrl+t", "toggle_story", "This story only", id="picker_story"),
     ]
 
-    def __init__(self, documents: list[Document], counts: dict[str, int]) -> None:
+    def __init__(
+        self, documents: list[Document], counts: dict[str, int], story: Sequence[str] = ()
+    ) -> None:
         super().__init__()
         self.documents = documents
         self.counts = counts
+        self.index = PickerIndex(documents)
+        ids = set(story)
+        self.story_indices = [n for n, d in enumerate(documents) if d.id in ids]
+        self.story_only = False
+        self.hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Input(placeholder="filter by outlet or title", id="filter")
+            yield Input(placeholder=self._placeholder(), id="filter")
             yield OptionList(id="documents")
 
     def on_mount(self) -> None:
         self._fill("")
         self.query_one(Input).focus()
 
-    def _label(self, doc: Document) -> Text:
+    def _placeholder(self) -> str:
+        hint = "a word of an outlet, a title or an article"
+        if self.story_only:
+            return f"this story's articles ({len(self.story_indices)}): {hint}; ctrl+t for all"
+        if self.story_indices:
+            return f"{hint}; ctrl+t for this story only"
+        return hint
+
+    def _label(self, hit: Hit) -> Text:
+        doc = self.documents[hit.index]
         line = Text()
         line.append(f"{inert(doc.outlet or 'unknown')[:22]:<22} ", style="cyan")
         line.append(f"{(doc.date or '')[:10]:<11}", style="dim")
         count = self.counts.get(doc.id, 0)
         line.append(f"{count:>4} ", style="bold" if count else "dim")
         line.append(inert(doc.title)[:100])
+        if hit.tier == TEXT and hit.at is not None:
+            line.append("\n" + " " * 38)
+            line.append(inert(snippet(doc.text, hit.at)), style="dim italic")
         return line
 
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        docs = self.documents
-        if query.strip():
-            keys = [f"{d.outlet or ''} {d.title}" for d in docs]
-            found = process.extract(query, keys, scorer=fuzz.WRatio, limit=50, score_cutoff=40)
-            docs = [docs[index] for _, _, index in found]
-        for doc in docs:
-            options.add_option(Option(self._label(doc), id=doc.id))
-        if docs:
+        self.hits = self.index.rank(query, self.story_indices if self.story_only else None)
+        options.add_options(
+            [Option(self._label(h), id=self.documents[h.index].id) for h in self.hits]
+        )
+        if self.hits:
             options.highlighted = 0
+
+    @property
+    def shown(self) -> list[Document]:
+        """The articles listed now, in their order."""
+        return [self.documents[h.index] for h in self.hits]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
@@ -81,6 +110,15 @@ class DocumentPicker(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def action_toggle_story(self) -> None:
+        if not self.story_indices:
+            self.notify("No story is open: t lists the stories.", severity="warning")
+            return
+        self.story_only = not self.story_only
+        field = self.query_one(Input)
+        field.placeholder = self._placeholder()
+        self._fill(field.value)
 
     def action_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
