@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import codecs
 import contextvars
-import csv
 import io
-import json
 import os
 import re
 import stat
@@ -36,7 +34,6 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-from .analysis import analyse
 from .document import Document, LazyStructure, Range, Structure
 from .outlets import normalise_outlet, outlet_named_in_text
 from .text import DecodeError, content_hash, decode_text, normalise_newlines
@@ -206,6 +203,8 @@ class Manifest:
             else:
                 return None, [Problem(str(path), "manifest must be an object or a list")]
         else:
+            import csv  # imported here, as json below: listing plain text files needs neither
+
             delimiter = "\t" if path.suffix == ".tsv" else ","
             # The limit is global to the process (an archive reader may have raised it for
             # article texts); a manifest's fields are short, so a huge one is a problem.
@@ -459,7 +458,15 @@ def _make(source: _Source, text: str, meta: Meta, title_end: int, **kw: Any) -> 
 
 def _structure(text: str, title_end: int, sentences: list[Range] | None) -> Structure:
     if _LAZY.get():
-        return LazyStructure(lambda: analyse(text, title_end, sentences=sentences))
+        return LazyStructure(lambda: _analyse(text, title_end, sentences))
+    return _analyse(text, title_end, sentences)
+
+
+def _analyse(text: str, title_end: int, sentences: list[Range] | None) -> Structure:
+    # Imported when first used: listing articles (the app's first frame) does not compile the
+    # detectors' patterns.
+    from .analysis import analyse
+
     return analyse(text, title_end, sentences=sentences)
 
 
@@ -510,6 +517,8 @@ _LONG_NUMBER = re.compile(r"\d{4301}")
 
 def _parse_json(raw: str) -> Any:
     """Parse JSON text, refusing what is invalid or nested too deeply with a plain reason."""
+    import json
+
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as err:

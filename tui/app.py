@@ -22,11 +22,9 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 
 from newsreader.annotations.config import Config
-from newsreader.annotations.workbench import Workbench
 
 from . import actions
 from .editing import EditingActions
-from .messages import DocumentsLoaded
 from .opening import StoreOpening
 from .reading import ReadingActions
 from .statements import StatementActions
@@ -40,7 +38,10 @@ from .widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from newsreader.annotations.linking import Linker
     from newsreader.annotations.store import Store
+    from newsreader.annotations.workbench import Workbench
     from newsreader.corpus import Document, LoadResult
+
+    from .messages import DocumentsLoaded
 
 __all__ = ["MAX_PANES", "NewsreaderApp", "make_app"]
 
@@ -78,7 +79,10 @@ class NewsreaderApp(
         self.initial_panes = panes
         self.cursor_blink = cursor_blink
         self.read_only = read_only
-        self.workbench = Workbench(None, [])
+        # The workbench (and the annotation model) is imported once the first frame is up:
+        # until then the app shows text and empty counts.
+        self._workbench: Workbench | None = None
+        self._documents: list[Document] = []
         self.folded = False
         self.pattern = ""
         self.busy = "loading articles…"
@@ -88,16 +92,31 @@ class NewsreaderApp(
     # -- what the app holds (read by tests and the screenshot script) ----------------------
 
     @property
+    def workbench(self) -> Workbench:
+        """What performs the user's intents; made when first asked for (after the first frame:
+        until then nothing is painted or edited)."""
+        if self._workbench is None:
+            from newsreader.annotations.workbench import Workbench
+
+            self._workbench = Workbench(None, self._documents)
+        return self._workbench
+
+    @workbench.setter
+    def workbench(self, workbench: Workbench) -> None:
+        self._workbench = workbench
+        self._documents = workbench.documents
+
+    @property
     def store(self) -> Store | None:
-        return self.workbench.store
+        return self._workbench.store if self._workbench is not None else None
 
     @property
     def linker(self) -> Linker | None:
-        return self.workbench.linker
+        return self._workbench.linker if self._workbench is not None else None
 
     @property
     def documents(self) -> list[Document]:
-        return self.workbench.documents
+        return self._workbench.documents if self._workbench is not None else self._documents
 
     @property
     def row(self) -> PaneRow:
@@ -140,11 +159,12 @@ class NewsreaderApp(
             self.panes[0].view.focus()
         self.refresh_status()
         if self.result is None and _few_small_files(self.paths):
-            # A few article files load at once, so that the first frame already shows them
+            # A few article files are read at once, so that the first frame already shows them
             # (one frame, not two); folders load in a worker while the first frame is drawn.
-            from newsreader.corpus import load_paths
+            # Read, not analysed: the marks are painted after the first frame.
+            from newsreader.corpus.loaders import list_paths
 
-            self.result = load_paths(self.paths, manifest=self.manifest)
+            self.result = list_paths(self.paths, manifest=self.manifest)
         if self.result is not None:
             self._show_documents(self.result)
         else:
@@ -154,8 +174,10 @@ class NewsreaderApp(
         from newsreader.annotations.journal import StoreError
 
         store = self.store
-        self.workbench.close()
-        self.workbench = Workbench(None, self.workbench.documents)
+        if self._workbench is not None:
+            self._workbench.close()
+            self._documents = self._workbench.documents
+            self._workbench = None
         if store is not None:
             # The edits are already on disk; closing folds the journal. A failure to save was
             # reported when it happened.
@@ -171,6 +193,8 @@ class NewsreaderApp(
 
         # Listed, not analysed: the first articles show at once; the rest is analysed on
         # demand, and in the store's worker (finding spans, the linking index).
+        from .messages import DocumentsLoaded
+
         result = list_paths(self.paths or [SAMPLE_DIR], manifest=self.manifest)
         self.post_message(DocumentsLoaded(result))
 
@@ -179,7 +203,8 @@ class NewsreaderApp(
 
     def _show_documents(self, result: LoadResult) -> None:
         self.result = result
-        self.workbench = Workbench(None, result.documents)
+        self._documents = result.documents
+        self._workbench = None  # made when the marks are painted, after the first frame
         for pane, doc in zip(self.panes, self.documents, strict=False):
             self.show_in(pane, doc, paint=False)
         # Text first; the marks (which analyse the articles) once it is on the screen.
@@ -201,7 +226,9 @@ class NewsreaderApp(
 
     def refresh_status(self) -> None:
         """Show the store, its state, the counts and the annotator in the status bar."""
-        counts = self.workbench.counts()
+        bench = self._workbench  # None before the first frame: nothing counted yet
+        counts = bench.counts() if bench is not None else {"spans": 0, "groups": 0}
+        view = bench.view if bench is not None else None
         self.query_one(StatusBar).show(
             store=str(self.store_path) if self.store_path else "none",
             state=self.state,
@@ -209,14 +236,15 @@ class NewsreaderApp(
             groups=counts["groups"],
             annotator=self.store.annotator if self.store else (self.annotator or ""),
             busy=self.busy,
-            view=self.workbench.view,
-            shown=self.workbench.view_count() if self.workbench.view is not None else None,
+            view=view,
+            shown=bench.view_count() if bench is not None and view is not None else None,
         )
 
     def show_in(self, pane: DocumentPane, doc: Document | None, *, paint: bool = True) -> None:
         """Show ``doc`` in ``pane``, folded as the app is, and paint it."""
         folds = list(doc.boilerplate) if (doc and self.folded) else []
-        pane.show(doc, folds, self.workbench.count_of(doc.id) if doc else 0)
+        bench = self._workbench
+        pane.show(doc, folds, bench.count_of(doc.id) if doc and bench is not None else 0)
         if paint:
             self.paint(pane)
 

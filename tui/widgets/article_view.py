@@ -13,7 +13,6 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from newsreader.corpus import Document, LineIndex, Range
-from newsreader.corpus.quotes import quote_extent
 
 from .._textual_fixes import cache_wrapped_height
 from ..actions import bindings
@@ -221,6 +220,8 @@ def snap_to_words(doc: Document, start: int, end: int) -> Range | None:
         start -= 1
     while end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
         end += 1
+    from newsreader.corpus.quotes import quote_extent  # the detectors load after the first frame
+
     return quote_extent(doc, start, end)
 
 
