@@ -14,12 +14,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import TextArea
 
 from newsreader.annotations.config import Config
 
@@ -29,13 +28,14 @@ from .opening import StoreOpening
 from .reading import ReadingActions
 from .statements import StatementActions
 from .story_actions import StoryActions, notify_load
-from .widgets.article_view import ArticleView
 from .widgets.document_pane import DocumentPane
 from .widgets.footer import FittingFooter
 from .widgets.pane_row import MAX_PANES, PaneRow
 from .widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
     from newsreader.annotations.linking import Linker
     from newsreader.annotations.store import Store
     from newsreader.annotations.workbench import Workbench
@@ -135,12 +135,18 @@ class NewsreaderApp(
     # -- layout and lifecycle --------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # The sidebar and the search bar are mounted when first asked for: the first frame
-        # has only what it shows.
+        # The first frame has only what it shows, drawn cheaply: the panes show their text in
+        # plain Statics; the article views (TextAreas) and the footer come once it is on the
+        # screen (``_first_frame_drawn``); the sidebar and the search bar when first asked for.
         with Horizontal(id="main"):
             yield PaneRow(self.initial_panes, cursor_blink=self.cursor_blink, id="panes")
         yield StatusBar(id="status")
-        yield FittingFooter()
+
+    async def _first_frame_drawn(self) -> None:
+        await self.row.mount_views()
+        if self.focused is None and self.panes:
+            self.panes[0].view.focus()
+        await self.mount(FittingFooter())
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -155,8 +161,7 @@ class NewsreaderApp(
                     timeout=15,
                     markup=False,
                 )
-        if self.panes:
-            self.panes[0].view.focus()
+        self.call_after_refresh(self._first_frame_drawn)
         self.refresh_status()
         if self.result is None and _few_small_files(self.paths):
             # A few article files are read at once, so that the first frame already shows them
@@ -275,11 +280,9 @@ class NewsreaderApp(
 
     # -- events ----------------------------------------------------------------------------
 
-    @on(TextArea.SelectionChanged)
-    def _cursor_moved(self, event: TextArea.SelectionChanged) -> None:
+    # Named, not decorated with @on: the decorator would import TextArea before the first frame.
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         view = event.text_area
-        if not isinstance(view, ArticleView):
-            return
         pane = next((p for p in self.panes if p.view is view), None)
         if pane is None:
             return
