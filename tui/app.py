@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from newsreader.annotations.workbench import Workbench
     from newsreader.corpus import Document, LoadResult
 
+    from .listing import FirstArticles, ListingProgress
     from .messages import DocumentsLoaded
 
 __all__ = ["MAX_PANES", "NewsreaderApp", "make_app"]
@@ -83,6 +84,7 @@ class NewsreaderApp(
         # until then the app shows text and empty counts.
         self._workbench: Workbench | None = None
         self._documents: list[Document] = []
+        self._views_mounted = False
         self.folded = False
         self.pattern = ""
         self.busy = "loading articles…"
@@ -143,6 +145,12 @@ class NewsreaderApp(
         yield StatusBar(id="status")
 
     async def _first_frame_drawn(self) -> None:
+        """Once the first frame is drawn (with the first articles' text when a folder is read
+        in the worker), the article views and the footer take their places."""
+        shown = any(pane.article is not None for pane in self.panes)
+        if self._views_mounted or (self.result is None and not shown):
+            return  # a folder's first articles are not on the screen yet
+        self._views_mounted = True
         await self.row.mount_views()
         if self.focused is None and self.panes:
             self.panes[0].view.focus()
@@ -193,15 +201,46 @@ class NewsreaderApp(
 
     @work(thread=True, exclusive=True, group="load")
     def _load_documents(self) -> None:
-        from newsreader.corpus import SAMPLE_DIR
-        from newsreader.corpus.loaders import list_paths
+        from textual.worker import get_current_worker
 
-        # Listed, not analysed: the first articles show at once; the rest is analysed on
-        # demand, and in the store's worker (finding spans, the linking index).
+        from newsreader.corpus import SAMPLE_DIR
+
+        from .listing import list_showing_first
         from .messages import DocumentsLoaded
 
-        result = list_paths(self.paths or [SAMPLE_DIR], manifest=self.manifest)
-        self.post_message(DocumentsLoaded(result))
+        # Listed, not analysed, and the first articles shown as soon as they are read; the
+        # rest is analysed on demand, and in the store's worker (finding spans, the index).
+        worker = get_current_worker()
+        result = list_showing_first(
+            self.paths or [SAMPLE_DIR],
+            self.manifest,
+            first=len(self.panes),
+            post=self.post_message,
+            cancelled=lambda: worker.is_cancelled,
+        )
+        if result is not None:
+            self.post_message(DocumentsLoaded(result))
+
+    def on_first_articles(self, message: FirstArticles) -> None:
+        if self.result is not None:  # the whole corpus is already shown
+            message.drawn.set()
+            return
+        # Shown, not yet the app's documents: those are the whole corpus, once it is listed.
+        for pane, doc in zip(self.panes, message.documents, strict=False):
+            self.show_in(pane, doc, paint=False)
+        self.busy = "reading articles…"
+        self.refresh_status()
+
+        async def drawn() -> None:
+            message.drawn.set()
+            await self._first_frame_drawn()
+
+        self.call_after_refresh(drawn)
+
+    def on_listing_progress(self, message: ListingProgress) -> None:
+        if self.result is None:
+            self.busy = message.text
+            self.refresh_status()
 
     def on_documents_loaded(self, message: DocumentsLoaded) -> None:
         self._show_documents(message.result)
@@ -211,7 +250,9 @@ class NewsreaderApp(
         self._documents = result.documents
         self._workbench = None  # made when the marks are painted, after the first frame
         for pane, doc in zip(self.panes, self.documents, strict=False):
-            self.show_in(pane, doc, paint=False)
+            if pane.article is not doc:  # the first articles may be shown already
+                self.show_in(pane, doc, paint=False)
+        self.call_after_refresh(self._first_frame_drawn)
         # Text first; the marks (which analyse the articles) once it is on the screen.
         self.call_after_refresh(self.refresh_all)
         notify_load(self, result)
