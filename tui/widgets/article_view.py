@@ -14,7 +14,7 @@ from textual.widgets.text_area import Selection
 
 from newsreader.corpus import Document, LineIndex, Range
 
-from .._textual_fixes import cache_wrapped_height
+from .._textual_fixes import cache_wrapped_height, is_selecting, rewrap
 from ..actions import bindings
 from ..display import DisplayMap
 from ..safe import inert
@@ -175,13 +175,13 @@ class ArticleView(TextArea):
 
     def rewrap(self) -> None:
         """Wrap the text to the pane's width now (not at the next resize event)."""
-        self._rewrap_and_refresh_virtual_size()
+        rewrap(self)
         self.refresh()
 
     # -- the mouse -------------------------------------------------------------------------
 
     async def _on_mouse_up(self, event: events.MouseUp) -> None:
-        dragged = self._selecting
+        dragged = is_selecting(self)
         await super()._on_mouse_up(event)
         if dragged:
             self.snap_selection()
