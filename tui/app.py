@@ -29,7 +29,6 @@ from .reading import ReadingActions
 from .statements import StatementActions
 from .story_actions import StoryActions, notify_load
 from .widgets.document_pane import DocumentPane
-from .widgets.footer import FittingFooter
 from .widgets.pane_row import MAX_PANES, PaneRow
 from .widgets.status_bar import StatusBar
 
@@ -151,6 +150,8 @@ class NewsreaderApp(
         if self._views_mounted or (self.result is None and not shown):
             return  # a folder's first articles are not on the screen yet
         self._views_mounted = True
+        from .widgets.footer import FittingFooter
+
         await self.row.mount_views()
         if self.focused is None and self.panes:
             self.panes[0].view.focus()

@@ -143,7 +143,8 @@ plain = textual.app.App.run
 
 def run(app, **_):
     def on_ready(self):  # the first frame is drawn: what has been imported for it?
-        print(sorted(m for m in sys.modules if m.startswith(("newsreader", "click"))))
+        watched = ("newsreader", "click", "textual.widgets._text_area")
+        print(sorted(m for m in sys.modules if m.startswith(watched)))
         self.exit()
     type(app).on_ready = on_ready
     return plain(app, headless=True)
@@ -155,7 +156,7 @@ launch.open_app(**launch.parse_open([*map(str, seeds), "--db", str(db)]))
 """
 
 
-def test_the_first_frame_waits_for_no_analysis_workbench_or_click() -> None:
+def test_the_first_frame_waits_for_no_analysis_workbench_text_area_or_click() -> None:
     from newsreader.corpus import SAMPLE_DIR
 
     out = subprocess.run(
@@ -169,11 +170,14 @@ def test_the_first_frame_waits_for_no_analysis_workbench_or_click() -> None:
     assert "'newsreader.tui.app'" in loaded  # the app did start
     for late in (
         "click",
+        "textual.widgets._text_area",
         "newsreader.annotations.workbench",
         "newsreader.annotations.model",
         "newsreader.corpus.quotes",
         "newsreader.corpus.analysis",
         "newsreader.tui.messages",
+        "newsreader.tui.widgets.article_view",
+        "newsreader.tui.widgets.footer",
     ):
         assert f"'{late}'" not in loaded, late
 
