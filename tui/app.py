@@ -207,7 +207,6 @@ class NewsreaderApp(
         from newsreader.corpus import SAMPLE_DIR
 
         from .listing import list_showing_first
-        from .messages import DocumentsLoaded
 
         # Listed, not analysed, and the first articles shown as soon as they are read; the
         # rest is analysed on demand, and in the store's worker (finding spans, the index).
@@ -220,6 +219,8 @@ class NewsreaderApp(
             cancelled=lambda: worker.is_cancelled,
         )
         if result is not None:
+            from .messages import DocumentsLoaded
+
             self.post_message(DocumentsLoaded(result))
 
     def on_first_articles(self, message: FirstArticles) -> None:
