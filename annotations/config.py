@@ -25,14 +25,15 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from platformdirs.api import PlatformDirsABC
+if TYPE_CHECKING:
+    from platformdirs.api import PlatformDirsABC
 
-from .model import BUILTIN_LABELS, BUILTIN_RELATIONS
+# What the app's first frame needs of this module is kept light: TOML and the annotation model
+# are imported when a configuration file is read.
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
 
@@ -135,6 +136,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: is a folder, not a configuration file") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read: {error.strerror}") from None
+    import tomllib
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -152,6 +155,8 @@ def _line_of(text: str, key: str) -> str:
 
 
 def _read(path: Path, data: dict[str, Any], text: str) -> Config:
+    from .model import BUILTIN_LABELS, BUILTIN_RELATIONS
+
     known = {"annotator", "db", "labels", "relations", "keys"}
     for key in data:
         if key not in known:

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import codecs
 import contextvars
-import csv
 import io
-import json
 import os
 import re
 import stat
@@ -36,7 +34,6 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-from .analysis import analyse
 from .document import Document, LazyStructure, Range, Structure
 from .outlets import normalise_outlet, outlet_named_in_text
 from .text import DecodeError, content_hash, decode_text, normalise_newlines
@@ -157,19 +154,28 @@ def _meta_from(record: dict[str, Any]) -> Meta:
 class Manifest:
     """Per-file metadata read from a manifest file; looked up by file name or by stem."""
 
-    def __init__(self, path: Path, entries: dict[str, Meta]) -> None:
+    def __init__(self, path: Path, entries: dict[str, dict[str, Any]]) -> None:
         self.path = path
+        # The records as read; each becomes a Meta when first asked for (a table of a thousand
+        # rows is read before the first article is shown).
         self._entries = entries
+        self._metas: dict[str, Meta] = {}
+        self._folder: Path | None = None
 
     def get(self, file: Path) -> Meta | None:
         """The entry for ``file``: by name relative to the manifest, by file name, or by stem."""
+        if self._folder is None:
+            self._folder = self.path.parent.resolve()
         try:
-            relative = file.resolve().relative_to(self.path.parent.resolve()).as_posix()
+            relative = file.resolve().relative_to(self._folder).as_posix()
         except ValueError:
             relative = file.name
         for key in (relative, file.name, file.stem):
             if key in self._entries:
-                return self._entries[key]
+                meta = self._metas.get(key)
+                if meta is None:
+                    meta = self._metas[key] = _meta_from(self._entries[key])
+                return meta
         return None
 
     @classmethod
@@ -179,7 +185,7 @@ class Manifest:
             raw = decode_text(_read_bytes(path, MAX_JSON_BYTES))
         except (OSError, DecodeError) as err:
             return None, [Problem(str(path), f"manifest cannot be read: {_reason(err)}")]
-        entries: dict[str, Meta] = {}
+        entries: dict[str, dict[str, Any]] = {}
         problems: list[Problem] = []
         if path.suffix == ".json":
             try:
@@ -193,7 +199,7 @@ class Manifest:
             if isinstance(data, dict):
                 for key, value in data.items():
                     if isinstance(value, dict):
-                        entries[str(key)] = _meta_from(value)
+                        entries[str(key)] = value
                     else:
                         problems.append(Problem(str(path), f"entry {key!r} is not an object"))
             elif isinstance(data, list):
@@ -202,10 +208,12 @@ class Manifest:
                     if key is None:
                         problems.append(Problem(str(path), f"entry {number} has no 'file' field"))
                     else:
-                        entries[key] = _meta_from(value)
+                        entries[key] = value
             else:
                 return None, [Problem(str(path), "manifest must be an object or a list")]
         else:
+            import csv  # imported here, as json below: listing plain text files needs neither
+
             delimiter = "\t" if path.suffix == ".tsv" else ","
             # The limit is global to the process (an archive reader may have raised it for
             # article texts); a manifest's fields are short, so a huge one is a problem.
@@ -219,7 +227,7 @@ class Manifest:
                             Problem(str(path), "row has no file/filename column", reader.line_num)
                         )
                         continue
-                    entries[key] = _meta_from(row)
+                    entries[key] = row
             except csv.Error as err:  # a field over 128 KB, a stray quote in strict mode
                 problems.append(Problem(str(path), f"not valid CSV: {err}", reader.line_num + 1))
                 return None, problems
@@ -345,29 +353,53 @@ def _discover(
 def _walk(
     root: Path, problems: list[Problem], skipped: list[str] | None = None
 ) -> Iterator[_Source]:
-    def on_error(err: OSError) -> None:
-        problems.append(Problem(str(err.filename or root), f"cannot list folder: {_reason(err)}"))
-
-    found: list[_Source] = []
-    for folder, dirs, files in os.walk(root, onerror=on_error):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.startswith(".") or name in MANIFEST_NAMES:
+    # As os.walk (top down, links to folders not followed, hidden names left out), on the
+    # entries' cached types and plain strings: a folder of thousands of files is listed in a
+    # few milliseconds, before the first article can be shown.
+    found: list[tuple[str, str]] = []
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as err:
+            where = str(err.filename or root)
+            problems.append(Problem(where, f"cannot list folder: {_reason(err)}"))
+            continue
+        folders: list[tuple[str, str]] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = Path(folder) / name
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not entry.is_symlink():
+                    folders.append((entry.path, f"{prefix}{name}/"))
                 continue
-            if _NOT_ARTICLE.search(path.stem):
+            if name in MANIFEST_NAMES:
+                continue
+            stem, suffix = os.path.splitext(name)
+            if suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if _NOT_ARTICLE.search(stem):
                 if skipped is not None:
-                    skipped.append(str(path))
+                    skipped.append(entry.path)
                 continue
-            if path.is_symlink() and not path.exists():
+            if entry.is_symlink() and not os.path.exists(entry.path):
                 problems.append(
-                    Problem(str(path), f"broken symbolic link (points to {os.readlink(path)})")
+                    Problem(
+                        entry.path, f"broken symbolic link (points to {os.readlink(entry.path)})"
+                    )
                 )
                 continue
-            found.append(_Source(path, path.relative_to(root).as_posix()))
-    yield from sorted(found, key=lambda source: source.key)
+            found.append((prefix + name, entry.path))
+        pending.extend(reversed(folders))
+    for key, path in sorted(found):
+        yield _Source(Path(path), key)
 
 
 class _LineError(DecodeError):
@@ -459,7 +491,15 @@ def _make(source: _Source, text: str, meta: Meta, title_end: int, **kw: Any) -> 
 
 def _structure(text: str, title_end: int, sentences: list[Range] | None) -> Structure:
     if _LAZY.get():
-        return LazyStructure(lambda: analyse(text, title_end, sentences=sentences))
+        return LazyStructure(lambda: _analyse(text, title_end, sentences))
+    return _analyse(text, title_end, sentences)
+
+
+def _analyse(text: str, title_end: int, sentences: list[Range] | None) -> Structure:
+    # Imported when first used: listing articles (the app's first frame) does not compile the
+    # detectors' patterns.
+    from .analysis import analyse
+
     return analyse(text, title_end, sentences=sentences)
 
 
@@ -510,6 +550,8 @@ _LONG_NUMBER = re.compile(r"\d{4301}")
 
 def _parse_json(raw: str) -> Any:
     """Parse JSON text, refusing what is invalid or nested too deeply with a plain reason."""
+    import json
+
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as err:
@@ -655,19 +697,57 @@ def load_paths(paths: Sequence[str | Path], manifest: str | Path | None = None) 
     :class:`Problem`; files that are not articles are listed in ``skipped``.
     """
     result = LoadResult()
+    for _ in _loading(paths, manifest, result, lazy=_LAZY.get()):
+        pass
+    return result
+
+
+def list_in_steps(
+    paths: Sequence[str | Path], manifest: str | Path | None = None
+) -> Iterator[tuple[LoadResult, int, int]]:
+    """:func:`list_paths`, one file at a time, so that the first articles can be shown while
+    the rest are read: after each file (and once before the first), the result so far (one
+    object, growing), how many files have been read and how many were found.
+
+    The folders are walked before the first step; the result is complete after the last.
+    """
+    result = LoadResult()
+    for done, total in _loading(paths, manifest, result, lazy=True):
+        yield result, done, total
+
+
+def _loading(
+    paths: Sequence[str | Path], manifest: str | Path | None, result: LoadResult, *, lazy: bool
+) -> Iterator[tuple[int, int]]:
     explicit: Manifest | None = None
     if manifest is not None:
         explicit, manifest_problems = Manifest.read(Path(manifest))
         result.problems.extend(manifest_problems)
     folder_manifests: dict[Path, Manifest | None] = {}
     seen_ids: dict[str, str] = {}
-    for source in _discover(paths, result.problems, result.skipped):
+    # Everything is found first (to count it); the problems met on the way are reported in the
+    # order they were met among the files' own.
+    found: list[Problem] = []
+    sources = [(s, len(found)) for s in _discover(paths, found, result.skipped)]
+    reported = 0
+    if not sources:
+        result.problems.extend(found)
+    yield 0, len(sources)
+    for done, (source, met) in enumerate(sources, 1):
+        result.problems.extend(found[reported:met])
+        reported = met
         meta = Meta()
         if explicit is not None:
             meta = explicit.get(source.path) or meta
         else:
             meta = _nearest_meta(source.path, folder_manifests, result.problems) or meta
-        for document in _load_one(source, meta, result.problems):
+        # Set and reset around each file: between steps the caller's context is its own.
+        token = _LAZY.set(lazy)
+        try:
+            documents = _load_one(source, meta, result.problems)
+        finally:
+            _LAZY.reset(token)
+        for document in documents:
             if document.id in seen_ids:
                 result.problems.append(
                     Problem(
@@ -678,7 +758,10 @@ def load_paths(paths: Sequence[str | Path], manifest: str | Path | None = None) 
                 continue
             seen_ids[document.id] = document.path
             result.documents.append(document)
-    return result
+        if done == len(sources):
+            result.problems.extend(found[reported:])
+            reported = len(found)
+        yield done, len(sources)
 
 
 def _nearest_meta(

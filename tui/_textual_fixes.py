@@ -1,17 +1,24 @@
 """The one place that touches a private Textual API (Textual is pinned to 8.2.x for it).
 
-A soft-wrapped ``TextArea`` recomputes the height of the whole wrapped document (a sum over every
-line) for every line it renders, so a key press costs more the longer the article. The wrapped
-document's class is swapped for a subclass that remembers the height until the text is rewrapped.
-``tests/tui/test_textual_fixes.py`` checks that the swap still applies and still gives the height
-Textual computes.
+- A soft-wrapped ``TextArea`` recomputes the height of the whole wrapped document (a sum over
+  every line) for every line it renders, so a key press costs more the longer the article. The
+  wrapped document's class is swapped for a subclass that remembers the height until the text is
+  rewrapped.
+- ``rewrap`` wraps a ``TextArea``'s text to its width at once (Textual does so at its next
+  resize), and ``is_selecting`` says whether a mouse drag is selecting text: the article view
+  snaps a dragged selection to whole words when the button is released.
+
+``tests/tui/test_textual_fixes.py`` checks that each still does what it is meant to.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.document._wrapped_document import WrappedDocument
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 
 class CachedHeightWrappedDocument(WrappedDocument):
@@ -43,3 +50,13 @@ def cache_wrapped_height(wrapped: WrappedDocument) -> None:
     """Make ``wrapped`` remember its height between wraps (a class swap; state is kept)."""
     if not isinstance(wrapped, CachedHeightWrappedDocument):
         wrapped.__class__ = CachedHeightWrappedDocument
+
+
+def rewrap(area: TextArea) -> None:
+    """Wrap ``area``'s text to its current width now, and size its scrolling to match."""
+    area._rewrap_and_refresh_virtual_size()
+
+
+def is_selecting(area: TextArea) -> bool:
+    """True while the mouse is dragging a selection in ``area`` (until the button is up)."""
+    return bool(area._selecting)

@@ -14,35 +14,36 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import TextArea
 
 from newsreader.annotations.config import Config
-from newsreader.annotations.workbench import Workbench
 
 from . import actions
 from .editing import EditingActions
 from .index_opening import IndexOpening
-from .messages import DocumentsLoaded
 from .opening import StoreOpening
 from .reading import ReadingActions
 from .search_actions import SearchActions
 from .statements import StatementActions
 from .story_actions import StoryActions, notify_load
-from .widgets.article_view import ArticleView
 from .widgets.document_pane import DocumentPane
-from .widgets.footer import FittingFooter
 from .widgets.pane_row import MAX_PANES, PaneRow
 from .widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
     from newsreader.annotations.linking import Linker
     from newsreader.annotations.store import Store
+    from newsreader.annotations.workbench import Workbench
     from newsreader.corpus import Document, LoadResult
+
+    from .listing import FirstArticles, ListingProgress
+    from .messages import DocumentsLoaded
 
 __all__ = ["MAX_PANES", "NewsreaderApp", "make_app"]
 
@@ -87,7 +88,11 @@ class NewsreaderApp(
         self.initial_panes = panes
         self.cursor_blink = cursor_blink
         self.read_only = read_only
-        self.workbench = Workbench(None, [])
+        # The workbench (and the annotation model) is imported once the first frame is up:
+        # until then the app shows text and empty counts.
+        self._workbench: Workbench | None = None
+        self._documents: list[Document] = []
+        self._views_mounted = False
         self.folded = False
         self.pattern = ""
         self.busy = "loading articles…"
@@ -97,16 +102,31 @@ class NewsreaderApp(
     # -- what the app holds (read by tests and the screenshot script) ----------------------
 
     @property
+    def workbench(self) -> Workbench:
+        """What performs the user's intents; made when first asked for (after the first frame:
+        until then nothing is painted or edited)."""
+        if self._workbench is None:
+            from newsreader.annotations.workbench import Workbench
+
+            self._workbench = Workbench(None, self._documents)
+        return self._workbench
+
+    @workbench.setter
+    def workbench(self, workbench: Workbench) -> None:
+        self._workbench = workbench
+        self._documents = workbench.documents
+
+    @property
     def store(self) -> Store | None:
-        return self.workbench.store
+        return self._workbench.store if self._workbench is not None else None
 
     @property
     def linker(self) -> Linker | None:
-        return self.workbench.linker
+        return self._workbench.linker if self._workbench is not None else None
 
     @property
     def documents(self) -> list[Document]:
-        return self.workbench.documents
+        return self._workbench.documents if self._workbench is not None else self._documents
 
     @property
     def row(self) -> PaneRow:
@@ -125,12 +145,26 @@ class NewsreaderApp(
     # -- layout and lifecycle --------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # The sidebar and the search bar are mounted when first asked for: the first frame
-        # has only what it shows.
+        # The first frame has only what it shows, drawn cheaply: the panes show their text in
+        # plain Statics; the article views (TextAreas) and the footer come once it is on the
+        # screen (``_first_frame_drawn``); the sidebar and the search bar when first asked for.
         with Horizontal(id="main"):
             yield PaneRow(self.initial_panes, cursor_blink=self.cursor_blink, id="panes")
         yield StatusBar(id="status")
-        yield FittingFooter()
+
+    async def _first_frame_drawn(self) -> None:
+        """Once the first frame is drawn (with the first articles' text when a folder is read
+        in the worker), the article views and the footer take their places."""
+        shown = any(pane.article is not None for pane in self.panes)
+        if self._views_mounted or (self.result is None and not shown):
+            return  # a folder's first articles are not on the screen yet
+        self._views_mounted = True
+        from .widgets.footer import FittingFooter
+
+        await self.row.mount_views()
+        if self.focused is None and self.panes:
+            self.panes[0].view.focus()
+        await self.mount(FittingFooter())
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -145,17 +179,17 @@ class NewsreaderApp(
                     timeout=15,
                     markup=False,
                 )
-        if self.panes:
-            self.panes[0].view.focus()
+        self.call_after_refresh(self._first_frame_drawn)
         self.refresh_status()
         if self.result is None and self.open_index_if_any():
             return  # an index: its stories show at once, articles are read when opened
         if self.result is None and _few_small_files(self.paths):
-            # A few article files load at once, so that the first frame already shows them
+            # A few article files are read at once, so that the first frame already shows them
             # (one frame, not two); folders load in a worker while the first frame is drawn.
-            from newsreader.corpus import load_paths
+            # Read, not analysed: the marks are painted after the first frame.
+            from newsreader.corpus.loaders import list_paths
 
-            self.result = load_paths(self.paths, manifest=self.manifest)
+            self.result = list_paths(self.paths, manifest=self.manifest)
         if self.result is not None:
             self._show_documents(self.result)
         else:
@@ -165,8 +199,10 @@ class NewsreaderApp(
         from newsreader.annotations.journal import StoreError
 
         store = self.store
-        self.workbench.close()
-        self.workbench = Workbench(None, self.workbench.documents)
+        if self._workbench is not None:
+            self._workbench.close()
+            self._documents = self._workbench.documents
+            self._workbench = None
         if store is not None:
             # The edits are already on disk; closing folds the journal. A failure to save was
             # reported when it happened.
@@ -177,22 +213,59 @@ class NewsreaderApp(
 
     @work(thread=True, exclusive=True, group="load")
     def _load_documents(self) -> None:
-        from newsreader.corpus import SAMPLE_DIR
-        from newsreader.corpus.loaders import list_paths
+        from textual.worker import get_current_worker
 
-        # Listed, not analysed: the first articles show at once; the rest is analysed on
-        # demand, and in the store's worker (finding spans, the linking index).
-        result = list_paths(self.paths or [SAMPLE_DIR], manifest=self.manifest)
-        self.post_message(DocumentsLoaded(result))
+        from newsreader.corpus import SAMPLE_DIR
+
+        from .listing import list_showing_first
+
+        # Listed, not analysed, and the first articles shown as soon as they are read; the
+        # rest is analysed on demand, and in the store's worker (finding spans, the index).
+        worker = get_current_worker()
+        result = list_showing_first(
+            self.paths or [SAMPLE_DIR],
+            self.manifest,
+            first=len(self.panes),
+            post=self.post_message,
+            cancelled=lambda: worker.is_cancelled,
+        )
+        if result is not None:
+            from .messages import DocumentsLoaded
+
+            self.post_message(DocumentsLoaded(result))
+
+    def on_first_articles(self, message: FirstArticles) -> None:
+        if self.result is not None:  # the whole corpus is already shown
+            message.drawn.set()
+            return
+        # Shown, not yet the app's documents: those are the whole corpus, once it is listed.
+        for pane, doc in zip(self.panes, message.documents, strict=False):
+            self.show_in(pane, doc, paint=False)
+        self.busy = "reading articles…"
+        self.refresh_status()
+
+        async def drawn() -> None:
+            message.drawn.set()
+            await self._first_frame_drawn()
+
+        self.call_after_refresh(drawn)
+
+    def on_listing_progress(self, message: ListingProgress) -> None:
+        if self.result is None:
+            self.busy = message.text
+            self.refresh_status()
 
     def on_documents_loaded(self, message: DocumentsLoaded) -> None:
         self._show_documents(message.result)
 
     def _show_documents(self, result: LoadResult) -> None:
         self.result = result
-        self.workbench = Workbench(None, result.documents)
+        self._documents = result.documents
+        self._workbench = None  # made when the marks are painted, after the first frame
         for pane, doc in zip(self.panes, self.documents, strict=False):
-            self.show_in(pane, doc, paint=False)
+            if pane.article is not doc:  # the first articles may be shown already
+                self.show_in(pane, doc, paint=False)
+        self.call_after_refresh(self._first_frame_drawn)
         # Text first; the marks (which analyse the articles) once it is on the screen.
         self.call_after_refresh(self.refresh_all)
         notify_load(self, result)
@@ -212,22 +285,28 @@ class NewsreaderApp(
 
     def refresh_status(self) -> None:
         """Show the store, its state, the counts and the annotator in the status bar."""
-        counts = self.workbench.counts()
-        self.query_one(StatusBar).show(
+        bench = self._workbench  # None before the first frame: nothing counted yet
+        counts = bench.counts() if bench is not None else {"spans": 0, "groups": 0}
+        view = bench.view if bench is not None else None
+        bars = self.query(StatusBar)
+        if not bars:
+            return  # the app is closing: a worker's last message arrived after its widgets went
+        bars.first().show(
             store=str(self.store_path) if self.store_path else "none",
             state=self.state,
             spans=counts["spans"],
             groups=counts["groups"],
             annotator=self.store.annotator if self.store else (self.annotator or ""),
             busy=self.busy,
-            view=self.workbench.view,
-            shown=self.workbench.view_count() if self.workbench.view is not None else None,
+            view=view,
+            shown=bench.view_count() if bench is not None and view is not None else None,
         )
 
     def show_in(self, pane: DocumentPane, doc: Document | None, *, paint: bool = True) -> None:
         """Show ``doc`` in ``pane``, folded as the app is, and paint it."""
         folds = list(doc.boilerplate) if (doc and self.folded) else []
-        pane.show(doc, folds, self.workbench.count_of(doc.id) if doc else 0)
+        bench = self._workbench
+        pane.show(doc, folds, bench.count_of(doc.id) if doc and bench is not None else 0)
         if paint:
             self.paint(pane)
 
@@ -258,11 +337,9 @@ class NewsreaderApp(
 
     # -- events ----------------------------------------------------------------------------
 
-    @on(TextArea.SelectionChanged)
-    def _cursor_moved(self, event: TextArea.SelectionChanged) -> None:
+    # Named, not decorated with @on: the decorator would import TextArea before the first frame.
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         view = event.text_area
-        if not isinstance(view, ArticleView):
-            return
         pane = next((p for p in self.panes if p.view is view), None)
         if pane is None:
             return

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsreader.corpus import Document, Range
-from newsreader.corpus.markup import document_markup
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -36,6 +35,8 @@ def markup_of(doc: Document) -> list[Range]:
     if found is None:
         if len(_MARKUP) > 512:
             _MARKUP.clear()
+        from newsreader.corpus.markup import document_markup
+
         found = _MARKUP[key] = document_markup(doc)
     return found
 

@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from newsreader.annotations.workbench import Workbench
-
-from .messages import IndexBuilt, Saved, SaveFailed, StoreOpened
-
 if TYPE_CHECKING:
     from pathlib import Path
 
     from newsreader.annotations.config import Config
+    from newsreader.annotations.workbench import Workbench
+
+    from .messages import IndexBuilt, Saved, SaveFailed, StoreOpened
 
 
 class StoreOpening:
@@ -38,6 +37,9 @@ class StoreOpening:
     def _open_store(self, read_only: bool = False) -> None:
         from newsreader.annotations.journal import StoreError
         from newsreader.annotations.store import Store
+        from newsreader.annotations.workbench import Workbench
+
+        from .messages import IndexBuilt, Saved, SaveFailed, StoreOpened
 
         documents = self.documents
         if self.store_path is None:
@@ -66,6 +68,8 @@ class StoreOpening:
 
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
+        from .messages import IndexBuilt
+
         self.workbench.build_linker()
         self.post_message(IndexBuilt())
 

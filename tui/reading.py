@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from newsreader.corpus.quotes import sentence_at
-
 from .display import markup_of, screenshot_folder
 from .safe import inert
 from .widgets.pane_row import MAX_PANES
@@ -161,6 +159,8 @@ class ReadingActions:
             cursor = selected[0]
         # The sentence with the quotation marks that open or close it: a quote is tagged with
         # its marks.
+        from newsreader.corpus.quotes import sentence_at
+
         found = sentence_at(pane.article, cursor)
         if found is None and cursor > 0:
             found = sentence_at(pane.article, cursor - 1)  # at the very end of a sentence

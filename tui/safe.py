@@ -13,7 +13,6 @@ no data is read as Rich markup), and writes CSV and JSON through :func:`inert_cs
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -138,6 +137,8 @@ def inert_json(value: Any) -> str:
     or bidirectional overrides: these are written as ``\\uXXXX`` escapes too, which every JSON
     reader decodes to the same characters.
     """
+    import json  # not needed by the app's first frame
+
     return json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES)
 
 

@@ -143,3 +143,45 @@ def test_basil_folder_skips_its_annotations(shared: Path) -> None:
     assert len(result.documents) == 300 and not result.problems
     assert len(result.skipped) == 302
     assert all(d.story for d in result.documents)
+
+
+def test_listing_in_steps_gives_the_first_articles_before_reading_the_rest(
+    tmp_path: Path,
+) -> None:
+    from newsreader.corpus.loaders import list_in_steps
+
+    text = _polnear_like(tmp_path)
+    for n in range(5):
+        (text / f"zz_{n}.txt").write_text(ARTICLE.replace("coast", f"coast {n}"))
+    (text / "README.md").write_text("Not an article.\n")
+    steps = list_in_steps([tmp_path / "data"])
+    result, done, total = next(steps)
+    assert (done, total, result.documents) == (0, 7, [])  # found, none read yet
+    result, done, total = next(steps)
+    # One file read: the first article is ready, with its metadata from the table.
+    assert (done, len(result.documents)) == (1, 1)
+    assert result.documents[0].outlet == "The New York Times"
+    assert isinstance(result.documents[0].structure, LazyStructure)
+    *_, (final, done, total) = steps
+    assert done == total == 7
+    whole = list_paths([tmp_path / "data"])
+    assert [d.to_json() for d in final.documents] == [d.to_json() for d in whole.documents]
+    assert final.skipped == whole.skipped and final.skipped_summary() is not None
+
+
+def test_listing_in_steps_reports_problems_in_the_order_they_are_met(tmp_path: Path) -> None:
+    from newsreader.corpus.loaders import list_in_steps
+
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "good.txt").write_text(ARTICLE)
+    paths = [
+        tmp_path / "empty.txt",
+        tmp_path / "missing",
+        tmp_path / "good.txt",
+        tmp_path / "x.pdf",
+    ]
+    *_, (final, _, _) = list_in_steps(paths)
+    assert [str(p) for p in final.problems] == [str(p) for p in load_paths(paths).problems]
+    assert len(final.problems) == 3
+    *_, (nothing, done, total) = list_in_steps([tmp_path / "missing"])
+    assert (done, total, len(nothing.problems)) == (0, 0, 1)

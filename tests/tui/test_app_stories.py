@@ -162,3 +162,58 @@ async def test_launch_on_a_folder_lists_without_analysing_and_notices_skips_once
         notices = [n.message for n in app._notifications]
         assert sum("skipped" in m.lower() for m in notices) == 1, notices
         assert not any("could not be loaded" in m for m in notices)
+
+
+def shown(app: NewsreaderApp) -> list[str]:
+    return [Path(p.article.path).name if p.article else "" for p in app.panes]
+
+
+async def test_a_big_folder_shows_its_first_articles_while_the_rest_is_read(
+    tmp_path: Path, monkeypatch: object
+) -> None:
+    import threading
+
+    from newsreader.corpus import loaders
+    from newsreader.tui.widgets.article_view import ArticleView
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"{n:02}.txt").write_text(f"Article {n}\n\nFirst paragraph of article {n}.\n")
+    (folder / "README.md").write_text("About this corpus.\n")
+    release = threading.Event()
+    read: list[str] = []
+    plain = loaders._load_one
+
+    def slow(source, meta, problems):  # type: ignore[no-untyped-def]
+        if len(read) >= 2:
+            release.wait(10)  # the rest of the folder waits until the test has looked
+        read.append(source.key)
+        return plain(source, meta, problems)
+
+    monkeypatch.setattr(loaders, "_load_one", slow)  # type: ignore[attr-defined]
+    app = make_app(paths=[folder], store_path=None, config=Config(), cursor_blink=False)
+    app._open_store = lambda **_: None  # type: ignore[method-assign]  # nothing in the background
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):
+                await pilot.pause()
+                if all(p.article is not None for p in app.panes) and app.query(ArticleView):
+                    break
+            # The first two articles are on the screen, in their views, while the listing goes on.
+            assert shown(app) == ["00.txt", "01.txt"]
+            assert len(app.query(ArticleView)) == 2
+            assert app.result is None and app.documents == []
+            assert app.busy.startswith("reading articles")
+            assert not any("skipped" in n.message for n in app._notifications)
+            release.set()
+            for _ in range(200):
+                await pilot.pause()
+                if app.result is not None:
+                    break
+            assert len(app.documents) == 12
+            assert shown(app) == ["00.txt", "01.txt"]
+            notices = [n.message for n in app._notifications]
+            assert sum("skipped" in m.lower() for m in notices) == 1, notices
+    finally:
+        release.set()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsreader.tui import cli, launch
 
@@ -18,7 +21,81 @@ def _params(command: click.Command) -> list[tuple[str | None, tuple[str, ...], b
 
 
 def test_the_short_road_takes_the_same_options_as_open() -> None:
-    assert _params(launch.open_app) == _params(cli.cli.commands["open"])
+    declared = [(o.name, (o.flag,), not o.takes_value) for o in launch.OPEN_OPTIONS] + [
+        ("paths", ("paths",), False)
+    ]
+    assert sorted(declared) == _params(cli.cli.commands["open"])
+
+
+def _click_reads(args: list[str]) -> dict[str, object] | None:
+    """What click's ``open`` command makes of ``args`` (None when it refuses them or prints
+    its help)."""
+    command = cli.cli.commands["open"]
+    try:
+        with command.make_context("open", list(args)) as context:
+            return dict(context.params)
+    except (click.exceptions.ClickException, click.exceptions.Exit):
+        return None
+
+
+TOKENS = [
+    "a.txt",
+    "some folder/b.md",
+    "-",
+    "--",
+    "--db",
+    "x.json",
+    "--db=y.json",
+    "--panes",
+    "3",
+    "0",
+    "5",
+    "two",
+    "--panes=4",
+    "--read-only",
+    "--read-only=yes",
+    "--manifest",
+    "m.csv",
+    "--annotator",
+    "ana",
+    "--annotator=",
+    "-h",
+    "--help",
+    "--bogus",
+    "--pan",
+    "-x",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=7))
+def test_the_short_road_reads_a_command_line_as_click_does(args: list[str]) -> None:
+    # Either both read the same parameters, or the short road leaves the line to click (which
+    # prints its help or says what is wrong); it never opens what click would refuse.
+    ours = launch.parse_open(args)
+    if ours is not None:
+        assert ours == _click_reads(args)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["folder"],
+        ["a.txt", "b.txt", "--db", "s.json"],
+        ["--panes", "3", "folder", "--read-only"],
+        ["--db=s.json", "--annotator", "ana", "--manifest", "m.csv", "--", "-odd name.txt"],
+    ],
+)
+def test_the_short_road_reads_the_usual_command_lines_itself(args: list[str]) -> None:
+    ours = launch.parse_open(args)
+    assert ours is not None and ours == _click_reads(args)
+
+
+def test_a_folder_as_the_store_is_left_to_click(tmp_path: Path) -> None:
+    # click refuses a folder for --db ("is a directory"): the short road does not open it.
+    assert _click_reads(["--db", str(tmp_path)]) is None
+    assert launch.parse_open(["--db", str(tmp_path)]) is None
 
 
 def test_every_other_command_is_known_to_the_launcher() -> None:
@@ -54,6 +131,55 @@ def test_the_console_script_still_runs_every_command() -> None:
         check=True,
     )
     assert '"path"' in out.stdout
+
+
+FIRST_FRAME = """
+import sys, tempfile
+from pathlib import Path
+import textual.app
+from newsreader.tui import launch
+
+plain = textual.app.App.run
+
+def run(app, **_):
+    def on_ready(self):  # the first frame is drawn: what has been imported for it?
+        watched = ("newsreader", "click", "textual.widgets._text_area")
+        print(sorted(m for m in sys.modules if m.startswith(watched)))
+        self.exit()
+    type(app).on_ready = on_ready
+    return plain(app, headless=True)
+
+textual.app.App.run = run
+seeds = sorted(Path(sys.argv[1]).glob("*.txt"))[:2]
+db = Path(tempfile.mkdtemp()) / "s.json"
+launch.open_app(**launch.parse_open([*map(str, seeds), "--db", str(db)]))
+"""
+
+
+def test_the_first_frame_waits_for_no_analysis_workbench_text_area_or_click() -> None:
+    from newsreader.corpus import SAMPLE_DIR
+
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, str(SAMPLE_DIR)],
+        capture_output=True,
+        text=True,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    loaded = out.stdout
+    assert "'newsreader.tui.app'" in loaded  # the app did start
+    for late in (
+        "click",
+        "textual.widgets._text_area",
+        "newsreader.annotations.workbench",
+        "newsreader.annotations.model",
+        "newsreader.corpus.quotes",
+        "newsreader.corpus.analysis",
+        "newsreader.tui.messages",
+        "newsreader.tui.widgets.article_view",
+        "newsreader.tui.widgets.footer",
+    ):
+        assert f"'{late}'" not in loaded, late
 
 
 def test_opening_the_app_does_not_import_the_rest_of_the_command_line() -> None:

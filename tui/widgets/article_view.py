@@ -15,9 +15,9 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from newsreader.corpus import Document, LineIndex, Range
-from newsreader.corpus.quotes import quote_extent
 
-from .._textual_fixes import cache_wrapped_height, wrapped_width
+from .._textual_fixes import cache_wrapped_height, is_selecting, wrapped_width
+from .._textual_fixes import rewrap as rewrap_now
 from ..actions import bindings
 from ..display import DisplayMap
 from ..safe import inert
@@ -149,8 +149,7 @@ class ArticleView(TextArea):
     def paint(self, items: Iterable[tuple[int, int, str]]) -> None:
         """Paint these (start, end, kind) article ranges; replaces what was painted."""
         rows: dict[int, list[tuple[int, int, str]]] = {}
-        layer = {kind: i for i, kind in enumerate(PAINTS)}
-        for start, end, kind in sorted(items, key=lambda item: layer.get(item[2], 0)):
+        for start, end, kind in merged_by_kind(items):
             if end <= start or self.display_map.hidden(start, end):
                 continue
             a = self.display_map.to_display(start)
@@ -184,7 +183,7 @@ class ArticleView(TextArea):
     def rewrap(self) -> None:
         """Wrap the text to the pane's width now (not at the next resize event)."""
         if not self.wrapped_to_width():
-            self._rewrap_and_refresh_virtual_size()
+            rewrap_now(self)
             self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -192,13 +191,13 @@ class ArticleView(TextArea):
         # Resize comes after the next frame is drawn, which would show each text wrapped for
         # its old width (cut at the edge, or in a narrow column). Wrap to the width drawn at.
         if not self.wrapped_to_width():
-            self._rewrap_and_refresh_virtual_size()
+            rewrap_now(self)
         return super().render_lines(crop)
 
     # -- the mouse -------------------------------------------------------------------------
 
     async def _on_mouse_up(self, event: events.MouseUp) -> None:
-        dragged = self._selecting
+        dragged = is_selecting(self)
         await super()._on_mouse_up(event)
         if dragged:
             self.snap_selection()
@@ -219,6 +218,32 @@ class ArticleView(TextArea):
         return [self._lines.line_start(r) for r in range(self._lines.line_count)]
 
 
+def merged_by_kind(items: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The ranges of each kind merged where they overlap or touch, the kinds in painting order.
+
+    A kind paints one style, so overlapping ranges of it look the same as their union; a
+    sentence under ten overlapping claims is then one range to style and draw, not ten (the
+    cost of drawing a line would otherwise grow with how densely the article is annotated).
+    """
+    by_kind: dict[str, list[tuple[int, int]]] = {}
+    for start, end, kind in items:
+        if end > start:
+            by_kind.setdefault(kind, []).append((start, end))
+    layer = {kind: i for i, kind in enumerate(PAINTS)}
+    merged: list[tuple[int, int, str]] = []
+    for kind in sorted(by_kind, key=lambda k: layer.get(k, 0)):
+        ranges = sorted(by_kind[kind])
+        start, end = ranges[0]
+        for a, b in ranges[1:]:
+            if a <= end:
+                end = max(end, b)
+            else:
+                merged.append((start, end, kind))
+                start, end = a, b
+        merged.append((start, end, kind))
+    return merged
+
+
 def _in_word(ch: str) -> bool:
     return ch.isalnum() or ch in "'\u2019-_"
 
@@ -237,6 +262,8 @@ def snap_to_words(doc: Document, start: int, end: int) -> Range | None:
         start -= 1
     while end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
         end += 1
+    from newsreader.corpus.quotes import quote_extent  # the detectors load after the first frame
+
     return quote_extent(doc, start, end)
 
 
@@ -246,4 +273,4 @@ def innermost(spans: Iterable[tuple[int, int, str]], offset: int) -> tuple[int, 
     return min(holding, key=lambda s: s[1] - s[0]) if holding else None
 
 
-__all__ = ["PAINTS", "ArticleView", "innermost", "snap_to_words"]
+__all__ = ["PAINTS", "ArticleView", "innermost", "merged_by_kind", "snap_to_words"]

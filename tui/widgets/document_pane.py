@@ -1,6 +1,15 @@
-"""A document pane: the outlet and title of an article above the article itself."""
+"""A document pane: the outlet and title of an article above the article itself.
+
+The panes of the first frame show the article in a plain ``Static`` (as cheap to draw as any
+text), and put the :class:`~.article_view.ArticleView` (a ``TextArea`` with its painting, cursor
+and keys) in its place once that frame is on the screen (``mount_view``): the app's launch then
+costs little more than a bare Textual app showing the same text.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
@@ -8,11 +17,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from newsreader.corpus import Document
+from newsreader.corpus import Document, Range
 
-from ..display import plural
+from ..display import DisplayMap, plural
 from ..safe import inert
-from .article_view import ArticleView
+
+if TYPE_CHECKING:
+    from .article_view import ArticleView
 
 
 class DocumentPane(Vertical):
@@ -24,19 +35,38 @@ class DocumentPane(Vertical):
         border: round $panel-lighten-2;
         &:focus-within { border: round $accent; }
         & > .pane-header { height: auto; max-height: 3; padding: 0 1; background: $panel; }
+        & > .pane-preview { height: 1fr; padding: 0 1; overflow: hidden; }
     }
     """
 
-    def __init__(self, number: int, *, cursor_blink: bool = True) -> None:
+    def __init__(self, number: int, *, cursor_blink: bool = True, preview: bool = False) -> None:
+        """Pane ``number``; with ``preview``, its text is first shown in a plain ``Static``
+        until :meth:`mount_view` puts the article view in its place."""
         super().__init__(id=f"pane-{number}")
         self.number = number
         self.article: Document | None = None
         self._count = 0
         self._cursor_blink = cursor_blink
+        self._preview = preview
+        self._view: ArticleView | None = None
+        self._folds: list[Range] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-header")
-        yield ArticleView(id=f"article-{self.number}", cursor_blink=self._cursor_blink)
+        if self._preview:
+            yield Static("", classes="pane-preview", markup=False)
+        else:
+            yield self.view
+
+    async def mount_view(self) -> None:
+        """Put the article view in place of the preview (nothing when it is there already)."""
+        previews = self.query(".pane-preview")
+        if not previews:
+            return
+        view = self.view
+        await self.mount(view, before=previews.first())
+        await previews.remove()
+        view.show_article(self.article, self._folds)
 
     def on_descendant_focus(self, _: events.DescendantFocus) -> None:
         # The row remembers the pane last focused however the focus came (Tab, a click, a
@@ -57,13 +87,26 @@ class DocumentPane(Vertical):
 
     @property
     def view(self) -> ArticleView:
-        return self.query_one(ArticleView)
+        """The article view (made when first asked for; in the pane after ``mount_view``)."""
+        if self._view is None:
+            from .article_view import ArticleView
 
-    def show(self, article: Document | None, folds: list[tuple[int, int]], count: int) -> None:
+            self._view = ArticleView(id=f"article-{self.number}", cursor_blink=self._cursor_blink)
+        return self._view
+
+    def show(self, article: Document | None, folds: Iterable[Range], count: int) -> None:
         """Show ``article`` (with ``count`` annotations) with ``folds`` folded away."""
         self.article = article
+        self._folds = list(folds)
         self.set_header(count)
-        self.view.show_article(article, folds)
+        previews = self.query(".pane-preview")
+        if not previews:
+            self.view.show_article(article, self._folds)
+            return
+        text = DisplayMap(article.text, self._folds).text if article else ""
+        # No more than the screen could show: a long article costs the preview nothing more.
+        cells = max(self.app.size.width * self.app.size.height * 2, 4096)
+        previews.first(Static).update(inert(text[:cells]))
 
     def on_resize(self, _: events.Resize) -> None:
         self.set_header(self._count)

@@ -20,13 +20,19 @@ class PaneRow(Horizontal):
         self.last: DocumentPane | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
+        # The first frame's panes show their text in a plain Static (``DocumentPane.mount_view``).
         for _ in range(self._count):
-            yield self.new_pane()
+            yield self.new_pane(preview=True)
 
-    def new_pane(self) -> DocumentPane:
+    def new_pane(self, *, preview: bool = False) -> DocumentPane:
         """A new, empty pane (not yet mounted)."""
         self._numbered += 1
-        return DocumentPane(self._numbered, cursor_blink=self._cursor_blink)
+        return DocumentPane(self._numbered, cursor_blink=self._cursor_blink, preview=preview)
+
+    async def mount_views(self) -> None:
+        """Put each pane's article view in place of its preview."""
+        for pane in self.panes:
+            await pane.mount_view()
 
     @property
     def panes(self) -> list[DocumentPane]:

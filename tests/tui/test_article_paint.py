@@ -1,0 +1,61 @@
+"""Painting marks: overlapping ranges of one kind are drawn as their union."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from newsreader.corpus import Document, analyse, content_hash
+from newsreader.tui.widgets.article_view import ArticleView, merged_by_kind
+
+
+def test_overlapping_ranges_of_a_kind_merge_and_kinds_keep_their_layers() -> None:
+    items = [
+        (30, 40, "search"),
+        (0, 10, "claim"),
+        (5, 15, "claim"),
+        (15, 18, "claim"),
+        (20, 25, "claim"),
+        (2, 4, "boilerplate"),
+        (8, 8, "claim"),  # empty: nothing to paint
+    ]
+    assert merged_by_kind(items) == [
+        (2, 4, "boilerplate"),
+        (0, 18, "claim"),
+        (20, 25, "claim"),
+        (30, 40, "search"),
+    ]
+
+
+async def test_a_densely_annotated_line_draws_as_its_union() -> None:
+    text = "Officials said the storm flooded the coast on Monday, and roads were closed.\n"
+    doc = Document(
+        id="d",
+        path="/virtual/d.txt",
+        text=text,
+        content_hash=content_hash(text),
+        title="Storm",
+        outlet="Test",
+        date=None,
+        url=None,
+        structure=analyse(text, 0),
+    )
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ArticleView()
+
+    app = One()
+    async with app.run_test(size=(120, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        view.show_article(doc)
+        await pilot.pause()
+        # Ten overlapping claims over the sentence, as a big store puts them.
+        view.paint([(i, 60 + i, "claim") for i in range(10)])
+        dense = view.get_line(0)
+        assert view._paint[0] == [(0, 69, "claim")]
+        view.paint([(0, 69, "claim")])
+        union = view.get_line(0)
+        assert dense.plain == union.plain
+        assert [(s.start, s.end, str(s.style)) for s in dense.spans] == [
+            (s.start, s.end, str(s.style)) for s in union.spans
+        ]
