@@ -165,6 +165,8 @@ class NewsreaderApp(
         if self.focused is None and self.panes:
             self.panes[0].view.focus()
         await self.mount(FittingFooter())
+        if self._workbench is not None:
+            self.repaint()  # what was shown before the views were there
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -307,11 +309,18 @@ class NewsreaderApp(
         folds = list(doc.boilerplate) if (doc and self.folded) else []
         bench = self._workbench
         pane.show(doc, folds, bench.count_of(doc.id) if doc and bench is not None else 0)
+        if not pane.view_mounted:
+            # The text is in the pane's preview; the view takes its place after this frame,
+            # and is painted then (an index's stories list comes first, with no article).
+            self.call_after_refresh(self._first_frame_drawn)
+            return
         if paint:
             self.paint(pane)
 
     def paint(self, pane: DocumentPane) -> None:
         """Paint a pane's marks (and the search matches when it has the focus)."""
+        if not pane.view_mounted:
+            return  # painted when its view replaces the preview (_first_frame_drawn)
         doc = pane.article
         if doc is None:
             pane.view.paint([])

@@ -58,6 +58,11 @@ class DocumentPane(Vertical):
         else:
             yield self.view
 
+    @property
+    def view_mounted(self) -> bool:
+        """True once the article view has taken the preview's place."""
+        return not self.query(".pane-preview")
+
     async def mount_view(self) -> None:
         """Put the article view in place of the preview (nothing when it is there already)."""
         previews = self.query(".pane-preview")
