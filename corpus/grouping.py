@@ -120,33 +120,48 @@ def names_and_numbers(text: str) -> list[str]:
     sentences = [_WORD.findall(part) for part in _SENTENCES.split(text)]
     inside_caps = {w for words in sentences for w in words[1:] if w[:1].isupper()}
     skip = _skip_words()
+    # What each distinct word is: a number, a name, a capitalised word that is no name, other.
+    kind: dict[str, int] = {}
+    for words in sentences:
+        for word in words:
+            if word not in kind:
+                if not word.isalpha() and _NUMBER.search(word):
+                    kind[word] = _IS_NUMBER
+                elif word[:1].isupper():
+                    lower = word.lower()
+                    kind[word] = _SKIPPED if lower in skip or len(lower) < 2 else _CAPITAL
+                else:
+                    kind[word] = _OTHER
     out: list[str] = []
     append = out.append
     for words in sentences:
         run: list[str] = []
         for position, word in enumerate(words):
-            first = word[:1]
-            if first.isdigit() or _NUMBER.search(word):
+            what = kind[word]
+            if what == _OTHER:
+                if run:
+                    if len(run) > 1:
+                        append("_".join(run))
+                    run = []
+            elif what == _IS_NUMBER:
                 if len(run) > 1:
                     append("_".join(run))
                 run = []
                 append(word.lower())
-            elif first.isupper() and (position or word in inside_caps):
+            elif what == _CAPITAL and (position or word in inside_caps):
                 lower = word.lower()
-                if lower in skip or len(lower) < 2:
-                    if len(run) > 1:
-                        append("_".join(run))
-                    run = []
-                    continue
                 append(lower)
                 run.append(lower)
-            elif run:
+            elif run:  # a skipped word, or a capital opening a sentence: the run ends
                 if len(run) > 1:
                     append("_".join(run))
                 run = []
         if len(run) > 1:
             append("_".join(run))
     return out
+
+
+_IS_NUMBER, _CAPITAL, _SKIPPED, _OTHER = range(4)
 
 
 def day_number(value: str | None) -> float:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_WORDS = re.compile(r"\w+")
 
 
 def _source(shared: Path) -> list[dict[str, str]]:
@@ -86,15 +87,15 @@ def make_corpus(shared: Path, size: int) -> tuple[list[object], list[str]]:
                 common = sorted(set(names_of.get(story, [])))
                 swap = {n: rng.choice(pool) for n in common}
                 if swap:
-                    pattern = re.compile(
-                        r"\b(" + "|".join(re.escape(n) for n in swap) + r")\b", re.IGNORECASE
-                    )
-
+                    # A name is a whole word (letters only): every word found in the swap is
+                    # replaced, as a pattern of the names between word boundaries would.
                     def swapped(m: re.Match[str], swap: dict[str, str] = swap) -> str:
-                        return swap[m.group(1).lower()].title()
+                        word = m.group()
+                        new = swap.get(word.lower())
+                        return word if new is None else new.title()
 
-                    text = pattern.sub(swapped, text)
-                    title = pattern.sub(swapped, title)
+                    text = _WORDS.sub(swapped, text)
+                    title = _WORDS.sub(swapped, title)
                 own = random.Random(f"{story}/{copy}/{index}")
                 sentences = [s for s in _SENTENCE.split(text) if s.strip()]
                 kept = [s for s in sentences if own.random() > 0.2] or sentences[:1]
