@@ -312,10 +312,14 @@ def group_on_cluster(
     parts: Sequence[tuple[str, Ints]],
     options: Options = DEFAULTS,
     progress: Any = None,
+    buckets: int | None = None,
 ) -> list[int]:
     """A cluster number per article, for the kept rows of ``parts`` (each a partition's name
-    and the rows of it to group, in order): ``corpus.grouping.cluster`` across the cluster."""
+    and the rows of it to group, in order): ``corpus.grouping.cluster`` across the cluster.
+    ``buckets`` (term buckets of the postings exchange) changes how the work is cut, never the
+    result; by default one per 5,000 articles."""
     import numpy as np
+
     table: list[Part] = []
     offset = 0
     for name, keep in parts:
@@ -356,7 +360,8 @@ def group_on_cluster(
             freq.add_sparse(value)
         del sparse
         shared = client.scatter(freq, broadcast=True)
-        buckets = max(1, min(256, total // 5000))
+        if buckets is None:
+            buckets = max(1, min(256, total // 5000))
         stage(
             "group: weights",
             [

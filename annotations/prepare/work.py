@@ -126,7 +126,7 @@ def analyse_partition(part: Partition, index: str) -> Done:
     # Small row groups: one story's articles are read without reading whole partitions.
     pq.write_table(table, temp, row_group_size=64)
     os.replace(temp, target)
-    _write_features(root / "features" / f"part-{part.name}.npz", [d for d, _ in docs])
+    write_features(root / "features" / f"part-{part.name}.npz", [d for d, _ in docs])
     done = Done(part.name, len(part.items), len(docs), tuple(problems))
     write_atomic(root / "done" / f"part-{part.name}.json", json.dumps(done.to_json()).encode())
     return done
@@ -188,7 +188,7 @@ def document_from_row(row: dict[str, Any]) -> Document:
 # ---- story features -------------------------------------------------------------------------
 
 
-def _write_features(path: Path, docs: Sequence[Document], options: Options = DEFAULTS) -> None:
+def write_features(path: Path, docs: Sequence[Document], options: Options = DEFAULTS) -> None:
     import numpy as np
 
     counts = count_terms(docs, options)
