@@ -74,7 +74,7 @@ class Options:
     max_component: int = 4000
     """A component larger than this is split by raising its edge threshold before clustering."""
     hash_features: int = 1 << 21
-    block: int = 2048
+    block: int = 1024
     """Rows per block of the neighbour search (it does not change the result)."""
 
 
@@ -336,20 +336,20 @@ def weigh(counts: TermCounts, freq: Frequencies, options: Options = DEFAULTS) ->
     from scipy.sparse import hstack
     from sklearn.preprocessing import normalize
 
-    word_vectors = normalize(_tfidf(counts.words, freq.words, freq.articles, options))
+    word_vectors = normalize(_tfidf(counts.words, freq.words, freq.articles, options), copy=False)
     if not options.name_weight:
         vectors = word_vectors
         names = None
     else:
-        names = normalize(_tfidf(counts.names, freq.names, freq.articles, options))
+        names = normalize(_tfidf(counts.names, freq.names, freq.articles, options), copy=False)
         vectors = hstack([word_vectors, names * np.float32(options.name_weight)], format="csr")
         vectors = normalize(vectors, copy=False)
         if not options.name_gate:
             names = None
-    vectors = vectors.astype(np.float32)
+    vectors = vectors.astype(np.float32, copy=False)
     vectors.sort_indices()
     if names is not None:
-        names = names.astype(np.float32)
+        names = names.astype(np.float32, copy=False)
         names.sort_indices()
     return Weighted(vectors, names, counts.days.astype(np.float64))
 
@@ -358,12 +358,26 @@ def candidates(weighted: Weighted, freq: Frequencies, options: Options = DEFAULT
     """Each row's ``candidate_terms`` strongest terms that are not common: the neighbour search
     looks only at these (a term in many articles finds no particular neighbour and would make
     the search quadratic). Ties go to the lower term number."""
+
+    from scipy.sparse import vstack
+
+    df = freq.joined()
+    limit = max(options.common_terms, int(freq.articles * options.common_share))
+    total = len(weighted)
+    step = 4096  # rows at a time: the sort's memory stays small (the result is the same)
+    parts = [
+        _candidates_of(weighted.vectors[start : start + step], df, limit, options)
+        for start in range(0, total, step)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return vstack(parts, format="csr")
+
+
+def _candidates_of(vectors: csr_matrix, df: Ints, limit: int, options: Options) -> csr_matrix:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    vectors = weighted.vectors
-    df = freq.joined()
-    limit = max(options.common_terms, int(freq.articles * options.common_share))
     useful = (df[vectors.indices] <= limit) & (vectors.data > 0)
     rows = np.repeat(np.arange(vectors.shape[0], dtype=np.int64), np.diff(vectors.indptr))
     positions = np.flatnonzero(useful)
