@@ -156,3 +156,25 @@ def test_candidates_keep_the_strongest_rare_terms_only(keep: int) -> None:
         assert len(chosen) == min(keep, len(rare))
         if len(chosen):
             assert chosen.min() >= np.sort(rare)[::-1][len(chosen) - 1]
+
+
+def test_progress_names_every_stage(
+    archive: tuple[Path, Path], tmp_path: Path, two_workers: Any
+) -> None:
+    from newsreader.annotations.prepare.run import prepare
+
+    seen: list[tuple[str, int, int | None]] = []
+    prepare(
+        [str(p) for p in archive],
+        tmp_path / "index",
+        client=two_workers,
+        partition_size=4,
+        progress=lambda stage, done, total: seen.append((stage, done, total)),
+    )
+    stages = [stage for stage, _, _ in seen]
+    for stage in ("frequencies", "weights", "postings", "neighbours", "average-link"):
+        assert f"group: {stage}" in stages, stage
+    assert stages.index("analyse") < stages.index("group: frequencies") < stages.index("link")
+    # Each grouping stage counts up to its number of tasks.
+    last = {stage: (done, total) for stage, done, total in seen if stage.startswith("group")}
+    assert all(done == total for done, total in last.values())
