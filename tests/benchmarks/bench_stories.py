@@ -197,7 +197,10 @@ def main() -> None:
         for method in ("newsreader", "plain average-link @0.90"):
             if method != "newsreader" and size > args.baseline_max:
                 need = size * (size - 1) // 2 * 8 / 1e9
-                print(f"{size:>9}  {method:28} {'-':>9} needs {need:.0f} GB for its matrix alone")
+                print(
+                    f"{size:>9}  {method:28} {'-':>9} not run (--baseline-max): its condensed "
+                    f"matrix alone needs {need:.1f} GB"
+                )
                 continue
             done = subprocess.run(
                 [
