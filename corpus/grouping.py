@@ -71,6 +71,9 @@ class Options:
     """A term in more than this many articles, and more than ``common_share`` of them, is too
     common to find particular neighbours and is left out of the search."""
     common_share: float = 0.02
+    common_cap: int = 2000
+    """...but a term in more than this many articles is always common: a row's search then
+    reads at most ``candidate_terms`` x ``common_cap`` postings, whatever the corpus's size."""
     max_component: int = 4000
     """A component larger than this is split by raising its edge threshold before clustering."""
     hash_features: int = 1 << 21
@@ -362,7 +365,9 @@ def candidates(weighted: Weighted, freq: Frequencies, options: Options = DEFAULT
     from scipy.sparse import vstack
 
     df = freq.joined()
-    limit = max(options.common_terms, int(freq.articles * options.common_share))
+    limit = min(
+        options.common_cap, max(options.common_terms, int(freq.articles * options.common_share))
+    )
     total = len(weighted)
     step = 4096  # rows at a time: the sort's memory stays small (the result is the same)
     parts = [

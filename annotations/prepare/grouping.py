@@ -361,7 +361,7 @@ def group_on_cluster(
         del sparse
         shared = client.scatter(freq, broadcast=True)
         if buckets is None:
-            buckets = max(1, min(256, total // 5000))
+            buckets = max(1, min(4096, total // 5000))
         stage(
             "group: weights",
             [
