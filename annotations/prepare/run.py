@@ -45,6 +45,9 @@ class Summary:
     links: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    driver_cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds of this process per stage: its own work, and with a local cluster the
+    scheduler's too (the part of the job that does not spread over workers)."""
 
 
 def _client(scheduler: str | None, workers: int | None) -> Any:
@@ -120,7 +123,7 @@ def _prepare(
     from distributed import as_completed
 
     summary = Summary()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     problems: list[Problem] = []
     window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
     order: list[str] = []
@@ -159,25 +162,30 @@ def _prepare(
         collect(block=False)
     collect(block=True)
     summary.seconds["analyse"] = time.perf_counter() - started
+    summary.driver_cpu["analyse"] = time.process_time() - cpu
     summary.partitions = len(order)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     stories, articles, located, duplicates = _group(client, root, order, by, options, progress)
     summary.seconds["group"] = time.perf_counter() - started
+    summary.driver_cpu["group"] = time.process_time() - cpu
     summary.stories = len(stories)
     summary.articles = len(articles)
 
+    cpu = time.process_time()
     _write_tables(root, stories, articles, located)
+    summary.driver_cpu["tables"] = time.process_time() - cpu
     for name in order:
         summary.rows += finished[name].rows
         problems.extend(finished[name].problems)
     problems.extend(duplicates)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     link_files: list[str] = []
     if links:
         link_files, summary.links = _link(client, root, stories, located, progress)
     summary.seconds["link"] = time.perf_counter() - started
+    summary.driver_cpu["link"] = time.process_time() - cpu
 
     summary.problems = problems
     _write_problems(root, problems)
