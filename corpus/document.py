@@ -100,6 +100,12 @@ class LazyStructure(Structure):
         return self._done is not None
 
     @property
+    def recipe(self) -> Callable[[], Structure] | None:
+        """What computes the structure (it pickles when its parts do, unlike the lock), or
+        None once it has been computed."""
+        return self._compute
+
+    @property
     def paragraphs(self) -> tuple[Range, ...]:
         return self.compute().paragraphs
 

@@ -603,6 +603,21 @@ def _record_document(
     return _make(_Source(source.path, key), text, merged, title_end, sentences=sentences)
 
 
+def record_document(
+    path: str | Path,
+    key: str,
+    record: Any,
+    number: int,
+    problems: list[Problem],
+    line: int | None = None,
+) -> Document | None:
+    """One record (a JSON object, or a row of a table) as the folder loader makes a document
+    of it: its id from ``key`` (the file's name) and the record's ``id`` or ``number``, its text
+    and metadata from the record's fields. ``None``, with a problem added, when it has no text.
+    """
+    return _record_document(_Source(Path(path), key), record, number, Meta(), problems, line)
+
+
 def _json_documents(source: _Source, meta: Meta, problems: list[Problem]) -> Iterable[Document]:
     path = source.path
     if path.suffix.lower() == ".jsonl":

@@ -124,10 +124,9 @@ def prepare_command(
 
         def progress(stage: str, done: int, total: int | None) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(
-                    "partitions analysed" if stage == "analyse" else "story batches linked",
-                    total=total,
-                )
+                names = {"analyse": "partitions analysed", "link": "story batches linked"}
+                # The grouping's stages name themselves ("group: neighbours", ...).
+                tasks[stage] = bar.add_task(names.get(stage, stage), total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
         try:

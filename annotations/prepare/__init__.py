@@ -1,8 +1,9 @@
 """Preparing archives too big for one machine: ``newsreader prepare`` and the index it writes.
 
 ``sources`` cuts folders and tabular exports (CSV, TSV, JSONL, Parquet) into partitions of rows;
-``work`` is what a Dask worker does with one partition (analysis, story features, links) and
-the serial story grouping; ``run`` drives it all on a Dask cluster; ``index`` reads an index back.
+``work`` is what a Dask worker does with one partition (analysis, story term counts, links);
+``grouping`` runs the stages of story grouping across the partitions; ``run`` drives it all on a
+Dask cluster; ``index`` reads an index back.
 Dask and pyarrow are the optional ``scale`` extra: only ``run`` and ``index`` need them, and they
 say how to install it (:func:`require_scale`).
 """

@@ -2,8 +2,9 @@
 
 The driver streams the sources into partitions and submits each one not finished before to the
 cluster, a few per worker at a time (so the driver holds only the partitions in flight, whatever
-the archive's size); then it gathers the feature rows, groups the stories (the serial part), and
-submits the links, one task per batch of stories. ``manifest.json`` is written last: until then
+the archive's size); then it groups the stories on the cluster (``grouping``: the driver holds
+the listing, the term frequencies and the pairs alike enough, never the features), and submits
+the links, one task per batch of stories. ``manifest.json`` is written last: until then
 the index is the previous run's (or none), and a rerun picks up from the finished partitions.
 """
 
@@ -23,7 +24,7 @@ from newsreader.corpus.stories import DEFAULTS, Options, Story
 
 from . import require_scale
 from .sources import Columns, partitions
-from .work import Done, Light, analyse_partition, group, link_batch, read_features, write_atomic
+from .work import Done, Light, analyse_partition, link_batch, write_atomic
 
 FORMAT = "newsreader-index"
 VERSION = 1
@@ -44,6 +45,9 @@ class Summary:
     links: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    driver_cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds of this process per stage: its own work, and with a local cluster the
+    scheduler's too (the part of the job that does not spread over workers)."""
 
 
 def _client(scheduler: str | None, workers: int | None) -> Any:
@@ -119,7 +123,7 @@ def _prepare(
     from distributed import as_completed
 
     summary = Summary()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     problems: list[Problem] = []
     window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
     order: list[str] = []
@@ -158,25 +162,30 @@ def _prepare(
         collect(block=False)
     collect(block=True)
     summary.seconds["analyse"] = time.perf_counter() - started
+    summary.driver_cpu["analyse"] = time.process_time() - cpu
     summary.partitions = len(order)
 
-    started = time.perf_counter()
-    stories, articles, located, duplicates = _group(root, order, by, options)
+    started, cpu = time.perf_counter(), time.process_time()
+    stories, articles, located, duplicates = _group(client, root, order, by, options, progress)
     summary.seconds["group"] = time.perf_counter() - started
+    summary.driver_cpu["group"] = time.process_time() - cpu
     summary.stories = len(stories)
     summary.articles = len(articles)
 
+    cpu = time.process_time()
     _write_tables(root, stories, articles, located)
+    summary.driver_cpu["tables"] = time.process_time() - cpu
     for name in order:
         summary.rows += finished[name].rows
         problems.extend(finished[name].problems)
     problems.extend(duplicates)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     link_files: list[str] = []
     if links:
         link_files, summary.links = _link(client, root, stories, located, progress)
     summary.seconds["link"] = time.perf_counter() - started
+    summary.driver_cpu["link"] = time.process_time() - cpu
 
     summary.problems = problems
     _write_problems(root, problems)
@@ -186,25 +195,32 @@ def _prepare(
 
 
 def _group(
-    root: Path, order: Sequence[str], by: str, options: Options
+    client: Any,
+    root: Path,
+    order: Sequence[str],
+    by: str,
+    options: Options,
+    progress: Progress | None,
 ) -> tuple[list[Story], list[Light], dict[str, str], list[Problem]]:
-    """Gather the partitions' feature rows in source order and group them (the serial part)."""
+    """The listing of the partitions in source order (the first of two rows with one id is
+    kept) and its stories, grouped by text on the cluster (``grouping.group_on_cluster``)."""
     import numpy as np
     import pyarrow.parquet as pq
-    from scipy.sparse import vstack
+
+    from newsreader.corpus.stories import labels_from_metadata, stories_from_labels
+
+    from .grouping import group_on_cluster
 
     articles: list[Light] = []
     duplicates: list[Problem] = []
     located: dict[str, str] = {}
-    word_parts = []
-    name_parts = []
+    parts: list[tuple[str, Any]] = []
     for name in order:
         part = f"part-{name}.parquet"
         table = pq.read_table(
             root / "articles" / part,
             columns=["id", "path", "title", "outlet", "date", "story_meta"],
         )
-        words, names = read_features(root / "features" / f"part-{name}.npz", options)
         keep = []
         for row_number, row in enumerate(table.to_pylist()):
             if row["id"] in located:  # the same id twice: the first is kept, as a folder does
@@ -224,14 +240,17 @@ def _group(
                     row["path"],
                 )
             )
-        rows = np.array(keep, dtype=np.int64)
-        word_parts.append(words[rows])
-        name_parts.append(names[rows])
+        if keep:
+            parts.append((name, np.array(keep, dtype=np.int64)))
     if not articles:
         return [], [], {}, duplicates
-    all_words = vstack(word_parts, format="csr")
-    all_names = vstack(name_parts, format="csr")
-    stories = group(articles, all_words, all_names, by, options)
+    if by not in ("auto", "text", "metadata"):
+        raise ValueError(f"unknown grouping {by!r}: use text or metadata")
+    if by == "metadata" or (by == "auto" and all(a.story for a in articles)):
+        stories = stories_from_labels(articles, labels_from_metadata(articles), "metadata")
+    else:
+        labels = group_on_cluster(client, root, parts, options, progress)
+        stories = stories_from_labels(articles, labels, "text")
     return stories, articles, located, duplicates
 
 

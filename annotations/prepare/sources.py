@@ -127,7 +127,7 @@ def _listed(path: Path, problems: list[Problem]) -> Iterator[Item]:
         structure = doc.structure
         # The structure's own recipe (text, title end, given sentences), not the lazy
         # wrapper: the recipe pickles to a worker, the wrapper's lock does not.
-        recipe = structure._compute if isinstance(structure, LazyStructure) else None
+        recipe = structure.recipe if isinstance(structure, LazyStructure) else None
         if recipe is not None:
             yield Listed(replace(doc, structure=Structure()), recipe)
         else:

@@ -2,13 +2,15 @@
 
 Pass 1 (parallel, per partition): analyse each row (paragraphs, sentences, boilerplate, quotes
 and speakers, as ``inspect`` does), write the articles as one Parquet file, and the rows' raw
-story features (hashed word and name counts, which need no corpus-wide state) as one ``.npz``.
+story features (``corpus.grouping.count_terms``: hashed word and name counts and dates, which
+need no corpus-wide state) as one ``.npz``.
 Every file is written under a temporary name and renamed, and the partition's ``.done`` record,
 renamed last, is what says it is finished: a reader or a rerun never takes half a partition.
 
-Serial: the feature rows of all partitions are stacked in source order and grouped with the same
-code as ``newsreader stories`` (corpus-wide term weights, neighbour pairs, components,
-average-link), so the stories depend neither on the partitioning nor on the number of workers.
+Grouping (``grouping.py``, parallel but for a small merge): the stages of ``newsreader stories``
+across the partitions (corpus-wide term weights, candidate pairs by shared rare terms exchanged
+by term bucket, components merged), so the stories depend neither on the partitioning nor on the
+number of workers.
 
 Pass 2 (parallel, per batch of stories): link candidates within each story (``align``'s engine),
 written as one Parquet file per batch with a ``story`` column.
@@ -22,16 +24,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsreader.corpus.document import Document, Quote, Structure
-from newsreader.corpus.loaders import Meta, Problem, _record_document, _Source
-from newsreader.corpus.stories import DEFAULTS, Options, Story, names_and_numbers
+from newsreader.corpus.grouping import DEFAULTS, Options, count_terms
+from newsreader.corpus.loaders import Problem, record_document
 
 from .sources import Listed, Partition, Record
-
-if TYPE_CHECKING:
-    from scipy.sparse import csr_matrix
 
 ARTICLE_COLUMNS = (
     "id",
@@ -127,7 +126,7 @@ def analyse_partition(part: Partition, index: str) -> Done:
     # Small row groups: one story's articles are read without reading whole partitions.
     pq.write_table(table, temp, row_group_size=64)
     os.replace(temp, target)
-    _write_features(root / "features" / f"part-{part.name}.npz", [d for d, _ in docs])
+    write_features(root / "features" / f"part-{part.name}.npz", [d for d, _ in docs])
     done = Done(part.name, len(part.items), len(docs), tuple(problems))
     write_atomic(root / "done" / f"part-{part.name}.json", json.dumps(done.to_json()).encode())
     return done
@@ -137,9 +136,7 @@ def _document(item: Listed | Record, problems: list[Problem]) -> Document | None
     if isinstance(item, Listed):
         return replace(item.document, structure=item.analyse())
     found: list[Problem] = []
-    doc = _record_document(
-        _Source(Path(item.path), item.key), item.values, item.row, Meta(), found, item.line
-    )
+    doc = record_document(item.path, item.key, item.values, item.row, found, item.line)
     problems.extend(found)
     return doc
 
@@ -191,35 +188,11 @@ def document_from_row(row: dict[str, Any]) -> Document:
 # ---- story features -------------------------------------------------------------------------
 
 
-def _vectorisers(options: Options) -> tuple[Any, Any]:
-    """The hashing vectorisers of ``corpus.stories`` (stateless: any worker gets the same rows)."""
-    import numpy as np
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    words = HashingVectorizer(
-        n_features=options.hash_features,
-        ngram_range=(1, 2),
-        stop_words="english",
-        alternate_sign=False,
-        norm=None,
-        dtype=np.float32,
-    )
-    names = HashingVectorizer(
-        n_features=options.hash_features,
-        analyzer=names_and_numbers,
-        alternate_sign=False,
-        norm=None,
-        dtype=np.float32,
-    )
-    return words, names
-
-
-def _write_features(path: Path, docs: Sequence[Document], options: Options = DEFAULTS) -> None:
+def write_features(path: Path, docs: Sequence[Document], options: Options = DEFAULTS) -> None:
     import numpy as np
 
-    words, names = _vectorisers(options)
-    w = words.transform([f"{d.title}\n\n{d.text}" for d in docs]).tocsr()
-    n = names.transform([d.text for d in docs]).tocsr()
+    counts = count_terms(docs, options)
+    w, n = counts.words, counts.names
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with temp.open("wb") as handle:
         np.savez(
@@ -230,22 +203,10 @@ def _write_features(path: Path, docs: Sequence[Document], options: Options = DEF
             n_data=n.data,
             n_indices=n.indices,
             n_indptr=n.indptr,
+            days=counts.days,
             rows=np.array([len(docs)]),
         )
     os.replace(temp, path)
-
-
-def read_features(path: Path, options: Options = DEFAULTS) -> tuple[csr_matrix, csr_matrix]:
-    """The word and name count rows a partition wrote."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    with np.load(path) as data:
-        rows = int(data["rows"][0])
-        shape = (rows, options.hash_features)
-        words = csr_matrix((data["w_data"], data["w_indices"], data["w_indptr"]), shape=shape)
-        names = csr_matrix((data["n_data"], data["n_indices"], data["n_indptr"]), shape=shape)
-    return words, names
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,42 +220,6 @@ class Light:
     story: str | None
     path: str = ""
     text: str = ""
-
-
-def group(
-    articles: Sequence[Light],
-    words: csr_matrix,
-    names: csr_matrix,
-    by: str = "auto",
-    options: Options = DEFAULTS,
-) -> list[Story]:
-    """``group_stories`` on features computed by the workers: the same stories, by the same
-    code, for the same articles in the same order (``articles[i]`` is row ``i``)."""
-    import numpy as np
-    from scipy.sparse import hstack
-    from sklearn.preprocessing import normalize
-
-    from newsreader.corpus import stories as st
-
-    if by not in ("auto", "text", "metadata"):
-        raise ValueError(f"unknown grouping {by!r}: use text or metadata")
-    if by == "auto":
-        by = "metadata" if articles and all(a.story for a in articles) else "text"
-    if by == "metadata":
-        return st._stories(articles, st._labels_from_metadata(articles), "metadata", options)
-    n = len(articles)
-    if n <= 1:
-        return st._stories(articles, [0] * n, "text", options)
-    word_vectors = normalize(st._weigh(words, options))
-    if options.name_weight:
-        name_vectors = normalize(st._weigh(names, options))
-        joined = hstack(
-            [word_vectors, name_vectors * np.float32(options.name_weight)], format="csr"
-        ).astype(np.float32)
-    else:
-        joined = word_vectors
-    features = st._finish(joined, articles, options)
-    return st._stories(articles, st._cluster(features, options), "text", options)
 
 
 # ---- links within stories -------------------------------------------------------------------
