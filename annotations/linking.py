@@ -26,7 +26,7 @@ import math
 import re
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -565,6 +565,28 @@ def statement_sentences(doc: Document) -> list[tuple[int, int]]:
             continue
         out.append((start, end))
     return out
+
+
+def story_first(
+    candidates: Sequence[Candidate],
+    source_doc: str,
+    *,
+    story: Collection[str] | None,
+    outlet_of: Mapping[str, str | None],
+    top_k: int,
+) -> list[Candidate]:
+    """The link panel's order: with the source article's ``story`` known (its articles' ids),
+    the candidates from that story first, then the rest, each by score as given; without it,
+    the candidates from the source's own outlet left out (another outlet telling the story is
+    what a link is for). At most ``top_k``."""
+    if story is not None:
+        inside = [c for c in candidates if c.doc_id in story and c.doc_id != source_doc]
+        outside = [c for c in candidates if c.doc_id not in story]
+        return [*inside, *outside][:top_k]
+    outlet = outlet_of.get(source_doc)
+    if outlet:
+        candidates = [c for c in candidates if outlet_of.get(c.doc_id) != outlet]
+    return list(candidates[:top_k])
 
 
 def score_of(cosine: float, fuzzy: float) -> float:

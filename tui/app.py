@@ -26,6 +26,7 @@ from newsreader.annotations.workbench import Workbench
 
 from . import actions
 from .editing import EditingActions
+from .link_actions import LinkActions
 from .messages import DocumentsLoaded
 from .opening import StoreOpening
 from .reading import ReadingActions
@@ -46,7 +47,13 @@ __all__ = ["MAX_PANES", "NewsreaderApp", "make_app"]
 
 
 class NewsreaderApp(
-    StoreOpening, EditingActions, StatementActions, ReadingActions, StoryActions, App[None]
+    StoreOpening,
+    EditingActions,
+    StatementActions,
+    ReadingActions,
+    StoryActions,
+    LinkActions,
+    App[None],
 ):
     """Read several articles side by side, tag claims and quotes, link them across outlets."""
 
