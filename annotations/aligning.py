@@ -508,7 +508,7 @@ def align_documents(
             spill.seek(0)
             spills.append(spill)
         for lo, hi in chunks:
-            found = [pickle.load(spill) for spill in spills]  # our own file
+            merged = [pickle.load(spill) for spill in spills]  # our own file
             yield from _merge(
-                survey, lo, hi, _sources(survey, lo, hi, False), found, top_k, min_score
+                survey, lo, hi, _sources(survey, lo, hi, False), merged, top_k, min_score
             )
