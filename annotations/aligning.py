@@ -6,7 +6,8 @@ memory:
 
 1. A survey reads the articles once and counts, for every feature (``linking.features``, hashed
    into ``N_FEATURES`` columns so that no vocabulary grows with the corpus), how many units hold
-   it: the corpus IDF. Nothing else is kept.
+   it: the corpus IDF. The units and their features are kept only while the corpus fits in one
+   piece (then nothing is computed twice); beyond, they are computed again per piece.
 2. The targets (every unit: sentences and quotes outside boilerplate) are indexed in *pieces* of
    whole articles holding at most ``PIECE_UNITS`` units: a sparse matrix of their TF-IDF
    vectors, L2-normalised. A corpus of any size is aligned one piece at a time.
@@ -35,7 +36,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
@@ -46,17 +47,18 @@ from .linking import (
     BIGRAM_WEIGHT,
     FUZZY_SCORER,
     KIND_ORDER,
+    LEXICAL_SHARE,
     MIN_TERMS,
     PROPOSAL_BUDGET,
     RERANK,
     SHORTLIST,
     Alignment,
     Candidate,
+    Unit,
     _in_boilerplate,
     _same_place,
     document_units,
     features,
-    score_of,
     word_count,
 )
 from .model import Passage
@@ -67,7 +69,7 @@ if TYPE_CHECKING:
     FloatArray = np.ndarray[Any, np.dtype[np.float64]]
     IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
-N_FEATURES = 1 << 22
+N_FEATURES = 1 << 21
 """Features are hashed into this many columns (a collision merges two rare features)."""
 
 PIECE_UNITS = 250_000
@@ -79,17 +81,21 @@ MAX_CHUNK = 2048
 KINDS = {kind: code for code, kind in enumerate(KIND_ORDER)}
 _KIND_NAMES = list(KIND_ORDER)
 
-_COLUMN: dict[str, int] = {}
-"""Memo of feature → column; features repeat a great deal."""
+_CODE: dict[str, int] = {}
+"""Memo of feature → code: its column times two, plus one for a word pair."""
 
 
-def _column(feature: str) -> int:
-    column = _COLUMN.get(feature)
-    if column is None:
-        column = zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
-        if len(_COLUMN) < 1_000_000:
-            _COLUMN[feature] = column
-    return column
+def _code(feature: str) -> int:
+    code = (zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)) * 2 + (" " in feature)
+    if len(_CODE) < 1_000_000:
+        _CODE[feature] = code
+    return code
+
+
+def _codes(feats: Sequence[str]) -> list[int]:
+    """The features' codes (see ``_CODE``)."""
+    get = _CODE.get
+    return [c if (c := get(f)) is not None else _code(f) for f in feats]
 
 
 @dataclass
@@ -101,20 +107,36 @@ class _Survey:
     df: IntArray  # per column: how many units hold it
     sentence_starts: IntArray  # per article, the index of its first sentence (and the total)
     unit_starts: IntArray  # per article, the index of its first unit (and the total)
+    kept: list[list[tuple[Unit, list[int]]]] | None = None  # per article, its units' codes
+    kept_sentences: list[dict[tuple[int, int], list[int]]] | None = None
+
+    def units_of(self, position: int) -> list[tuple[Unit, list[int]]]:
+        """An article's units with their features' codes (kept, or computed again)."""
+        if self.kept is not None:
+            return self.kept[position]
+        return [(u, _codes(f)) for u, f in document_units(self.documents[position])]
 
 
 def _survey(
-    documents: Sequence[Document], progress: Callable[[str, int, int], None] | None
+    documents: Sequence[Document],
+    progress: Callable[[str, int, int], None] | None,
+    piece_units: int = PIECE_UNITS,
 ) -> _Survey:
     df = np.zeros(N_FEATURES, dtype=np.int64)
     pending = array("q")
     sentence_starts = [0]
     unit_starts = [0]
+    kept: list[list[tuple[Unit, list[int]]]] | None = []
     for position, doc in enumerate(documents):
         count = 0
-        for _, feats in document_units(doc):
+        units = [(u, _codes(f)) for u, f in document_units(doc)]
+        for _, codes in units:
             count += 1
-            pending.extend({_column(f) for f in feats})
+            pending.extend({c >> 1 for c in codes})
+        if kept is not None:
+            kept.append(units)
+            if unit_starts[-1] + count > piece_units:
+                kept = None  # more than one piece: nothing is kept
         if len(pending) > 1_000_000:
             np.add.at(df, np.frombuffer(pending, dtype=np.int64), 1)
             pending = array("q")
@@ -124,34 +146,29 @@ def _survey(
             progress("index", position + 1, len(documents))
     if pending:
         np.add.at(df, np.frombuffer(pending, dtype=np.int64), 1)
-    units = unit_starts[-1]
+    total = unit_starts[-1]
     return _Survey(
         documents=documents,
-        idf=np.log((units + 1) / (df + 1.0)) + 1,
+        idf=np.log((total + 1) / (df + 1.0)) + 1,
         df=df,
         sentence_starts=np.array(sentence_starts, dtype=np.int64),
         unit_starts=np.array(unit_starts, dtype=np.int64),
+        kept=kept,
+        kept_sentences=None
+        if kept is None
+        else [{(u.start, u.end): f for u, f in found if u.kind == "sentence"} for found in kept],
     )
 
 
-def _vectors(survey: _Survey, rows: list[tuple[str, ...]]) -> sp.csr_matrix:
-    """The TF-IDF vectors of feature lists, L2-normalised, over the hashed columns."""
-    indptr = array("q", [0])
-    columns = array("q")
-    pair = array("d")
-    for feats in rows:
-        for feature in feats:
-            columns.append(_column(feature))
-            pair.append(BIGRAM_WEIGHT if " " in feature else 1.0)
-        indptr.append(len(columns))
-    column_array = np.frombuffer(columns, dtype=np.int64) if columns else np.zeros(0, np.int64)
-    values = (np.frombuffer(pair, dtype=np.float64) if pair else np.zeros(0)) * survey.idf[
-        column_array
-    ]
-    matrix = sp.csr_matrix(
-        (values, column_array, np.frombuffer(indptr, dtype=np.int64)),
-        shape=(len(rows), N_FEATURES),
-    )
+def _vectors(survey: _Survey, rows: list[list[int]]) -> sp.csr_matrix:
+    """The TF-IDF vectors of units given by their features' codes, L2-normalised, over the
+    hashed columns."""
+    codes = np.array(list(chain.from_iterable(rows)), dtype=np.int64)
+    column_array = codes >> 1
+    values = np.where(codes & 1, BIGRAM_WEIGHT, 1.0) * survey.idf[column_array]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)), out=indptr[1:])
+    matrix = sp.csr_matrix((values, column_array, indptr), shape=(len(rows), N_FEATURES))
     matrix.sum_duplicates()  # two features hashed alike: one column
     lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     lengths[lengths == 0] = 1
@@ -174,11 +191,11 @@ class _Piece:
 
 
 def _piece(survey: _Survey, lo: int, hi: int) -> _Piece:
-    rows: list[tuple[str, ...]] = []
+    rows: list[list[int]] = []
     doc, start, end, kind = array("q"), array("q"), array("q"), array("q")
     for position in range(lo, hi):
-        for unit, feats in document_units(survey.documents[position]):
-            rows.append(feats)
+        for unit, codes in survey.units_of(position):
+            rows.append(codes)
             doc.append(position)
             start.append(unit.start)
             end.append(unit.end)
@@ -232,40 +249,44 @@ class _Sources:
 
     slots: IntArray
     doc: IntArray
-    texts: list[str]
     vectors: sp.csr_matrix
 
 
-def _sources(survey: _Survey, lo: int, hi: int, vectors: bool = True) -> _Sources:
+def _sources(survey: _Survey, lo: int, hi: int) -> _Sources:
     """The chunk's sentences outside boilerplate with at least ``MIN_TERMS`` words (the
-    sentence units of ``document_units``); their vectors unless ``vectors`` is false."""
+    sentence units of ``document_units``), with their vectors."""
     starts = survey.sentence_starts
     first_doc = int(np.searchsorted(starts, lo, side="right")) - 1
     slots, docs = array("q"), array("q")
-    rows: list[tuple[str, ...]] = []
-    texts: list[str] = []
+    rows: list[list[int]] = []
     position = first_doc
     while position < len(starts) - 1 and starts[position] < hi:
         doc = survey.documents[position]
-        boiler = doc.boilerplate
         first = int(starts[position])
+        kept = survey.kept_sentences[position] if survey.kept_sentences is not None else None
+        boiler = doc.boilerplate
         for index in range(max(lo, first), min(hi, int(starts[position + 1]))):
             start, end = doc.sentences[index - first]
-            if _in_boilerplate(start, end, boiler):
-                continue
-            text = doc.text[start:end]
-            feats = features(text)
-            if word_count(feats) >= MIN_TERMS:
-                slots.append(index - lo)
-                docs.append(position)
-                rows.append(feats)
-                texts.append(text)
+            if kept is not None:
+                found = kept.get((start, end))
+                if found is None:
+                    continue
+                codes = found
+            else:
+                if _in_boilerplate(start, end, boiler):
+                    continue
+                feats = features(doc.text[start:end])
+                if word_count(feats) < MIN_TERMS:
+                    continue
+                codes = _codes(feats)
+            slots.append(index - lo)
+            docs.append(position)
+            rows.append(codes)
         position += 1
     return _Sources(
         slots=np.frombuffer(slots, dtype=np.int64) if slots else np.zeros(0, np.int64),
         doc=np.frombuffer(docs, dtype=np.int64) if docs else np.zeros(0, np.int64),
-        texts=texts,
-        vectors=_vectors(survey, rows if vectors else []),
+        vectors=_vectors(survey, rows),
     )
 
 
@@ -297,8 +318,8 @@ def _proposing(survey: _Survey, vectors: sp.csr_matrix) -> Any:
 
 def _shortlists(survey: _Survey, piece: _Piece, sources: _Sources) -> dict[str, Any]:
     """For each source row, its ``SHORTLIST`` best units of ``piece`` by the weight shared on
-    proposing features, with their exact cosine: numbers only (row, unit, proxy, cosine,
-    article, start, end, kind), for ``_merge``."""
+    proposing features, with their exact cosine: numbers only (the sentence's place in the
+    chunk, unit, proxy, cosine, article, start, end, kind), for ``_merge``."""
     vectors = sources.vectors
     keep = _proposing(survey, vectors)
     # The rows over the piece's columns (features the piece lacks add nothing to a product).
@@ -326,7 +347,7 @@ def _shortlists(survey: _Survey, piece: _Piece, sources: _Sources) -> dict[str, 
     rows, units, proxy = rows[chosen], units[chosen], proxy[chosen]
     cosine = np.asarray(full[rows].multiply(piece.matrix[units]).sum(axis=1)).ravel()
     return {
-        "row": rows,
+        "row": sources.slots[rows],  # the sentence's place in its chunk
         "unit": units + piece.first,
         "proxy": proxy,
         "cosine": cosine,
@@ -339,34 +360,49 @@ def _shortlists(survey: _Survey, piece: _Piece, sources: _Sources) -> dict[str, 
 
 def _best_of_each_row(rows: IntArray, values: FloatArray, ids: IntArray, count: int) -> Any:
     """The positions of the ``count`` highest ``values`` of each row, ties by lower ``ids``
-    (``rows`` grouped, ascending), in that order within each row."""
+    (``rows`` grouped), ordered by row, then value (highest first), then id."""
     if not len(rows):
         return np.zeros(0, dtype=np.int64)
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(rows)) + 1, [len(rows)]))
-    picked = []
-    for start, stop in pairwise(starts.tolist()):
-        part = values[start:stop]
-        if stop - start > count:
-            # A partial sort: everything strictly above the count-th value, then its ties.
-            threshold = np.partition(part, stop - start - count)[stop - start - count]
-            candidates = np.flatnonzero(part >= threshold)
-        else:
-            candidates = np.arange(stop - start)
-        order = np.lexsort((ids[start + candidates], -part[candidates]))[:count]
-        picked.append(start + candidates[order])
-    return np.concatenate(picked)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.append(starts, len(rows)))
+    keep = np.ones(len(rows), dtype=bool)
+    # A partial sort of each long row first (linear in its length): one sort of every entry
+    # would cost most of the time on a large corpus. Ties of the count-th value are all kept.
+    for start, size in zip(
+        starts[sizes > count].tolist(), sizes[sizes > count].tolist(), strict=True
+    ):
+        part = values[start : start + size]
+        keep[start : start + size] = part >= np.partition(part, size - count)[size - count]
+    kept = np.flatnonzero(keep)
+    order = kept[np.lexsort((ids[kept], -values[kept], rows[kept]))]
+    ordered = rows[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
+    return order[rank < count]
 
 
 def _merge(
     survey: _Survey,
     lo: int,
     hi: int,
-    sources: _Sources,
     found: list[dict[str, Any]],
     top_k: int,
     min_score: float,
 ) -> list[Alignment]:
     """The chunk's alignments from its shortlists in every piece (see the module's step 4)."""
+    sentences: list[tuple[str, int, int, str]] = []  # the chunk's: article id, start, end, text
+    starts = survey.sentence_starts
+    position = int(np.searchsorted(starts, lo, side="right")) - 1
+    for index in range(lo, hi):
+        while starts[position + 1] <= index:
+            position += 1
+        doc = survey.documents[position]
+        start, end = doc.sentences[index - int(starts[position])]
+        sentences.append((doc.id, start, end, doc.text[start:end]))
     parts = {key: np.concatenate([f[key] for f in found]) for key in found[0]} if found else {}
     candidates: list[list[Candidate]] = [[] for _ in range(hi - lo)]
     if parts and len(parts["row"]):
@@ -388,47 +424,38 @@ def _merge(
             )
         ]
         fuzzy = process.cpdist(
-            [sources.texts[r] for r in parts["row"].tolist()],
+            [sentences[r][3] for r in parts["row"].tolist()],
             texts,
             scorer=FUZZY_SCORER,
             processor=utils.default_process,
             workers=1,
         )
+        # linking.score_of, over arrays
+        scores = 100 * (
+            LEXICAL_SHARE * parts["cosine"]
+            + (1 - LEXICAL_SHARE) * np.asarray(fuzzy, dtype=np.float64) / 100
+        )
+        good = np.flatnonzero(scores >= min_score).tolist()
         by_row: dict[int, list[tuple[float, tuple[int, int, int, int], str, int]]] = {}
-        for row, cosine, ratio, kind, doc, start, end, text in zip(
-            parts["row"].tolist(),
-            parts["cosine"].tolist(),
-            fuzzy.tolist(),
-            parts["kind"].tolist(),
-            parts["doc"].tolist(),
-            parts["start"].tolist(),
-            parts["end"].tolist(),
-            texts,
-            strict=True,
-        ):
-            score = score_of(cosine, ratio)
-            if score >= min_score:
-                by_row.setdefault(row, []).append((score, (kind, doc, start, end), text, doc))
+        row_of, kind_of, doc_of = parts["row"], parts["kind"], parts["doc"]
+        start_of, end_of = parts["start"], parts["end"]
+        for i in good:
+            key = (int(kind_of[i]), int(doc_of[i]), int(start_of[i]), int(end_of[i]))
+            by_row.setdefault(int(row_of[i]), []).append((float(scores[i]), key, texts[i], 0))
         for row, scored in by_row.items():
             scored.sort(key=lambda item: (-round(item[0], 1), item[1]))
-            out = candidates[int(sources.slots[row])]
-            for score, (kind, doc, start, end), text, _ in scored:
+            out = candidates[row]
+            for score, (kind, position, start, end), text, _ in scored:
                 if len(out) >= top_k:
                     break
-                doc_id = documents[doc].id
+                doc_id = documents[position].id
                 if any(_same_place(Passage(doc_id, start, end), c.passage) for c in out):
                     continue
                 out.append(Candidate(doc_id, start, end, text, round(score, 1), _KIND_NAMES[kind]))
-    out_rows = []
-    starts = survey.sentence_starts
-    position = int(np.searchsorted(starts, lo, side="right")) - 1
-    for index in range(lo, hi):
-        while starts[position + 1] <= index:
-            position += 1
-        doc = survey.documents[position]
-        start, end = doc.sentences[index - int(starts[position])]
-        out_rows.append(Alignment(doc.id, start, end, doc.text[start:end], candidates[index - lo]))
-    return out_rows
+    return [
+        Alignment(doc_id, start, end, text, found_here)
+        for (doc_id, start, end, text), found_here in zip(sentences, candidates, strict=True)
+    ]
 
 
 _ALIGNING: tuple[_Survey, _Piece] | None = None
@@ -472,7 +499,7 @@ def align_documents(
     """``linking.align``: see there. ``documents`` is read again for each piece, by position:
     a sequence that loads an article when asked and keeps none aligns a corpus larger than
     memory. ``piece_units`` bounds the units indexed at once."""
-    survey = _survey(documents, progress)
+    survey = _survey(documents, progress, piece_units)
     chunks = _chunks(survey, workers)
     pieces = _pieces(survey, piece_units)
     total = int(survey.sentence_starts[-1]) * len(pieces)
@@ -489,9 +516,7 @@ def align_documents(
         for (lo, hi), found in zip(
             chunks, _each_chunk(survey, piece, chunks, workers), strict=True
         ):
-            yield from _merge(
-                survey, lo, hi, _sources(survey, lo, hi, False), [found], top_k, min_score
-            )
+            yield from _merge(survey, lo, hi, [found], top_k, min_score)
             report(lo, hi)
         return
     with ExitStack() as stack:
@@ -509,6 +534,4 @@ def align_documents(
             spills.append(spill)
         for lo, hi in chunks:
             merged = [pickle.load(spill) for spill in spills]  # our own file
-            yield from _merge(
-                survey, lo, hi, _sources(survey, lo, hi, False), merged, top_k, min_score
-            )
+            yield from _merge(survey, lo, hi, merged, top_k, min_score)
