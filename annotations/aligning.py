@@ -57,9 +57,8 @@ from .linking import (
     Unit,
     _in_boilerplate,
     _same_place,
+    counted_features,
     document_units,
-    features,
-    word_count,
 )
 from .model import Passage
 
@@ -275,8 +274,8 @@ def _sources(survey: _Survey, lo: int, hi: int) -> _Sources:
             else:
                 if _in_boilerplate(start, end, boiler):
                     continue
-                feats = features(doc.text[start:end])
-                if word_count(feats) < MIN_TERMS:
+                feats, count = counted_features(doc.text[start:end])
+                if count < MIN_TERMS:
                     continue
                 codes = _codes(feats)
             slots.append(index - lo)

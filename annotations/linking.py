@@ -61,7 +61,7 @@ SHORTLIST = 32
 RERANK = 10
 """How many units, best by cosine, are re-ranked with rapidfuzz for one query."""
 
-PROPOSAL_BUDGET = 3000
+PROPOSAL_BUDGET = 1000
 """A query's features propose candidates rarest first, as long as their posting lists hold at
 most this many units together (the rarest always propose): see ``proposing_df``."""
 
@@ -133,12 +133,17 @@ def unit_terms(text: str) -> tuple[str, ...]:
 
 def features(text: str) -> tuple[str, ...]:
     """The distinct features of ``text``: its informative words, then the pairs of consecutive
-    ones ("prime minister"; a space inside marks a pair), each once, interned."""
+    ones ("prime minister"; a space inside marks a pair), each once."""
+    return counted_features(text)[0]
+
+
+def counted_features(text: str) -> tuple[tuple[str, ...], int]:
+    """``features`` of ``text`` and how many of them are words."""
     words = terms(text)
     found = dict.fromkeys(words)
-    for pair in map(" ".join, pairwise(words)):
-        found[pair] = None
-    return tuple(map(sys.intern, found))
+    count = len(found)
+    found.update(dict.fromkeys(map(" ".join, pairwise(words))))
+    return tuple(found), count
 
 
 def word_count(feats: Sequence[str]) -> int:
@@ -198,8 +203,8 @@ def document_units(doc: Document) -> Iterator[tuple[Unit, tuple[str, ...]]]:
     text = doc.text
     for start, end in doc.sentences:
         if not _in_boilerplate(start, end, boiler):
-            feats = features(text[start:end])
-            if word_count(feats) >= MIN_TERMS:
+            feats, count = counted_features(text[start:end])
+            if count >= MIN_TERMS:
                 yield Unit(doc.id, start, end, "sentence"), feats
     quotes = doc.quotes
     for index, quote in enumerate(quotes):
@@ -214,8 +219,8 @@ def document_units(doc: Document) -> Iterator[tuple[Unit, tuple[str, ...]]]:
                 break
         if _in_boilerplate(quote.start, end, boiler):
             continue
-        feats = features(text[quote.start : end])
-        if word_count(feats) >= MIN_TERMS:
+        feats, count = counted_features(text[quote.start : end])
+        if count >= MIN_TERMS:
             yield Unit(doc.id, quote.start, end, "quote"), feats
 
 
