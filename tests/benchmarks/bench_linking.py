@@ -16,11 +16,12 @@
    brute-force ``process.cdist(..., scorer=fuzz.ratio, processor=utils.default_process,
    workers=-1)`` over every pair, then takes each sentence's best three (it writes nothing).
    Best of three runs each, alternated.
-6. Bounded memory: ``align`` over 1, 2 and 4 copies of BASIL (each copy as further articles,
-   read lazily: a sequence that makes an article when asked and keeps none), in pieces of at
-   most ``--piece-units`` target units, beside the same corpus indexed in one piece. Each run in
-   its own process; peak resident memory (``ru_maxrss``) and the resident memory once BASIL is
-   loaded, before ``align``; results are counted as they stream, not kept.
+6. Bounded memory: ``align`` over 1, 2 and 4 copies of MRPC's two articles (8,152 sentences;
+   each copy as further articles, read lazily: a sequence that makes an article when asked and
+   keeps none), in pieces of at most ``--piece-units`` target units, beside the same corpus
+   indexed in one piece. Each run in its own process; peak resident memory (``ru_maxrss``) and
+   the resident memory once the articles are loaded, before ``align``; results are counted as
+   they stream, not kept.
 
     python -m tests.benchmarks.bench_linking [--shared ../shared] [--only mrpc,align,cli,pieces]
 """
@@ -229,6 +230,8 @@ class Copies(Sequence[Document]):
         return len(self.documents) * self.copies
 
     def __getitem__(self, position: int) -> Document:  # type: ignore[override]
+        if not 0 <= position < len(self):
+            raise IndexError(position)  # iteration stops here
         copy, index = divmod(position, len(self.documents))
         doc = self.documents[index]
         return doc if copy == 0 else replace(doc, id=f"{doc.id}~{copy}")
@@ -245,13 +248,15 @@ def piece_run(shared: Path, copies: int, piece_units: int) -> None:
     """One run of part 6, in this process: prints one line of figures."""
     from newsreader.annotations.aligning import align_documents
 
-    basil = load_paths([shared / "corpora" / "basil" / "articles"]).documents
-    for doc in basil:  # analysed once, shared by the copies
+    pairs = read_mrpc(shared / "corpora" / "mrpc" / "msr_paraphrase_train.txt")
+    with tempfile.TemporaryDirectory() as scratch:
+        base = list(make_articles(pairs, Path(scratch)))
+    for doc in base:  # analysed once, shared by the copies
         statement_sentences(doc)
         _ = doc.quotes, doc.boilerplate
     gc.collect()
     loaded = rss_mib()
-    corpus = Copies(basil, copies)
+    corpus = Copies(base, copies)
     began = time.perf_counter()
     rows = pairs = 0
     for row in align_documents(
@@ -266,7 +271,7 @@ def piece_run(shared: Path, copies: int, piece_units: int) -> None:
 def pieces(shared: Path, piece_units: int) -> None:
     print(
         f"6. align in pieces of at most {piece_units:,} target units, beside one piece "
-        "(peak resident memory of the whole process; BASIL loaded and analysed before align)"
+        "(peak resident memory of the whole process; the articles loaded and analysed before align)"
     )
     for copies in (1, 2, 4):
         for units, name in ((piece_units, "pieces"), (10**9, "one piece")):
@@ -285,7 +290,7 @@ def pieces(shared: Path, piece_units: int) -> None:
             ).stdout.split()
             rows, pairs, seconds, loaded, peak = out[-5:]
             print(
-                f"   {copies} × BASIL ({int(rows):>6,} sentences), {name:9}: peak {peak:>5} MiB "
+                f"   {copies} × MRPC ({int(rows):>6,} sentences), {name:9}: peak {peak:>5} MiB "
                 f"(loaded {loaded} MiB, align +{int(peak) - int(loaded)} MiB), {seconds:>6}s, "
                 f"{int(pairs):,} candidate pairs",
                 flush=True,
@@ -297,7 +302,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--only", default="mrpc,queries,memory,align,cli,pieces")
-    parser.add_argument("--piece-units", type=int, default=12_000)
+    parser.add_argument("--piece-units", type=int, default=8_000)
     parser.add_argument("--piece-run", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.piece_run:
