@@ -384,6 +384,16 @@ def _best_of_each_row(rows: IntArray, values: FloatArray, ids: IntArray, count: 
     return order[rank < count]
 
 
+def _trim(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """Shortlists of one chunk from several pieces as one: each sentence's ``SHORTLIST`` best
+    by shared weight (ties by unit), which is what ``_merge`` would keep of them."""
+    parts = {key: np.concatenate([f[key] for f in found]) for key in found[0]}
+    order = np.argsort(parts["row"], kind="stable")
+    parts = {key: value[order] for key, value in parts.items()}
+    best = _best_of_each_row(parts["row"], parts["proxy"], parts["unit"], SHORTLIST)
+    return {key: value[best] for key, value in parts.items()}
+
+
 def _merge(
     survey: _Survey,
     lo: int,
@@ -402,15 +412,9 @@ def _merge(
         doc = survey.documents[position]
         start, end = doc.sentences[index - int(starts[position])]
         sentences.append((doc.id, start, end, doc.text[start:end]))
-    parts = {key: np.concatenate([f[key] for f in found]) for key in found[0]} if found else {}
+    parts = _trim(found) if found else {}
     candidates: list[list[Candidate]] = [[] for _ in range(hi - lo)]
     if parts and len(parts["row"]):
-        rows = parts["row"]
-        order = np.argsort(rows, kind="stable")
-        parts = {key: value[order] for key, value in parts.items()}
-        rows = parts["row"]
-        best = _best_of_each_row(rows, parts["proxy"], parts["unit"], SHORTLIST)
-        parts = {key: value[best] for key, value in parts.items()}
         best = _best_of_each_row(
             parts["row"], parts["cosine"], parts["unit"], max(RERANK, top_k * 2)
         )
@@ -532,5 +536,9 @@ def align_documents(
             spill.seek(0)
             spills.append(spill)
         for lo, hi in chunks:
-            merged = [pickle.load(spill) for spill in spills]  # our own file
-            yield from _merge(survey, lo, hi, merged, top_k, min_score)
+            merged: dict[str, Any] | None = None
+            for spilled in spills:  # one piece's shortlists at a time, trimmed as they come
+                found = pickle.load(spilled)  # our own file
+                merged = found if merged is None else _trim([merged, found])
+            assert merged is not None
+            yield from _merge(survey, lo, hi, [merged], top_k, min_score)
