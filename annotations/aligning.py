@@ -1,47 +1,63 @@
 """Aligning whole corpora: every sentence against every unit, with sparse matrix products.
 
 ``Linker`` answers one query at a time from posting lists, which suits the app. ``align`` asks
-the same question for every sentence of every article, so it works on whole blocks instead:
+the same question for every sentence of every article, so it works on blocks, and in bounded
+memory:
 
-1. Every unit (as ``document_units`` cuts them) becomes a row of a sparse matrix over its
-   informative words, weighted by IDF² (the same corpus weights ``Linker`` uses).
-2. The sentences are cut into chunks of about the same work (not by article, so every core
-   is busy whatever the number of files). For a chunk, one sparse product gives the IDF weight
-   each sentence shares with every unit; as in ``Linker``, only words in at most ``MAX_POSTINGS``
-   units (or 2% of them) propose candidates, so that "said" does not pair every sentence with
-   every other.
-3. The ``SHORTLIST`` best units of each sentence (shared weight over the unit's length, as in
-   ``Linker``) get the full score: the IDF cosine and cover from an element-wise product over all
-   their words, and rapidfuzz's ``token_sort_ratio`` from ``process.cpdist`` over the pairs.
+1. A survey reads the articles once and counts, for every feature (``linking.features``, hashed
+   into ``N_FEATURES`` columns so that no vocabulary grows with the corpus), how many units hold
+   it: the corpus IDF. The units and their features are kept only while the corpus fits in one
+   piece (then nothing is computed twice); beyond, they are computed again per piece.
+2. The targets (every unit: sentences and quotes outside boilerplate) are indexed in *pieces* of
+   whole articles holding at most ``PIECE_UNITS`` units: a sparse matrix of their TF-IDF
+   vectors, L2-normalised. A corpus of any size is aligned one piece at a time.
+3. The sources (every sentence) are streamed in chunks of at most ``MAX_CHUNK`` sentences, cut by
+   sentences, not articles, so every core is busy whatever the number of files. For a chunk and a
+   piece, one sparse product over each sentence's proposing features (``linking.proposing_df``,
+   from the corpus frequencies) gives the weight shared with every unit of the piece; the
+   ``SHORTLIST`` best units of each sentence get their exact cosine. Only numbers leave a chunk.
+4. The shortlists of a chunk from all pieces are merged: the ``SHORTLIST`` best by shared weight,
+   of those the ``RERANK`` best by cosine, re-ranked with rapidfuzz (``linking.score_of``), and
+   the ``top_k`` kept. Every choice breaks ties by the unit's place in the corpus, so the result
+   does not depend on how the corpus is cut into pieces. With one piece (the usual case) results
+   stream out chunk by chunk; with several, each piece's shortlists are written to a temporary
+   file and read back chunk by chunk, so memory holds one piece and a few chunks.
 
-Chunks go to a pool of forked processes, which inherit the index, and come back in order, so
-results stream out as they are found and only a few chunks are held at a time.
+Chunks go to a pool of forked processes, which inherit the piece, and come back in order.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import pickle
+import tempfile
+import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from itertools import chain, pairwise
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import process, utils
 
 from .linking import (
-    COVER_SHARE,
+    BIGRAM_WEIGHT,
+    FUZZY_SCORER,
     KIND_ORDER,
     LEXICAL_SHARE,
-    MAX_POSTINGS,
+    MIN_TERMS,
+    PROPOSAL_BUDGET,
+    RERANK,
     SHORTLIST,
-    TRUST_WORDS,
     Alignment,
     Candidate,
     Unit,
+    _in_boilerplate,
     _same_place,
+    counted_features,
     document_units,
 )
 from .model import Passage
@@ -52,266 +68,426 @@ if TYPE_CHECKING:
     FloatArray = np.ndarray[Any, np.dtype[np.float64]]
     IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
-CHUNK_WORK = 1_500_000
-"""At most about this many (sentence, unit) products per chunk: bounds a chunk's memory."""
+N_FEATURES = 1 << 21
+"""Features are hashed into this many columns (a collision merges two rare features)."""
 
-RERANK = 10
-"""How many units per sentence, best by words, are scored with rapidfuzz too."""
+PIECE_UNITS = 250_000
+"""At most about this many target units are indexed at once (a piece is whole articles)."""
 
 MAX_CHUNK = 2048
 """At most this many sentences per chunk."""
 
+KINDS = {kind: code for code, kind in enumerate(KIND_ORDER)}
+_KIND_NAMES = list(KIND_ORDER)
+
+_CODE: dict[str, int] = {}
+"""Memo of feature → code: its column times two, plus one for a word pair."""
+
+
+def _code(feature: str) -> int:
+    code = (zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)) * 2 + (" " in feature)
+    if len(_CODE) < 1_000_000:
+        _CODE[feature] = code
+    return code
+
+
+def _codes(feats: Sequence[str]) -> list[int]:
+    """The features' codes (see ``_CODE``)."""
+    get = _CODE.get
+    return [c if (c := get(f)) is not None else _code(f) for f in feats]
+
 
 @dataclass
-class _Index:
-    """Everything the chunks read; built once, inherited by forked workers."""
+class _Survey:
+    """What every piece and chunk needs of the whole corpus (small: no text, no vectors)."""
 
     documents: Sequence[Document]
-    units: list[Unit]
-    matrix: sp.csr_matrix  # units × words, 1 where the unit holds the word
-    weighted: sp.csr_matrix  # the same, each word weighted by IDF²
-    targets: sp.csr_matrix  # words × units, IDF², for the products
-    proposing: np.ndarray[Any, np.dtype[np.bool_]]  # the words that may propose candidates
-    weight: FloatArray  # per unit: the sum of IDF² of its words
-    norm: FloatArray  # per unit: 1 / sqrt(words + 1), favours units that are not merely long
-    unit_doc: IntArray  # per unit: the position of its article
-    order_keys: list[tuple[int, int, int, int]]  # per unit: kind, article, start, end
-    fuzzy_text: list[str]  # per unit: its words as token_sort_ratio sees them
-    sentences: list[tuple[int, int, int, int]]  # every sentence: article, start, end, unit or -1
+    idf: FloatArray  # per column: smoothed IDF over every unit of the corpus
+    df: IntArray  # per column: how many units hold it
+    sentence_starts: IntArray  # per article, the index of its first sentence (and the total)
+    unit_starts: IntArray  # per article, the index of its first unit (and the total)
+    kept: list[list[tuple[Unit, list[int]]]] | None = None  # per article, its units' codes
+    kept_sentences: list[dict[tuple[int, int], list[int]]] | None = None
+
+    def units_of(self, position: int) -> list[tuple[Unit, list[int]]]:
+        """An article's units with their features' codes (kept, or computed again)."""
+        if self.kept is not None:
+            return self.kept[position]
+        return [(u, _codes(f)) for u, f in document_units(self.documents[position])]
 
 
-def _build(
-    documents: Sequence[Document], progress: Callable[[str, int, int], None] | None
-) -> _Index:
-    units: list[Unit] = []
-    vocabulary: dict[str, int] = {}
-    rows = array("i")
-    columns = array("i")
-    sentences: list[tuple[int, int, int, int]] = []
-    fuzzy_text: list[str] = []
+def _survey(
+    documents: Sequence[Document],
+    progress: Callable[[str, int, int], None] | None,
+    piece_units: int = PIECE_UNITS,
+) -> _Survey:
+    df = np.zeros(N_FEATURES, dtype=np.int64)
+    pending = array("q")
+    sentence_starts = [0]
+    unit_starts = [0]
+    kept: list[list[tuple[Unit, list[int]]]] | None = []
     for position, doc in enumerate(documents):
-        found: dict[tuple[int, int], int] = {}
-        for unit, words in document_units(doc):
-            index = len(units)
-            units.append(unit)
-            if unit.kind == "sentence":
-                found[(unit.start, unit.end)] = index
-            fuzzy_text.append(_sorted_words(doc.text[unit.start : unit.end]))
-            for word in words:
-                column = vocabulary.get(word)
-                if column is None:
-                    column = vocabulary[word] = len(vocabulary)
-                rows.append(index)
-                columns.append(column)
-        for start, end in doc.sentences:
-            sentences.append((position, start, end, found.get((start, end), -1)))
+        count = 0
+        units = [(u, _codes(f)) for u, f in document_units(doc)]
+        for _, codes in units:
+            count += 1
+            pending.extend({c >> 1 for c in codes})
+        if kept is not None:
+            kept.append(units)
+            if unit_starts[-1] + count > piece_units:
+                kept = None  # more than one piece: nothing is kept
+        if len(pending) > 1_000_000:
+            np.add.at(df, np.frombuffer(pending, dtype=np.int64), 1)
+            pending = array("q")
+        unit_starts.append(unit_starts[-1] + count)
+        sentence_starts.append(sentence_starts[-1] + len(doc.sentences))
         if progress is not None:
             progress("index", position + 1, len(documents))
-    shape = (len(units), max(1, len(vocabulary)))
-    row_array = np.frombuffer(rows, dtype=np.int32) if rows else np.zeros(0, np.int32)
-    column_array = np.frombuffer(columns, dtype=np.int32) if columns else np.zeros(0, np.int32)
-    matrix = sp.csr_matrix(
-        (np.ones(len(row_array)), (row_array, column_array)), shape=shape, dtype=np.float64
-    )
-    matrix.sort_indices()
-    df = np.bincount(column_array, minlength=shape[1]).astype(np.float64)
-    # The IDF of Linker._idf, over the same units.
-    idf2 = np.log((len(units) + 1) / (df + 0.5)) ** 2
-    weighted = sp.csr_matrix(matrix.multiply(idf2[np.newaxis, :]))
-    weighted.sort_indices()
-    limit = min(MAX_POSTINGS, max(100, int(0.02 * len(units))))
-    positions = {doc.id: i for i, doc in enumerate(documents)}
-    unit_doc = np.array([positions[u.doc_id] for u in units], dtype=np.int64)
-    counts = np.diff(matrix.indptr).astype(np.float64)
-    return _Index(
+    if pending:
+        np.add.at(df, np.frombuffer(pending, dtype=np.int64), 1)
+    total = unit_starts[-1]
+    return _Survey(
         documents=documents,
-        units=units,
-        matrix=matrix,
-        weighted=weighted,
-        targets=sp.csr_matrix(weighted.T),
-        proposing=df <= limit,
-        weight=np.asarray(weighted.sum(axis=1)).ravel(),
-        norm=1 / np.sqrt(counts + 1),
-        unit_doc=unit_doc,
-        order_keys=[(KIND_ORDER[u.kind], positions[u.doc_id], u.start, u.end) for u in units],
-        fuzzy_text=fuzzy_text,
-        sentences=sentences,
+        idf=np.log((total + 1) / (df + 1.0)) + 1,
+        df=df,
+        sentence_starts=np.array(sentence_starts, dtype=np.int64),
+        unit_starts=np.array(unit_starts, dtype=np.int64),
+        kept=kept,
+        kept_sentences=None
+        if kept is None
+        else [{(u.start, u.end): f for u, f in found if u.kind == "sentence"} for found in kept],
     )
 
 
-def _sorted_words(text: str) -> str:
-    """``text`` as ``FUZZY_SCORER`` (token_sort_ratio) compares it: processed, words sorted."""
-    return " ".join(sorted(utils.default_process(text).split()))
+def _vectors(survey: _Survey, rows: list[list[int]]) -> sp.csr_matrix:
+    """The TF-IDF vectors of units given by their features' codes, L2-normalised, over the
+    hashed columns."""
+    codes = np.array(list(chain.from_iterable(rows)), dtype=np.int64)
+    column_array = codes >> 1
+    values = np.where(codes & 1, BIGRAM_WEIGHT, 1.0) * survey.idf[column_array]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)), out=indptr[1:])
+    matrix = sp.csr_matrix((values, column_array, indptr), shape=(len(rows), N_FEATURES))
+    matrix.sum_duplicates()  # two features hashed alike: one column
+    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    lengths[lengths == 0] = 1
+    matrix.data /= np.repeat(lengths, np.diff(matrix.indptr))
+    return matrix
 
 
-def _queries(index: _Index, rows: IntArray) -> sp.csr_matrix:
-    """The rows' words that propose candidates: the informative-enough ones, or all of a row's
-    words when none is (as ``Linker`` opens its rarest words then)."""
-    query = index.matrix[rows]
-    entry_rows = np.repeat(np.arange(len(rows)), np.diff(query.indptr))
-    rare = index.proposing[query.indices]
-    has_rare = np.bincount(entry_rows, weights=rare, minlength=len(rows)) > 0
-    keep = rare | ~has_rare[entry_rows]
-    out = sp.csr_matrix((query.data * keep, query.indices, query.indptr), shape=query.shape)
-    out.eliminate_zeros()
-    return out
+@dataclass
+class _Piece:
+    """The targets of a run of whole articles: their vectors over the columns they use."""
+
+    first: int  # the corpus index of its first unit
+    columns: IntArray  # the hashed columns its units use, ascending
+    matrix: sp.csr_matrix  # units × its columns
+    targets: sp.csr_matrix  # its columns × units
+    doc: IntArray  # per unit: the article's position
+    start: IntArray
+    end: IntArray
+    kind: IntArray
 
 
-def _chunks(index: _Index, workers: int) -> list[tuple[int, int]]:
-    """Ranges of sentences of about equal work (the products a sentence's words propose)."""
-    total = len(index.sentences)
+def _piece(survey: _Survey, lo: int, hi: int) -> _Piece:
+    rows: list[list[int]] = []
+    doc, start, end, kind = array("q"), array("q"), array("q"), array("q")
+    for position in range(lo, hi):
+        for unit, codes in survey.units_of(position):
+            rows.append(codes)
+            doc.append(position)
+            start.append(unit.start)
+            end.append(unit.end)
+            kind.append(KINDS[unit.kind])
+    whole = _vectors(survey, rows)
+    columns = np.unique(whole.indices)
+    matrix = sp.csr_matrix(
+        (whole.data, np.searchsorted(columns, whole.indices), whole.indptr),
+        shape=(len(rows), len(columns)),
+    )
+
+    def ints(values: array[int]) -> IntArray:
+        return np.frombuffer(values, dtype=np.int64) if values else np.zeros(0, np.int64)
+
+    return _Piece(
+        first=int(survey.unit_starts[lo]),
+        columns=columns,
+        matrix=matrix,
+        targets=sp.csr_matrix(matrix.T),
+        doc=ints(doc),
+        start=ints(start),
+        end=ints(end),
+        kind=ints(kind),
+    )
+
+
+def _pieces(survey: _Survey, piece_units: int) -> list[tuple[int, int]]:
+    """Runs of whole articles holding at most ``piece_units`` units (an article more when one
+    article alone holds more)."""
+    bounds = [0]
+    starts = survey.unit_starts
+    for position in range(1, len(starts) - 1):
+        if starts[position + 1] - starts[bounds[-1]] > piece_units:
+            bounds.append(position)
+    bounds.append(len(starts) - 1)
+    return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo] or [(0, 0)]
+
+
+def _chunks(survey: _Survey, workers: int) -> list[tuple[int, int]]:
+    """Ranges of sentences (of the whole corpus, across articles) for the chunks."""
+    total = int(survey.sentence_starts[-1])
     if total == 0:
         return []
-    rows = np.array([s[3] for s in index.sentences], dtype=np.int64)
-    work = np.ones(total)
-    matched = rows >= 0
-    if matched.any():
-        df = np.diff(index.targets.indptr).astype(np.float64)
-        work[matched] += _queries(index, rows[matched]) @ df
-    budget = min(CHUNK_WORK, max(1.0, float(work.sum()) / (4 * max(1, workers))))
-    bounds = [0]
-    spent = 0.0
-    for i, cost in enumerate(work.tolist()):
-        if i > bounds[-1] and (spent + cost > budget or i - bounds[-1] >= MAX_CHUNK):
-            bounds.append(i)
-            spent = 0.0
-        spent += cost
-    bounds.append(total)
-    return list(pairwise(bounds))
+    size = max(1, min(MAX_CHUNK, -(-total // (4 * max(1, workers)))))
+    return [(lo, min(lo + size, total)) for lo in range(0, total, size)]
 
 
-def _align_range(index: _Index, lo: int, hi: int, top_k: int, min_score: float) -> list[Alignment]:
-    """The alignments of sentences ``lo``..``hi``, with their candidates."""
-    sentences = index.sentences[lo:hi]
-    rows = np.array([s[3] for s in sentences], dtype=np.int64)
-    matched = np.nonzero(rows >= 0)[0]
-    found: list[list[Candidate]] = [[] for _ in sentences]
-    if len(matched):
-        _score_rows(index, rows[matched], matched, found, top_k, min_score)
-    documents = index.documents
-    out = []
-    for (position, start, end, _), candidates in zip(sentences, found, strict=True):
-        doc = documents[position]
-        out.append(Alignment(doc.id, start, end, doc.text[start:end], candidates))
-    return out
+@dataclass
+class _Sources:
+    """The sentences of a chunk that are statements: their slot in the chunk and vectors."""
+
+    slots: IntArray
+    doc: IntArray
+    vectors: sp.csr_matrix
 
 
-def _score_rows(
-    index: _Index,
-    rows: IntArray,
-    slots: IntArray,
-    found: list[list[Candidate]],
-    top_k: int,
-    min_score: float,
-) -> None:
-    shared = sp.csr_matrix(_queries(index, rows) @ index.targets)  # IDF² on proposing words
-    entry_rows = np.repeat(np.arange(len(rows)), np.diff(shared.indptr))
-    columns = shared.indices.astype(np.int64)
-    # A sentence's own article is left out.
-    other = index.unit_doc[columns] != index.unit_doc[rows][entry_rows]
-    entry_rows, columns = entry_rows[other], columns[other]
-    # The most shared weight, favouring units that are not merely long, as Linker does.
-    proxy = shared.data[other] * index.norm[columns]
-    keep = _best_of_each_row(entry_rows, proxy, max(SHORTLIST, top_k * 4))
-    entry_rows, columns = entry_rows[keep], columns[keep]
-    if not len(columns):
-        return
-    units = rows[entry_rows]
-    # The words' part of the score, over all their words.
-    left = index.matrix[units]
-    common = np.asarray(left.multiply(index.weighted[columns]).sum(axis=1)).ravel()
-    both = np.asarray(left.multiply(index.matrix[columns]).sum(axis=1)).ravel()
-    weight_q, weight_u = index.weight[units], index.weight[columns]
-    cosine = common / np.sqrt(weight_q * weight_u)
-    cover = common / np.minimum(weight_q, weight_u)
-    trust = np.minimum(1.0, both / TRUST_WORDS)
-    lexical = np.maximum(cosine, COVER_SHARE * cover * trust)
-    # rapidfuzz for the best few by words only: the rest cannot catch up with them.
-    keep = _best_of_each_row(entry_rows, lexical, max(RERANK, top_k * 2))
-    entry_rows, columns, units, lexical = (
-        entry_rows[keep],
-        columns[keep],
-        units[keep],
-        lexical[keep],
+def _sources(survey: _Survey, lo: int, hi: int) -> _Sources:
+    """The chunk's sentences outside boilerplate with at least ``MIN_TERMS`` words (the
+    sentence units of ``document_units``), with their vectors."""
+    starts = survey.sentence_starts
+    first_doc = int(np.searchsorted(starts, lo, side="right")) - 1
+    slots, docs = array("q"), array("q")
+    rows: list[list[int]] = []
+    position = first_doc
+    while position < len(starts) - 1 and starts[position] < hi:
+        doc = survey.documents[position]
+        first = int(starts[position])
+        kept = survey.kept_sentences[position] if survey.kept_sentences is not None else None
+        boiler = doc.boilerplate
+        for index in range(max(lo, first), min(hi, int(starts[position + 1]))):
+            start, end = doc.sentences[index - first]
+            if kept is not None:
+                found = kept.get((start, end))
+                if found is None:
+                    continue
+                codes = found
+            else:
+                if _in_boilerplate(start, end, boiler):
+                    continue
+                feats, count = counted_features(doc.text[start:end])
+                if count < MIN_TERMS:
+                    continue
+                codes = _codes(feats)
+            slots.append(index - lo)
+            docs.append(position)
+            rows.append(codes)
+        position += 1
+    return _Sources(
+        slots=np.frombuffer(slots, dtype=np.int64) if slots else np.zeros(0, np.int64),
+        doc=np.frombuffer(docs, dtype=np.int64) if docs else np.zeros(0, np.int64),
+        vectors=_vectors(survey, rows),
     )
-    fuzzy_text = index.fuzzy_text
-    # token_sort_ratio is ratio over the words in order, sorted once per unit above.
-    fuzzy = process.cpdist(
-        [fuzzy_text[u] for u in units.tolist()],
-        [fuzzy_text[c] for c in columns.tolist()],
-        scorer=fuzz.ratio,
-        processor=None,
-        workers=1,
-        dtype=np.float64,
-    )
-    fuzzy_share = 1 - LEXICAL_SHARE
-    scores = 100 * (LEXICAL_SHARE * lexical + fuzzy_share * np.asarray(fuzzy) / 100)
-    _finish(index, entry_rows, columns, scores, slots, found, top_k, min_score)
 
 
-def _best_of_each_row(rows: IntArray, values: FloatArray, count: int) -> Any:
-    """A mask of the ``count`` highest ``values`` of each row (``rows`` grouped, ascending)."""
-    keep = np.zeros(len(rows), dtype=bool)
-    if not len(rows):
-        return keep
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(rows)) + 1))
-    sizes = np.diff(np.concatenate((starts, [len(rows)])))
-    keep[:] = np.repeat(sizes <= count, sizes)  # short rows are kept whole
-    # A partial sort of each long row: linear in its length, where one sort of every entry
-    # would cost most of the time on a large corpus.
-    for start, size in zip(
-        starts[sizes > count].tolist(), sizes[sizes > count].tolist(), strict=True
-    ):
-        best = np.argpartition(-values[start : start + size], count - 1)[:count]
-        keep[start + best] = True
+def _proposing(survey: _Survey, vectors: sp.csr_matrix) -> Any:
+    """A mask of the entries of ``vectors`` whose feature proposes candidates for its row
+    (``linking.proposing_df``: rarest first, whole levels, within ``PROPOSAL_BUDGET``)."""
+    rows = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr))
+    df = survey.df[vectors.indices]
+    order = np.lexsort((df, rows))
+    rows_o, df_o = rows[order], df[order]
+    new_row = np.ones(len(order), dtype=bool)
+    new_row[1:] = rows_o[1:] != rows_o[:-1]
+    new_level = new_row.copy()
+    new_level[1:] |= df_o[1:] != df_o[:-1]
+    spent = np.cumsum(df_o)
+    row_start = np.maximum.accumulate(np.where(new_row, np.arange(len(order)), 0))
+    before_row = np.where(row_start > 0, spent[row_start - 1], 0)
+    within = spent - before_row  # postings opened up to this entry, in its row
+    level = np.cumsum(new_level) - 1
+    level_end = np.zeros(int(level[-1]) + 1 if len(level) else 0, dtype=np.int64)
+    np.maximum.at(level_end, level, within)  # the postings once the whole level is opened
+    first_level = np.zeros(len(order), dtype=bool)
+    first_level[:] = df_o == df_o[row_start]
+    keep_o = first_level | (level_end[level] <= PROPOSAL_BUDGET)
+    keep = np.empty(len(order), dtype=bool)
+    keep[order] = keep_o
     return keep
 
 
-def _finish(
-    index: _Index,
-    entry_rows: IntArray,
-    columns: IntArray,
-    scores: FloatArray,
-    slots: IntArray,
-    found: list[list[Candidate]],
+def _shortlists(survey: _Survey, piece: _Piece, sources: _Sources) -> dict[str, Any]:
+    """For each source row, its ``SHORTLIST`` best units of ``piece`` by the weight shared on
+    proposing features, with their exact cosine: numbers only (the sentence's place in the
+    chunk, unit, proxy, cosine, article, start, end, kind), for ``_merge``."""
+    vectors = sources.vectors
+    keep = _proposing(survey, vectors)
+    # The rows over the piece's columns (features the piece lacks add nothing to a product).
+    at = np.searchsorted(piece.columns, vectors.indices)
+    at_clipped = np.minimum(at, max(0, len(piece.columns) - 1))
+    present = (
+        (piece.columns[at_clipped] == vectors.indices)
+        if len(piece.columns)
+        else np.zeros(len(at), dtype=bool)
+    )
+    shape = (vectors.shape[0], len(piece.columns))
+    # (each its own copy of indptr: eliminate_zeros rewrites it in place)
+    full = sp.csr_matrix((vectors.data * present, at_clipped, vectors.indptr.copy()), shape=shape)
+    full.eliminate_zeros()
+    query = sp.csr_matrix(
+        (vectors.data * (present & keep), at_clipped, vectors.indptr.copy()), shape=shape
+    )
+    query.eliminate_zeros()
+    shared = sp.csr_matrix(query @ piece.targets)
+    rows = np.repeat(np.arange(shape[0]), np.diff(shared.indptr))
+    units = shared.indices.astype(np.int64)
+    other = piece.doc[units] != sources.doc[rows]  # a sentence's own article is left out
+    rows, units, proxy = rows[other], units[other], shared.data[other]
+    chosen = _best_of_each_row(rows, proxy, units, SHORTLIST)
+    rows, units, proxy = rows[chosen], units[chosen], proxy[chosen]
+    cosine = np.asarray(full[rows].multiply(piece.matrix[units]).sum(axis=1)).ravel()
+    return {
+        "row": sources.slots[rows],  # the sentence's place in its chunk
+        "unit": units + piece.first,
+        "proxy": proxy,
+        "cosine": cosine,
+        "doc": piece.doc[units],
+        "start": piece.start[units],
+        "end": piece.end[units],
+        "kind": piece.kind[units],
+    }
+
+
+def _best_of_each_row(rows: IntArray, values: FloatArray, ids: IntArray, count: int) -> Any:
+    """The positions of the ``count`` highest ``values`` of each row, ties by lower ``ids``
+    (``rows`` grouped), ordered by row, then value (highest first), then id."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.append(starts, len(rows)))
+    keep = np.ones(len(rows), dtype=bool)
+    # A partial sort of each long row first (linear in its length): one sort of every entry
+    # would cost most of the time on a large corpus. Ties of the count-th value are all kept.
+    for start, size in zip(
+        starts[sizes > count].tolist(), sizes[sizes > count].tolist(), strict=True
+    ):
+        part = values[start : start + size]
+        keep[start : start + size] = part >= np.partition(part, size - count)[size - count]
+    kept = np.flatnonzero(keep)
+    order = kept[np.lexsort((ids[kept], -values[kept], rows[kept]))]
+    ordered = rows[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
+    return order[rank < count]
+
+
+def _trim(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """Shortlists of one chunk from several pieces as one: each sentence's ``SHORTLIST`` best
+    by shared weight (ties by unit), which is what ``_merge`` would keep of them."""
+    parts = {key: np.concatenate([f[key] for f in found]) for key in found[0]}
+    order = np.argsort(parts["row"], kind="stable")
+    parts = {key: value[order] for key, value in parts.items()}
+    best = _best_of_each_row(parts["row"], parts["proxy"], parts["unit"], SHORTLIST)
+    return {key: value[best] for key, value in parts.items()}
+
+
+def _merge(
+    survey: _Survey,
+    lo: int,
+    hi: int,
+    found: list[dict[str, Any]],
     top_k: int,
     min_score: float,
-) -> None:
-    """Rank each sentence's scored units as ``Linker`` does and keep the first ``top_k``."""
-    good = scores >= min_score
-    entry_rows, columns, scores = entry_rows[good], columns[good], scores[good]
-    keys = index.order_keys
-    units = index.units
-    documents = index.documents
-    by_row: dict[int, list[tuple[float, int]]] = {}
-    for row, column, score in zip(
-        entry_rows.tolist(), columns.tolist(), scores.tolist(), strict=True
-    ):
-        by_row.setdefault(row, []).append((score, column))
-    for row, scored in by_row.items():
-        scored.sort(key=lambda item: (-round(item[0], 1), keys[item[1]]))
-        out = found[int(slots[row])]
-        for score, column in scored:
-            if len(out) >= top_k:
-                break
-            unit = units[column]
-            passage = Passage(unit.doc_id, unit.start, unit.end)
-            if any(_same_place(passage, c.passage) for c in out):
-                continue
-            text = documents[keys[column][1]].text[unit.start : unit.end]
-            out.append(
-                Candidate(unit.doc_id, unit.start, unit.end, text, round(score, 1), unit.kind)
+) -> list[Alignment]:
+    """The chunk's alignments from its shortlists in every piece (see the module's step 4)."""
+    sentences: list[tuple[str, int, int, str]] = []  # the chunk's: article id, start, end, text
+    starts = survey.sentence_starts
+    position = int(np.searchsorted(starts, lo, side="right")) - 1
+    for index in range(lo, hi):
+        while starts[position + 1] <= index:
+            position += 1
+        doc = survey.documents[position]
+        start, end = doc.sentences[index - int(starts[position])]
+        sentences.append((doc.id, start, end, doc.text[start:end]))
+    parts = _trim(found) if found else {}
+    candidates: list[list[Candidate]] = [[] for _ in range(hi - lo)]
+    if parts and len(parts["row"]):
+        best = _best_of_each_row(
+            parts["row"], parts["cosine"], parts["unit"], max(RERANK, top_k * 2)
+        )
+        parts = {key: value[best] for key, value in parts.items()}
+        documents = survey.documents
+        texts = [
+            documents[d].text[s:e]
+            for d, s, e in zip(
+                parts["doc"].tolist(), parts["start"].tolist(), parts["end"].tolist(), strict=True
             )
+        ]
+        fuzzy = process.cpdist(
+            [sentences[r][3] for r in parts["row"].tolist()],
+            texts,
+            scorer=FUZZY_SCORER,
+            processor=utils.default_process,
+            workers=1,
+        )
+        # linking.score_of, over arrays
+        scores = 100 * (
+            LEXICAL_SHARE * parts["cosine"]
+            + (1 - LEXICAL_SHARE) * np.asarray(fuzzy, dtype=np.float64) / 100
+        )
+        good = np.flatnonzero(scores >= min_score).tolist()
+        by_row: dict[int, list[tuple[float, tuple[int, int, int, int], str, int]]] = {}
+        row_of, kind_of, doc_of = parts["row"], parts["kind"], parts["doc"]
+        start_of, end_of = parts["start"], parts["end"]
+        for i in good:
+            key = (int(kind_of[i]), int(doc_of[i]), int(start_of[i]), int(end_of[i]))
+            by_row.setdefault(int(row_of[i]), []).append((float(scores[i]), key, texts[i], 0))
+        for row, scored in by_row.items():
+            scored.sort(key=lambda item: (-round(item[0], 1), item[1]))
+            out = candidates[row]
+            for score, (kind, position, start, end), text, _ in scored:
+                if len(out) >= top_k:
+                    break
+                doc_id = documents[position].id
+                if any(_same_place(Passage(doc_id, start, end), c.passage) for c in out):
+                    continue
+                out.append(Candidate(doc_id, start, end, text, round(score, 1), _KIND_NAMES[kind]))
+    return [
+        Alignment(doc_id, start, end, text, found_here)
+        for (doc_id, start, end, text), found_here in zip(sentences, candidates, strict=True)
+    ]
 
 
-_ALIGNING: tuple[_Index, int, float] | None = None
-"""What forked align workers inherit: the index and the settings."""
+_ALIGNING: tuple[_Survey, _Piece] | None = None
+"""What forked workers inherit: the survey and the piece being aligned."""
 
 
-def _align_chunk(bounds: tuple[int, int]) -> list[Alignment]:
+def _chunk_shortlists(bounds: tuple[int, int]) -> dict[str, Any]:
     assert _ALIGNING is not None
-    index, top_k, min_score = _ALIGNING
-    return _align_range(index, bounds[0], bounds[1], top_k, min_score)
+    survey, piece = _ALIGNING
+    return _shortlists(survey, piece, _sources(survey, *bounds))
+
+
+def _each_chunk(
+    survey: _Survey, piece: _Piece, chunks: list[tuple[int, int]], workers: int
+) -> Iterator[dict[str, Any]]:
+    """The shortlists of every chunk against ``piece``, in order (in forked workers when
+    ``workers`` > 1 and processes can be forked)."""
+    global _ALIGNING
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    _ALIGNING = (survey, piece)
+    try:
+        if workers > 1 and len(chunks) > 1 and forking:
+            with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+                yield from pool.imap(_chunk_shortlists, chunks)
+        else:
+            for bounds in chunks:
+                yield _chunk_shortlists(bounds)
+    finally:
+        _ALIGNING = None
 
 
 def align_documents(
@@ -321,29 +497,48 @@ def align_documents(
     min_score: float,
     progress: Callable[[str, int, int], None] | None,
     workers: int,
+    piece_units: int = PIECE_UNITS,
 ) -> Iterator[Alignment]:
-    """``linking.align``: see there."""
-    index = _build(documents, progress)
-    chunks = _chunks(index, workers)
-    total = len(index.sentences)
+    """``linking.align``: see there. ``documents`` is read again for each piece, by position:
+    a sequence that loads an article when asked and keeps none aligns a corpus larger than
+    memory. ``piece_units`` bounds the units indexed at once."""
+    survey = _survey(documents, progress, piece_units)
+    chunks = _chunks(survey, workers)
+    pieces = _pieces(survey, piece_units)
+    total = int(survey.sentence_starts[-1]) * len(pieces)
     done = 0
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    if workers > 1 and len(chunks) > 1 and forking:
-        global _ALIGNING
-        _ALIGNING = (index, top_k, min_score)
-        try:
-            with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
-                for rows in pool.imap(_align_chunk, chunks):
-                    yield from rows
-                    done += len(rows)
-                    if progress is not None:
-                        progress("align", done, total)
-        finally:
-            _ALIGNING = None
-        return
-    for lo, hi in chunks:
-        rows = _align_range(index, lo, hi, top_k, min_score)
-        yield from rows
-        done += len(rows)
+
+    def report(lo: int, hi: int) -> None:
+        nonlocal done
+        done += hi - lo
         if progress is not None:
             progress("align", done, total)
+
+    if len(pieces) == 1:
+        piece = _piece(survey, *pieces[0])
+        for (lo, hi), found in zip(
+            chunks, _each_chunk(survey, piece, chunks, workers), strict=True
+        ):
+            yield from _merge(survey, lo, hi, [found], top_k, min_score)
+            report(lo, hi)
+        return
+    with ExitStack() as stack:
+        spills: list[IO[bytes]] = []
+        for bounds in pieces:
+            piece = _piece(survey, *bounds)
+            spill = stack.enter_context(tempfile.TemporaryFile(prefix="newsreader-align-"))
+            for (lo, hi), found in zip(
+                chunks, _each_chunk(survey, piece, chunks, workers), strict=True
+            ):
+                pickle.dump(found, spill, protocol=pickle.HIGHEST_PROTOCOL)
+                report(lo, hi)
+            del piece
+            spill.seek(0)
+            spills.append(spill)
+        for lo, hi in chunks:
+            merged: dict[str, Any] | None = None
+            for spilled in spills:  # one piece's shortlists at a time, trimmed as they come
+                found = pickle.load(spilled)  # our own file
+                merged = found if merged is None else _trim([merged, found])
+            assert merged is not None
+            yield from _merge(survey, lo, hi, [merged], top_k, min_score)

@@ -1,21 +1,22 @@
 """Cross-outlet linking: for a passage in one article, the passages in the others that say it.
 
 The corpus is cut into *units*: every sentence, every detected quote (a quote split by its
-attribution counts as one), and every annotated span. An inverted index maps each informative
-word (lower-cased, lightly stemmed, function words left out) to the units that hold it, so a
-query only looks at units that share a rare enough word with it; the cost of a query follows the
-length of those few posting lists, not the size of the corpus.
+attribution counts as one), and every annotated span, leaving out boilerplate. A unit is a
+TF-IDF vector over its *features*: its informative words (lower-cased, lightly stemmed, function
+words left out) and the pairs of them that follow each other ("prime minister", "7.8 magnitude"),
+each weighted by how rare it is in the corpus (smoothed IDF, word pairs at ``BIGRAM_WEIGHT``), so
+names, numbers and rare words decide and topic words barely count.
 
-The units that share the most informative weight with the query (IDF-weighted overlap) make a
-short list, which is then scored precisely with rapidfuzz and the overlap:
+A query proposes candidates by its rarest features only (an inverted index; see
+``proposing_df``), so its cost follows ``PROPOSAL_BUDGET``, not the size of the corpus. The
+``SHORTLIST`` units sharing the most weight on those features get their exact cosine; the
+``RERANK`` best by cosine are re-ranked with rapidfuzz:
 
-- ``cosine``: IDF-weighted cosine of the two word sets (the same statement in other words);
-- ``cover``: the share of the smaller side's weight found in the larger (a short claim inside a
-  long sentence, or a sentence that paraphrases part of a long quote), trusted only when the
-  smaller side holds a few informative words;
-- ``fuzzy``: rapidfuzz ``token_sort_ratio`` of the two texts (word order and spelling).
+    score = 100 * (LEXICAL_SHARE * cosine + (1 - LEXICAL_SHARE) * fuzz.ratio / 100)
 
-The score, 0 to 100, is ``100 * (0.65 * max(cosine, 0.9 * cover * trust) + 0.35 * fuzzy)``.
+where ``fuzz.ratio`` compares the two texts after ``utils.default_process`` (spelling and word
+order). ``align`` (``aligning``) computes the same score for every sentence at once with sparse
+matrix products.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ import math
 import re
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process, utils
@@ -42,30 +43,27 @@ if TYPE_CHECKING:
 DEFAULT_MIN_SCORE = 45.0
 """Candidates at or above this score are proposed as links (``align`` and the link panel)."""
 
-FUZZY_SCORER = fuzz.token_sort_ratio
-"""The rapidfuzz scorer of the score's fuzzy part (``aligning`` computes it the same way)."""
+FUZZY_SCORER = fuzz.ratio
+"""The rapidfuzz scorer of the score's fuzzy part, over ``utils.default_process``ed texts."""
 
 LEXICAL_SHARE = 0.65
-"""The share of the score given by the words shared (the rest is ``FUZZY_SCORER``'s)."""
+"""The share of the score given by the TF-IDF cosine (the rest is ``FUZZY_SCORER``'s)."""
 
-COVER_SHARE = 0.9
-"""How much a passage found inside a longer one (``cover``) counts beside the cosine."""
-
-TRUST_WORDS = 4
-"""``cover`` is trusted fully once this many informative words are shared."""
+BIGRAM_WEIGHT = 0.3
+"""How much a pair of consecutive informative words weighs beside a word of the same rarity."""
 
 MIN_TERMS = 2
 """Sentences and quotes with fewer informative words than this are not candidates."""
 
 SHORTLIST = 32
-"""How many units, by shared informative weight, are scored precisely for one query."""
+"""How many units, by the weight shared on proposing features, get their exact cosine."""
 
-MAX_POSTINGS = 1500
-"""A word in more units than this (or than 2% of them) is too common to open its posting list."""
+RERANK = 10
+"""How many units, best by cosine, are re-ranked with rapidfuzz for one query."""
 
-MAX_OPENED = 8
-"""At most this many of a query's rarest words (or half of them, for long queries) open their
-posting lists."""
+PROPOSAL_BUDGET = 1000
+"""A query's features propose candidates rarest first, as long as their posting lists hold at
+most this many units together (the rarest always propose): see ``proposing_df``."""
 
 KIND_ORDER = {"annotation": 0, "quote": 1, "sentence": 2}
 """At equal scores: an existing annotation first, then a detected quote, then a sentence."""
@@ -133,6 +131,54 @@ def unit_terms(text: str) -> tuple[str, ...]:
     return tuple(sys.intern(w) for w in dict.fromkeys(terms(text)))
 
 
+def features(text: str) -> tuple[str, ...]:
+    """The distinct features of ``text``: its informative words, then the pairs of consecutive
+    ones ("prime minister"; a space inside marks a pair), each once."""
+    return counted_features(text)[0]
+
+
+def counted_features(text: str) -> tuple[tuple[str, ...], int]:
+    """``features`` of ``text`` and how many of them are words."""
+    words = terms(text)
+    found = dict.fromkeys(words)
+    count = len(found)
+    found.update(dict.fromkeys(map(" ".join, pairwise(words))))
+    return tuple(found), count
+
+
+def word_count(feats: Sequence[str]) -> int:
+    """How many of ``features`` are words (not pairs)."""
+    return sum(1 for f in feats if " " not in f)
+
+
+def feature_weight(feature: str, df: int, units: int) -> float:
+    """The TF-IDF weight of a feature found in ``df`` of ``units`` units (smoothed IDF, as
+    scikit-learn's; a word pair counts ``BIGRAM_WEIGHT`` of a word)."""
+    idf = math.log((units + 1) / (df + 1)) + 1
+    return idf * BIGRAM_WEIGHT if " " in feature else idf
+
+
+def proposing_df(dfs: Sequence[int], budget: int = PROPOSAL_BUDGET) -> int:
+    """The highest document frequency among a query's features that still proposes candidates.
+
+    Features propose rarest first, a whole level of equal frequency at a time, while the
+    postings opened hold at most ``budget`` units in all; the rarest level always proposes.
+    A feature proposes when its frequency is at most the value returned.
+    """
+    levels: dict[int, int] = {}
+    for df in dfs:
+        if df > 0:
+            levels[df] = levels.get(df, 0) + df
+    spent = 0
+    chosen = 0
+    for df in sorted(levels):
+        spent += levels[df]
+        if chosen and spent > budget:
+            break
+        chosen = df
+    return chosen
+
+
 def _in_boilerplate(start: int, end: int, boiler: Sequence[tuple[int, int]]) -> bool:
     return any(b_start <= start and end <= b_end for b_start, b_end in boiler)
 
@@ -149,7 +195,7 @@ class Unit:
 
 
 def document_units(doc: Document) -> Iterator[tuple[Unit, tuple[str, ...]]]:
-    """The units of an article with their words: its sentences and detected quotes (a quote
+    """The units of an article with their ``features``: its sentences and detected quotes (a quote
     split by its attribution counted whole), leaving out those in boilerplate (share buttons,
     comment forms, link lists), which are neither sources nor targets, and sentences and quotes
     with fewer than ``MIN_TERMS`` informative words."""
@@ -157,9 +203,9 @@ def document_units(doc: Document) -> Iterator[tuple[Unit, tuple[str, ...]]]:
     text = doc.text
     for start, end in doc.sentences:
         if not _in_boilerplate(start, end, boiler):
-            words = unit_terms(text[start:end])
-            if len(words) >= MIN_TERMS:
-                yield Unit(doc.id, start, end, "sentence"), words
+            feats, count = counted_features(text[start:end])
+            if count >= MIN_TERMS:
+                yield Unit(doc.id, start, end, "sentence"), feats
     quotes = doc.quotes
     for index, quote in enumerate(quotes):
         if quote.continues is not None:
@@ -173,9 +219,9 @@ def document_units(doc: Document) -> Iterator[tuple[Unit, tuple[str, ...]]]:
                 break
         if _in_boilerplate(quote.start, end, boiler):
             continue
-        words = unit_terms(text[quote.start : end])
-        if len(words) >= MIN_TERMS:
-            yield Unit(doc.id, quote.start, end, "quote"), words
+        feats, count = counted_features(text[quote.start : end])
+        if count >= MIN_TERMS:
+            yield Unit(doc.id, quote.start, end, "quote"), feats
 
 
 @dataclass(frozen=True)
@@ -212,7 +258,6 @@ class Linker:
     _terms: list[tuple[str, ...]] = field(default_factory=list)
     _living: bytearray = field(default_factory=bytearray)
     _doc_of: list[str] = field(default_factory=list)
-    _norm: list[float] = field(default_factory=list)
     _weights: list[float] = field(default_factory=list)
     _weighed: list[int] = field(default_factory=list)
     _span_text: dict[int, str] = field(default_factory=dict)
@@ -223,7 +268,6 @@ class Linker:
     _alive: int = 0
     _generation: int = 0
     _idf_cache: dict[str, float] = field(default_factory=dict)
-    _own_cache: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
     _positions: tuple[int, dict[str, int]] = (-1, {})
 
     # -- building ------------------------------------------------------------------------
@@ -251,7 +295,7 @@ class Linker:
             return
         unit = Unit(span.doc_id, span.start, span.end, "annotation", span.id)
         self._by_doc.setdefault(span.doc_id, [])
-        index = self._add(unit, unit_terms(span.text), always=True)
+        index = self._add(unit, features(span.text), always=True)
         if index is not None:
             self._spans[span.id] = index
             self._span_text[index] = span.text
@@ -288,14 +332,13 @@ class Linker:
         self.documents.pop(doc_id, None)
 
     def _add(self, unit: Unit, words: tuple[str, ...], always: bool = False) -> int | None:
-        if len(words) < MIN_TERMS and not always:
+        if word_count(words) < MIN_TERMS and not always:
             return None  # "1.", "Advertisement", a lone name: not a statement
         index = len(self._units)
         self._units.append(unit)
         self._terms.append(words)
         self._living.append(1)
         self._doc_of.append(unit.doc_id)
-        self._norm.append(1 / math.sqrt(len(words) + 1))
         self._weights.append(0.0)
         self._weighed.append(-1)
         self._by_doc.setdefault(unit.doc_id, []).append(index)
@@ -337,29 +380,16 @@ class Linker:
 
     # -- querying ------------------------------------------------------------------------
 
-    def _idf(self, word: str) -> float:
-        value = self._idf_cache.get(word)
+    def _idf(self, feature: str) -> float:
+        """The feature's TF-IDF weight over the living units (cached until the index changes)."""
+        value = self._idf_cache.get(feature)
         if value is None:
-            value = math.log((self._alive + 1) / (self._df.get(word, 0) + 0.5))
-            self._idf_cache[word] = value
+            value = feature_weight(feature, self._df.get(feature, 0), self._alive)
+            self._idf_cache[feature] = value
         return value
 
-    def _own_terms(self, doc_id: str) -> dict[str, int]:
-        """How many of an article's units hold each word (cached until the index changes)."""
-        cached = self._own_cache.get(doc_id)
-        if cached is not None and cached[0] == self._generation:
-            return cached[1]
-        counts: dict[str, int] = {}
-        for index in self._by_doc.get(doc_id, ()):
-            if self._living[index]:
-                for word in self._terms[index]:
-                    counts[word] = counts.get(word, 0) + 1
-        if len(self._own_cache) > 256:
-            self._own_cache.clear()
-        self._own_cache[doc_id] = (self._generation, counts)
-        return counts
-
     def _weight(self, index: int) -> float:
+        """The squared length of a unit's vector (cached until the index changes)."""
         if self._weighed[index] != self._generation:
             idf = self._idf
             self._weights[index] = sum(idf(w) ** 2 for w in self._terms[index])
@@ -390,7 +420,7 @@ class Linker:
                 raise KeyError(f"article {doc_id} is not indexed")
             text = doc.text[start:end]
         return self._query(
-            doc_id, start, end, text, frozenset(terms(text)), top_k, min_score, store, span_id
+            doc_id, start, end, text, frozenset(features(text)), top_k, min_score, store, span_id
         )
 
     def _query(
@@ -407,67 +437,56 @@ class Linker:
     ) -> list[Candidate]:
         if not query_terms:
             return []
-        idf = {word: self._idf(word) for word in query_terms}
-        weight_q = sum(w * w for w in idf.values())
-        # Only informative words open posting lists, and only the rarest few of them: the cost
-        # of a query follows those short lists, not the size of the corpus.
-        limit = min(MAX_POSTINGS, max(100, int(0.02 * self._alive)))
+        idf = {feature: self._idf(feature) for feature in query_terms}
+        length_q = math.sqrt(sum(w * w for w in idf.values()))
         df = self._df
-        own = self._own_terms(doc_id)
-        # Words found only in this article cannot lead to another one.
-        useful = [w for w in query_terms if df.get(w, 0) > own.get(w, 0)]
-        ordered = sorted(useful, key=lambda w: (df.get(w, 0) - own.get(w, 0), w))
-        most = max(MAX_OPENED, len(ordered) // 2)
-        opening = [w for w in ordered if df.get(w, 0) <= limit][:most] or ordered[:2]
+        # Only the rarest features open their posting lists: the cost of a query follows
+        # PROPOSAL_BUDGET, not the size of the corpus.
+        highest = proposing_df([df.get(f, 0) for f in query_terms])
         shared: dict[int, float] = {}
         get = shared.get
-        for word in opening:
-            postings = self._postings.get(word)
-            if not postings:
+        for feature in sorted(query_terms):
+            postings = self._postings.get(feature)
+            if not postings or df.get(feature, 0) > highest:
                 continue
-            gain = idf[word] * idf[word]
+            gain = idf[feature] * idf[feature]
             for index in postings:
                 shared[index] = get(index, 0.0) + gain
-        own_units = self._by_doc.get(doc_id, ())  # the query's own article is left out
-        if len(own_units) <= len(shared):
-            for index in own_units:
-                shared.pop(index, None)
-        else:
-            doc_of = self._doc_of
-            shared = {i: g for i, g in shared.items() if doc_of[i] != doc_id}
-        # The most shared weight first (in C), then favour units that are not merely long.
-        wanted = max(SHORTLIST, top_k * 4)
-        norm, living = self._norm, self._living
-        rough = heapq.nlargest(3 * wanted, shared.items(), key=itemgetter(1))
-        ranked = heapq.nlargest(wanted, ((g * norm[i], i) for i, g in rough if living[i]))
-        chosen = [i for _, i in ranked]
+        doc_of, living, weight = self._doc_of, self._living, self._weight
+        # The most weight shared on those features, relative to the unit's length; ties by
+        # place in the index (as ``aligning`` breaks them).
+        proposed = (
+            (-(gain / (length_q * math.sqrt(weight(i)))), i)
+            for i, gain in shared.items()
+            if living[i] and doc_of[i] != doc_id  # the query's own article is left out
+        )
+        shortlist = heapq.nsmallest(max(SHORTLIST, top_k * 4), proposed)
+        exact = []
+        for _, index in shortlist:
+            both = query_terms.intersection(self._terms[index])
+            common = sum(idf[f] * idf[f] for f in both)
+            exact.append((-(common / (length_q * math.sqrt(weight(index)))), index))
+        chosen = heapq.nsmallest(max(RERANK, top_k * 2), exact)
         if not chosen:
             return []
-        texts = [self._text(i) for i in chosen]
-        fuzzy = [0.0] * len(chosen)
-        for _, fuzz_score, position in process.extract(
-            utils.default_process(text),
-            [utils.default_process(t) for t in texts],
+        texts = [self._text(i) for _, i in chosen]
+        fuzzy = process.cpdist(
+            [text] * len(texts),
+            texts,
             scorer=FUZZY_SCORER,
-            processor=None,
-            limit=None,
-        ):
-            fuzzy[position] = fuzz_score
-        scored: list[tuple[float, int, str]] = []
-        for position, index in enumerate(chosen):
-            weight_u = self._weight(index)
-            if not weight_u:
-                continue
-            both = query_terms.intersection(self._terms[index])
-            common = sum(idf[w] * idf[w] for w in both)
-            cosine = common / math.sqrt(weight_q * weight_u)
-            cover = common / min(weight_q, weight_u)
-            trust = min(1.0, len(both) / TRUST_WORDS)
-            lexical = max(cosine, COVER_SHARE * cover * trust)
-            score = 100 * (
-                LEXICAL_SHARE * lexical + (1 - LEXICAL_SHARE) * float(fuzzy[position]) / 100
+            processor=utils.default_process,
+            workers=1,
+        )
+        scored: list[tuple[float, int, str]] = [
+            (
+                score_of(-negative, float(fuzzy_score)),
+                index,
+                unit_text,
             )
-            scored.append((score, index, texts[position]))
+            for (negative, index), fuzzy_score, unit_text in zip(
+                chosen, fuzzy.tolist(), texts, strict=True
+            )
+        ]
         return self._finish(scored, doc_id, start, end, top_k, min_score, store, span_id)
 
     def _finish(
@@ -547,10 +566,37 @@ def statement_sentences(doc: Document) -> list[tuple[int, int]]:
     for start, end in doc.sentences:
         if any(b_start <= start and end <= b_end for b_start, b_end in boiler):
             continue
-        if len(set(terms(doc.text[start:end]))) < MIN_TERMS:
+        if len(set(terms(doc.text[start:end]))) < MIN_TERMS:  # as document_units
             continue
         out.append((start, end))
     return out
+
+
+def story_first(
+    candidates: Sequence[Candidate],
+    source_doc: str,
+    *,
+    story: Collection[str] | None,
+    outlet_of: Mapping[str, str | None],
+    top_k: int,
+) -> list[Candidate]:
+    """The link panel's order: with the source article's ``story`` known (its articles' ids),
+    the candidates from that story first, then the rest, each by score as given; without it,
+    the candidates from the source's own outlet left out (another outlet telling the story is
+    what a link is for). At most ``top_k``."""
+    if story is not None:
+        inside = [c for c in candidates if c.doc_id in story and c.doc_id != source_doc]
+        outside = [c for c in candidates if c.doc_id not in story]
+        return [*inside, *outside][:top_k]
+    outlet = outlet_of.get(source_doc)
+    if outlet:
+        candidates = [c for c in candidates if outlet_of.get(c.doc_id) != outlet]
+    return list(candidates[:top_k])
+
+
+def score_of(cosine: float, fuzzy: float) -> float:
+    """The 0-100 score of a candidate from its TF-IDF ``cosine`` (0-1) and rapidfuzz score."""
+    return 100 * (LEXICAL_SHARE * cosine + (1 - LEXICAL_SHARE) * fuzzy / 100)
 
 
 def _same_place(a: Passage, b: Passage) -> bool:

@@ -647,6 +647,23 @@ class Workbench:
         )
         return _with(outcome, "Suggested link accepted.", group_id=found_group[0].id)
 
+    def store_suggestions(
+        self, doc_ids: Sequence[str], suggestions: Iterable[Suggestion]
+    ) -> Outcome:
+        """Make ``suggestions`` the stored link suggestions from the articles ``doc_ids`` (what
+        ``align`` found for them; ``a`` accepts one). Not an edit: not in the history."""
+        store = self.require_writable()
+        found = list(suggestions)
+        count = store.replace_suggestions(doc_ids, found)
+        with self._lock:
+            self._suggestions = None
+        touched = {s.source.doc_id for s in found} | {s.target.doc_id for s in found}
+        return Outcome(
+            articles=frozenset(touched | set(doc_ids)),
+            message=f"{count} link suggestion{'s' if count != 1 else ''} for "
+            f"{len(doc_ids)} articles: a accepts the one under the cursor, x rejects it.",
+        )
+
     def reject(self, doc_id: str, offset: int) -> Outcome:
         """Reject the suggestion under ``offset`` for good."""
         store = self.require_writable()

@@ -127,6 +127,14 @@ ACTIONS: dict[str, Action] = _actions(
         edits=True,
         show=True,
     ),
+    Action(
+        "suggest_links",
+        "L",
+        "Suggest links",
+        "suggest links between the articles of the open story (in the background, progress in "
+        "the status bar); `a` accepts the one under the cursor after showing its target",
+        edits=True,
+    ),
     Action("undo", "u", "Undo", "undo the last edit wholly", edits=True, show=True),
     Action("redo", "ctrl+r", "Redo", "redo the last undone edit", edits=True, show=True),
     Action("delete", "d", "Delete", "delete the span under the cursor", edits=True),

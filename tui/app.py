@@ -25,6 +25,7 @@ from newsreader.annotations.config import Config
 from . import actions
 from .editing import EditingActions
 from .index_opening import IndexOpening
+from .link_actions import LinkActions
 from .opening import StoreOpening
 from .reading import ReadingActions
 from .search_actions import SearchActions
@@ -56,6 +57,7 @@ class NewsreaderApp(
     StoryActions,
     SearchActions,
     IndexOpening,
+    LinkActions,
     App[None],
 ):
     """Read several articles side by side, tag claims and quotes, link them across outlets."""

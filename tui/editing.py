@@ -117,7 +117,9 @@ class EditingActions:
         workbench = self.workbench
 
         def find() -> list[Candidate]:
-            return workbench.candidates(span.id)
+            from .link_actions import LINK_POOL
+
+            return self.rank_links(span.doc_id, workbench.candidates(span.id, top_k=LINK_POOL))  # type: ignore[attr-defined]
 
         def reject(candidate: Candidate) -> None:
             self.show_outcome(
@@ -130,8 +132,8 @@ class EditingActions:
 
         from .screens.link_panel import LinkPanel
 
-        outlets = {d.id: d.outlet or d.title for d in workbench.documents}
-        self.push_screen(LinkPanel(span.text, find, reject, outlets), chosen)
+        story = self.story_of(span.doc_id)  # type: ignore[attr-defined]
+        self.push_screen(LinkPanel(span.text, find, reject, workbench.by_id, story), chosen)
 
     def action_undo(self) -> None:
         self.show_outcome(self.intent(self.workbench.undo))

@@ -16,8 +16,14 @@
    brute-force ``process.cdist(..., scorer=fuzz.ratio, processor=utils.default_process,
    workers=-1)`` over every pair, then takes each sentence's best three (it writes nothing).
    Best of three runs each, alternated.
+6. Bounded memory: ``align`` over 1, 2 and 4 copies of MRPC's two articles (8,152 sentences;
+   each copy as further articles, read lazily: a sequence that makes an article when asked and
+   keeps none), in pieces of at most ``--piece-units`` target units, beside the same corpus
+   indexed in one piece. Each run in its own process; peak resident memory (``ru_maxrss``) and
+   the resident memory once the articles are loaded, before ``align``; results are counted as
+   they stream, not kept.
 
-    python -m tests.benchmarks.bench_linking [--shared ../shared] [--only mrpc,align,cli]
+    python -m tests.benchmarks.bench_linking [--shared ../shared] [--only mrpc,align,cli,pieces]
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -212,12 +219,95 @@ def align_cli(shared: Path) -> None:
         print(f"   {name:45} {seconds:5.2f}s  (CPU {cpu:5.2f}s)")
 
 
+class Copies(Sequence[Document]):
+    """``copies`` copies of ``documents`` as further articles, made when asked, none kept."""
+
+    def __init__(self, documents: list[Document], copies: int) -> None:
+        self.documents = documents
+        self.copies = copies
+
+    def __len__(self) -> int:
+        return len(self.documents) * self.copies
+
+    def __getitem__(self, position: int) -> Document:  # type: ignore[override]
+        if not 0 <= position < len(self):
+            raise IndexError(position)  # iteration stops here
+        copy, index = divmod(position, len(self.documents))
+        doc = self.documents[index]
+        return doc if copy == 0 else replace(doc, id=f"{doc.id}~{copy}")
+
+
+def rss_mib() -> float:
+    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def piece_run(shared: Path, copies: int, piece_units: int) -> None:
+    """One run of part 6, in this process: prints one line of figures."""
+    from newsreader.annotations.aligning import align_documents
+
+    pairs = read_mrpc(shared / "corpora" / "mrpc" / "msr_paraphrase_train.txt")
+    with tempfile.TemporaryDirectory() as scratch:
+        base = list(make_articles(pairs, Path(scratch)))
+    for doc in base:  # analysed once, shared by the copies
+        statement_sentences(doc)
+        _ = doc.quotes, doc.boilerplate
+    gc.collect()
+    loaded = rss_mib()
+    corpus = Copies(base, copies)
+    began = time.perf_counter()
+    rows = pairs = 0
+    for row in align_documents(
+        corpus, top_k=3, min_score=45, progress=None, workers=1, piece_units=piece_units
+    ):
+        rows += 1
+        pairs += len(row.candidates)
+    seconds = time.perf_counter() - began
+    print(f"{rows} {pairs} {seconds:.1f} {loaded:.0f} {rss_mib():.0f}")
+
+
+def pieces(shared: Path, piece_units: int) -> None:
+    print(
+        f"6. align in pieces of at most {piece_units:,} target units, beside one piece "
+        "(peak resident memory of the whole process; the articles loaded and analysed before align)"
+    )
+    for copies in (1, 2, 4):
+        for units, name in ((piece_units, "pieces"), (10**9, "one piece")):
+            command = [
+                sys.executable,
+                "-m",
+                "tests.benchmarks.bench_linking",
+                "--shared",
+                str(shared),
+                "--piece-run",
+                str(copies),
+                str(units),
+            ]
+            out = subprocess.run(
+                command, check=True, capture_output=True, text=True, cwd=REPO
+            ).stdout.split()
+            rows, pairs, seconds, loaded, peak = out[-5:]
+            print(
+                f"   {copies} × MRPC ({int(rows):>6,} sentences), {name:9}: peak {peak:>5} MiB "
+                f"(loaded {loaded} MiB, align +{int(peak) - int(loaded)} MiB), {seconds:>6}s, "
+                f"{int(pairs):,} candidate pairs",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--only", default="mrpc,queries,memory,align,cli")
+    parser.add_argument("--only", default="mrpc,queries,memory,align,cli,pieces")
+    parser.add_argument("--piece-units", type=int, default=8_000)
+    parser.add_argument("--piece-run", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.piece_run:
+        piece_run(args.shared, *args.piece_run)
+        return
     parts = set(args.only.split(","))
     if "mrpc" in parts:
         mrpc(args.shared)
@@ -232,6 +322,8 @@ def main() -> None:
             align_polnear(polnear, load_seconds)
     if "cli" in parts:
         align_cli(args.shared)
+    if "pieces" in parts:
+        pieces(args.shared, args.piece_units)
 
 
 if __name__ == "__main__":

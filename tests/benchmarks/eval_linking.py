@@ -15,10 +15,15 @@ elsewhere in B. A candidate counts as the pair when it is ``sentence2``'s place 
 elsewhere, for the linker and the baselines alike.
 
 The baselines are measured in the same run: ``process.cdist`` over all 4,076 × 4,076 pairs with
-``utils.default_process`` on both cores, with ``fuzz.ratio`` (and ``token_sort_ratio``,
-``token_set_ratio`` and ``WRatio`` with ``--slow-baseline``; a few minutes).
+``utils.default_process`` on both cores, with ``fuzz.ratio``, ``token_sort_ratio``,
+``token_set_ratio`` and ``WRatio`` (``--fast``: ``fuzz.ratio`` only; the others take minutes).
 
-    python -m tests.benchmarks.eval_linking [--shared ../shared] [--slow-baseline]
+Event sentences (sentences of other outlets reporting the same event) have no local gold: hit@1
+and hit@5, the share of *every* pair (labelled 1 or 0: MRPC's pairs labelled 0 are still two
+sentences about one event) whose ``sentence2`` is the first candidate or among the first five,
+stand in for them.
+
+    python -m tests.benchmarks.eval_linking [--shared ../shared] [--fast]
 """
 
 from __future__ import annotations
@@ -61,8 +66,9 @@ def make_articles(pairs: list[tuple[int, str, str]], folder: Path) -> tuple[Docu
 
 def baseline(
     pairs: list[tuple[int, str, str]], scorer: object
-) -> tuple[float, float, float, float]:
-    """(R@1, R@5, seconds, R@1 over every pair) of brute-force cdist with ``scorer``."""
+) -> tuple[float, float, float, float, float]:
+    """(R@1, R@5, seconds, hit@1, hit@5) of brute-force cdist with ``scorer`` (hit@k: over
+    every pair, labelled 1 or 0)."""
     first = [p[1] for p in pairs]
     second = [p[2] for p in pairs]
     began = time.perf_counter()
@@ -78,7 +84,10 @@ def baseline(
         positives
     )
     every = sum(1 for i in range(len(pairs)) if second[ranked[i, 0]] == second[i]) / len(pairs)
-    return r1, r5, seconds, every
+    every5 = sum(
+        1 for i in range(len(pairs)) if any(second[j] == second[i] for j in ranked[i])
+    ) / len(pairs)
+    return r1, r5, seconds, every, every5
 
 
 def by_align(a: Document, b: Document, workers: int = 1) -> tuple[list[list[Candidate]], float]:
@@ -110,7 +119,7 @@ def evaluate(
     if ranked is None:
         linker.add_documents([a, b])
     built = time.perf_counter() - began
-    hits1 = hits5 = positives = proposed = proposed_right = every = 0
+    hits1 = hits5 = positives = proposed = proposed_right = every = every5 = 0
     firsts: list[tuple[float, bool]] = []  # (score of the first candidate, joins a pair 1)
     for i, (label, _, sentence2) in enumerate(pairs):
         start, end = a.paragraphs[i]
@@ -135,6 +144,7 @@ def evaluate(
             proposed += 1
             proposed_right += int(label == 1 and is_pair(0))
         every += int(bool(candidates) and is_pair(0))
+        every5 += int(any(is_pair(k) for k in range(len(candidates))))
         if label == 1:
             positives += 1
             hits1 += int(bool(candidates) and is_pair(0))
@@ -146,6 +156,7 @@ def evaluate(
         "precision": proposed_right / proposed if proposed else 0.0,
         "proposed": proposed,
         "every": every / len(pairs),
+        "every5": every5 / len(pairs),
         "seconds": seconds,
         "build": built,
         "firsts": firsts,  # type: ignore[dict-item]
@@ -155,7 +166,11 @@ def evaluate(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
-    parser.add_argument("--slow-baseline", action="store_true")
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="only fuzz.ratio as a baseline (the others take minutes)",
+    )
     args = parser.parse_args()
     pairs = read_mrpc(args.shared / "corpora" / "mrpc" / "msr_paraphrase_train.txt")
     with tempfile.TemporaryDirectory() as scratch:
@@ -164,27 +179,46 @@ def main() -> None:
     ranked, align_seconds = by_align(a, b, workers=2)
     batch = evaluate(pairs, a, b, ranked)
     print(f"MRPC train: {len(pairs)} pairs, {sum(p[0] for p in pairs)} labelled 1")
-    print("R@1 and R@5 over the pairs labelled 1; 'any' is R@1 over every pair (a pair labelled 0")
-    print("is two sentences about the same event: a proxy for event-sentence linking)")
-    print(f"{'':34} {'R@1':>6} {'R@5':>6} {'any':>6} {'time':>8}")
+    print("R@k over the pairs labelled 1; hit@k over every pair (a pair labelled 0 is two")
+    print("sentences about the same event: the proxy for event-sentence linking)")
+    header = f"{'':34} {'hit@1':>6} {'hit@5':>6} {'R@1':>6} {'R@5':>6} {'time':>8}"
+    print(header)
     print(
-        f"{'newsreader Linker.candidates':34} {ours['r1']:6.3f} {ours['r5']:6.3f} "
-        f"{ours['every']:6.3f} {ours['seconds']:7.2f}s  (index {ours['build']:.2f}s)"
+        f"{'newsreader Linker.candidates':34} {ours['every']:6.3f} {ours['every5']:6.3f} "
+        f"{ours['r1']:6.3f} {ours['r5']:6.3f} {ours['seconds']:7.2f}s  (index {ours['build']:.2f}s)"
     )
     print(
-        f"{'newsreader align (2 processes)':34} {batch['r1']:6.3f} {batch['r5']:6.3f} "
-        f"{batch['every']:6.3f} {align_seconds:7.2f}s"
+        f"{'newsreader align (2 processes)':34} {batch['every']:6.3f} {batch['every5']:6.3f} "
+        f"{batch['r1']:6.3f} {batch['r5']:6.3f} {align_seconds:7.2f}s",
+        flush=True,
     )
     scorers = [("fuzz.ratio", fuzz.ratio)]
-    if args.slow_baseline:
+    if not args.fast:
         scorers.append(("fuzz.token_sort_ratio", fuzz.token_sort_ratio))
         scorers.append(("fuzz.token_set_ratio", fuzz.token_set_ratio))
         scorers.append(("fuzz.WRatio", fuzz.WRatio))
+    best = {"hit@1": 0.0, "hit@5": 0.0, "R@1": 0.0}
     for name, scorer in scorers:
-        r1, r5, seconds, every = baseline(pairs, scorer)
+        r1, r5, seconds, every, every5 = baseline(pairs, scorer)
+        best = {
+            "hit@1": max(best["hit@1"], every),
+            "hit@5": max(best["hit@5"], every5),
+            "R@1": max(best["R@1"], r1),
+        }
         print(
-            f"{'brute-force cdist ' + name:34} {r1:6.3f} {r5:6.3f} {every:6.3f} {seconds:7.2f}s",
+            f"{'brute-force cdist ' + name:34} {every:6.3f} {every5:6.3f} {r1:6.3f} {r5:6.3f} "
+            f"{seconds:7.2f}s",
             flush=True,
+        )
+    for name, measured in (("Linker.candidates", ours), ("align", batch)):
+        margins = (
+            measured["every"] - best["hit@1"],
+            measured["every5"] - best["hit@5"],
+            measured["r1"] - best["R@1"],
+        )
+        print(
+            f"{name}: margin over the best plain scorer: hit@1 {margins[0]:+.3f}, "
+            f"hit@5 {margins[1]:+.3f}, R@1 {margins[2]:+.3f}"
         )
     for name, measured in (("Linker.candidates", ours), ("align", batch)):
         print(
@@ -194,7 +228,7 @@ def main() -> None:
     firsts = ours["firsts"]
     assert isinstance(firsts, list)
     print("precision of the first candidate at other thresholds:")
-    for threshold in (35, 45, 55, 65, 75, 85):
+    for threshold in (25, 30, 35, 40, 45, 55, 65, 75):
         taken = [right for score, right in firsts if score >= threshold]
         if taken:
             print(

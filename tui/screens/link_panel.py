@@ -1,10 +1,14 @@
-"""The link panel: ranked candidates in the other articles for the span under the cursor."""
+"""The link panel: ranked candidates in the other articles for the span under the cursor.
+
+Each candidate shows its score, its article's outlet, date and title, and its text; those from
+the span's story come first (the app orders them: ``LinkActions.rank_links``) and are marked.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -19,6 +23,9 @@ from textual.widgets.option_list import Option
 from newsreader.annotations.linking import Candidate
 
 from ..safe import inert
+
+if TYPE_CHECKING:
+    from newsreader.corpus import Document
 
 
 class LinkPanel(ModalScreen[Candidate | None]):
@@ -47,13 +54,17 @@ class LinkPanel(ModalScreen[Candidate | None]):
         source: str,
         find: Callable[[], list[Candidate]],
         reject: Callable[[Candidate], None],
-        outlets: dict[str, str],
+        documents: Mapping[str, Document],
+        story: Collection[str] | None = None,
     ) -> None:
         super().__init__()
         self.source = source
         self.find = find
         self.reject = reject
-        self.outlets = outlets
+        self.documents = documents
+        self.story = story
+        """The ids of the articles of the span's story, when known (their candidates are
+        marked)."""
         self.candidates: list[Candidate] = []
 
     def compose(self) -> ComposeResult:
@@ -91,18 +102,29 @@ class LinkPanel(ModalScreen[Candidate | None]):
             self.query_one("#preview", Static).update("")
             return
         for index, candidate in enumerate(self.candidates):
-            line = Text()
-            line.append(f"{candidate.score:5.1f}  ", style="bold green")
-            line.append(
-                f"{self.outlets.get(candidate.doc_id, candidate.doc_id)[:22]:<22} ", style="cyan"
-            )
-            kind = {"annotation": "span", "sentence": "sent."}.get(candidate.kind, candidate.kind)
-            line.append(f"{kind:<6}", style="dim")
-            if candidate.in_group:
-                line.append("linked ", style="yellow")
-            line.append(inert(" ".join(candidate.text.split()))[:160])
-            options.add_option(Option(line, id=str(index)))
+            options.add_option(Option(self.describe(candidate), id=str(index)))
         options.highlighted = 0
+
+    def describe(self, candidate: Candidate) -> Text:
+        """Two lines: score, outlet, date and title of its article; then its text."""
+        doc = self.documents.get(candidate.doc_id)
+        outlet = (doc.outlet if doc else None) or "unknown outlet"
+        line = Text()
+        line.append(f"{candidate.score:5.1f}  ", style="bold green")
+        line.append(inert(outlet)[:24], style="bold cyan")
+        if doc is not None and doc.date:
+            line.append(f" · {doc.date[:10]}", style="cyan")
+        if doc is not None and doc.title:
+            line.append(" · ")
+            line.append(inert(" ".join(doc.title.split()))[:90], style="italic")
+        if self.story is not None and candidate.doc_id in self.story:
+            line.append("  same story", style="magenta")
+        if candidate.in_group:
+            line.append("  linked", style="yellow")
+        kind = {"annotation": "span", "sentence": "sent."}.get(candidate.kind, candidate.kind)
+        line.append(f"\n       {kind:<6}", style="dim")
+        line.append(inert(" ".join(candidate.text.split()))[:160])
+        return line
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id is None:
