@@ -59,3 +59,13 @@ async def test_a_densely_annotated_line_draws_as_its_union() -> None:
         assert [(s.start, s.end, str(s.style)) for s in dense.spans] == [
             (s.start, s.end, str(s.style)) for s in union.spans
         ]
+
+
+def test_a_detected_quote_is_not_painted_under_a_tagged_span() -> None:
+    # Without colour, a claim (underline) over a detected quote (italic) would look like
+    # another label (italic underline): the suggestion shows only where nothing is tagged.
+    items = [(0, 20, "suggest-quote"), (5, 10, "claim"), (12, 14, "other")]
+    painted = merged_by_kind(items)
+    suggestions = [(a, b) for a, b, kind in painted if kind == "suggest-quote"]
+    assert suggestions == [(0, 5), (10, 12), (14, 20)]
+    assert (5, 10, "claim") in painted and (12, 14, "other") in painted

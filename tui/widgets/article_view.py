@@ -241,7 +241,41 @@ def merged_by_kind(items: Iterable[tuple[int, int, str]]) -> list[tuple[int, int
                 merged.append((start, end, kind))
                 start, end = a, b
         merged.append((start, end, kind))
-    return merged
+    return _suggestions_outside_spans(merged)
+
+
+_TAGGED = frozenset({"other", "claim", "quote"})
+
+
+def _suggestions_outside_spans(merged: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A detected quote is painted only where no annotation lies over it: a claim painted over
+    a suggestion would otherwise combine their text styles into another label's (without
+    colour, underline + italic is how the other labels look). ``a`` still finds it there."""
+    tagged = [(a, b) for a, b, kind in merged if kind in _TAGGED]
+    if not tagged or not any(kind == "suggest-quote" for _, _, kind in merged):
+        return merged
+    tagged.sort()
+    union: list[tuple[int, int]] = []
+    for a, b in tagged:
+        if union and a <= union[-1][1]:
+            union[-1] = (union[-1][0], max(union[-1][1], b))
+        else:
+            union.append((a, b))
+    out: list[tuple[int, int, str]] = []
+    for start, end, kind in merged:
+        if kind != "suggest-quote":
+            out.append((start, end, kind))
+            continue
+        at = start
+        for a, b in union:
+            if b <= at or a >= end:
+                continue
+            if a > at:
+                out.append((at, a, kind))
+            at = max(at, b)
+        if at < end:
+            out.append((at, end, kind))
+    return out
 
 
 def _in_word(ch: str) -> bool:
