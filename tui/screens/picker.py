@@ -22,10 +22,11 @@ from textual.widgets.option_list import Option
 from newsreader.corpus import Document
 
 from ..safe import inert
+from .list_keys import ListKeys
 from .picker_search import TEXT, Hit, PickerIndex, snippet
 
 
-class DocumentPicker(ModalScreen[str | None]):
+class DocumentPicker(ListKeys, ModalScreen[str | None]):
     """Type to filter; enter opens the highlighted article in the focused pane."""
 
     DEFAULT_CSS = """
@@ -119,12 +120,3 @@ class DocumentPicker(ModalScreen[str | None]):
         field = self.query_one(Input)
         field.placeholder = self._placeholder()
         self._fill(field.value)
-
-    def action_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -31,6 +31,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ..safe import inert
+from .list_keys import ListKeys
 
 SHOWN = 500
 """At most this many matching sentences are listed (the count covers them all)."""
@@ -160,7 +161,7 @@ def _flat(piece: str) -> str:
     return inert(" ".join(piece.split()) if "\n" in piece or "\t" in piece else piece)
 
 
-class SearchScreen(ModalScreen[tuple[str, int, int] | None]):
+class SearchScreen(ListKeys, ModalScreen[tuple[str, int, int] | None]):
     """Type words; the sentences of every article holding them stream in; enter opens one."""
 
     DEFAULT_CSS = """
@@ -281,15 +282,6 @@ class SearchScreen(ModalScreen[tuple[str, int, int] | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._choose(event.option_index)
-
-    def action_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 __all__ = ["SHOWN", "Match", "SearchScreen", "context", "patterns", "search", "search_document"]

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from newsreader.corpus.stories import Story
 
 from ..safe import inert
+from .list_keys import ListKeys
 
 SHOWN = 300
 """At most this many stories are listed at once (type to narrow)."""
@@ -33,7 +34,7 @@ class _Article(Protocol):
     def text(self) -> str: ...
 
 
-class StoriesScreen(ModalScreen[tuple[str, ...] | None]):
+class StoriesScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
     """Type to filter stories by a word of a title or of an article; enter opens one."""
 
     DEFAULT_CSS = """
@@ -121,15 +122,6 @@ class StoriesScreen(ModalScreen[tuple[str, ...] | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.shown[event.option_index].doc_ids)
-
-    def action_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     # -- story corrections ------------------------------------------------------------------
 
