@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from newsreader.annotations.jsonl import MAX_LINE_BYTES
 from newsreader.annotations.store import Store
 from newsreader.corpus import Document
 
 from .common import (
     MAX_DEPTH,
-    MAX_LINE_BYTES,
     Bundle,
     FormatError,
     Parsed,
