@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -65,6 +66,25 @@ def test_every_word_must_match_and_words_start_words() -> None:
     assert [h.index for h in index.rank("daily ambato")] == [3]
     # "udget" is inside words, not at their start: only fuzzy matches, if any, remain.
     assert all(h.tier == FUZZY for h in index.rank("udget"))
+
+
+def test_text_counts_from_the_word_index_equal_a_scan_of_the_text() -> None:
+    # The text tier looks typed words up in each article's sorted words (no scan per key);
+    # its counts and order are those of searching the text for words they start.
+    docs = load_sample().documents
+    index = PickerIndex(docs)
+    for query in ["kerry", "iran coop", "isis", "the", "statement said"]:
+        patterns = [re.compile(r"(?<!\w)" + re.escape(w)) for w in query.split()]
+        expected = {
+            n: sum(len(p.findall(d.text.lower())) for p in patterns)
+            for n, d in enumerate(docs)
+            if all(p.search(d.text.lower()) for p in patterns)
+        }
+        for hit in index.rank(query):
+            if hit.tier == TEXT:
+                assert index._text_count(query.split(), patterns, hit.index) == expected[hit.index]
+        text_hits = {h.index for h in index.rank(query) if h.tier == TEXT}
+        assert text_hits <= set(expected)
 
 
 def test_outlet_prefix_and_limit_to_a_story() -> None:

@@ -63,6 +63,8 @@ class DocumentPicker(ListKeys, ModalScreen[str | None]):
     def on_mount(self) -> None:
         self._fill("")
         self.query_one(Input).focus()
+        # The articles' words, which a search of their text needs, are made in a thread.
+        self.run_worker(self.index.warm, thread=True, exclusive=True, group="picker-words")
 
     def _placeholder(self) -> str:
         hint = "a word of an outlet, a title or an article"

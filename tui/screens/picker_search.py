@@ -16,8 +16,12 @@ so a weak fuzzy match never comes before an article that holds the words.
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
@@ -26,6 +30,8 @@ FUZZY_CUTOFF = 75
 """The least ``ratio`` (0-100) between a typed word and a word of the outlet or title."""
 FUZZY_LIMIT = 50
 """At most this many fuzzy-only matches are listed."""
+PASSAGES = 100
+"""The first this many text matches are listed with the passage that matched."""
 EXACT, PREFIX, WORDS, TEXT, FUZZY = range(5)
 TIER_NAMES = ("exact", "prefix", "words", "text", "fuzzy")
 
@@ -53,6 +59,34 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+_WORD = re.compile(r"\w+")
+
+
+_KNOWN: dict[str, _Words] = {}
+"""The words of every article text searched in this process, by its lowered text: a picker
+opened again, or on other panes, does not read the texts again."""
+_KNOWN_MAX = 50_000
+
+
+class _Words:
+    """An article's distinct words, lowered and sorted, with the running total of how often
+    they occur: the occurrences of the words a typed prefix starts are two bisections away,
+    with no scan of the text."""
+
+    __slots__ = ("totals", "words")
+
+    def __init__(self, lowered: str) -> None:
+        counted = Counter(_WORD.findall(lowered))
+        self.words = sorted(sys.intern(w) for w in counted)
+        self.totals = [0, *accumulate(counted[w] for w in self.words)]
+
+    def starting(self, prefix: str) -> int:
+        """How many times words starting with ``prefix`` occur (0: none)."""
+        low = bisect_left(self.words, prefix)
+        high = bisect_left(self.words, prefix + "\U0010ffff", low)
+        return self.totals[high] - self.totals[low]
+
+
 class PickerIndex:
     """The articles' outlets, titles and texts, lowered once, to rank them per keystroke."""
 
@@ -66,6 +100,9 @@ class PickerIndex:
         self._lengths_kept = [
             len(t) == len(d.text) for t, d in zip(self.texts, documents, strict=True)
         ]
+        # Each article's words, made the first time its text is searched, then kept: a
+        # keystroke costs two bisections per article, not a scan of the corpus's text.
+        self._words: list[_Words | None] = [None] * len(documents)
 
     def __len__(self) -> int:
         return len(self.titles)
@@ -91,17 +128,17 @@ class PickerIndex:
             elif all(w.search(head) for w in words):
                 tiers[WORDS].append(Hit(i, WORDS))
             else:
-                text = self.texts[i]
-                found = [w.search(text) for w in words]
-                if all(found):
-                    count = sum(len(w.findall(text)) for w in words)
-                    first = min(m.start() for m in found if m is not None)
-                    at = first if self._lengths_kept[i] else None
-                    text_hits.append((-count, Hit(i, TEXT, at)))
+                count = self._text_count(q.split(), words, i)
+                if count:
+                    text_hits.append((-count, Hit(i, TEXT)))
                 else:
                     rest.append(i)
         text_hits.sort(key=lambda pair: pair[0])  # stable: ties keep the given order
-        tiers[TEXT] = [hit for _, hit in text_hits]
+        # Where the words are in the text, for the passage shown: the first screenfuls only.
+        tiers[TEXT] = [
+            Hit(hit.index, TEXT, self._first(words, hit.index)) if n < PASSAGES else hit
+            for n, (_, hit) in enumerate(text_hits)
+        ]
         fuzzy: list[tuple[float, Hit]] = []
         for i in rest:
             score = self._fuzzy(q.split(), i)
@@ -109,6 +146,48 @@ class PickerIndex:
                 fuzzy.append((-score, Hit(i, FUZZY)))
         fuzzy.sort(key=lambda pair: pair[0])
         return [hit for tier in tiers for hit in tier] + [h for _, h in fuzzy[:FUZZY_LIMIT]]
+
+    def _text_count(self, typed: list[str], words: list[re.Pattern[str]], i: int) -> int:
+        """How often the typed words start a word of article ``i``'s text (0 unless each does)."""
+        if not all(_WORD.fullmatch(w) for w in typed):
+            # A typed word with punctuation ("u.s."): the text itself is searched.
+            text = self.texts[i]
+            if not all(w.search(text) for w in words):
+                return 0
+            return sum(len(w.findall(text)) for w in words)
+        known = self._words[i] or self._words_of(i)
+        total = 0
+        for word in typed:
+            found = known.starting(word)
+            if not found:
+                return 0
+            total += found
+        return total
+
+    def _words_of(self, i: int) -> _Words:
+        text = self.texts[i]
+        known = _KNOWN.get(text)
+        if known is None:
+            if len(_KNOWN) >= _KNOWN_MAX:
+                _KNOWN.clear()
+            known = _KNOWN[text] = _Words(text)
+        self._words[i] = known
+        return known
+
+    def warm(self) -> None:
+        """Make every article's words now (in a worker thread, while the user types)."""
+        for i in range(len(self)):
+            if self._words[i] is None:
+                self._words_of(i)
+
+    def _first(self, words: list[re.Pattern[str]], i: int) -> int | None:
+        """Where the first typed word found starts in article ``i``'s text (None when lowering
+        moved its offsets)."""
+        if not self._lengths_kept[i]:
+            return None
+        text = self.texts[i]
+        starts = [m.start() for m in (w.search(text) for w in words) if m is not None]
+        return min(starts) if starts else None
 
     def _fuzzy(self, words: list[str], i: int) -> float | None:
         """The mean closeness of each typed word to its nearest word of the head, or None when
