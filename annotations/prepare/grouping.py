@@ -47,6 +47,8 @@ from newsreader.corpus.grouping import (
     weigh,
 )
 
+from .listing import Kept
+
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
@@ -59,7 +61,8 @@ Part = tuple[str, int, int]
 """A partition as the grouping stages know it: its name, its first global row, its row count."""
 
 COMPONENT_BATCH = 2000
-"""About this many articles per average-link task (whole components)."""
+"""At most about this many articles per average-link task (whole components); fewer when that
+would leave a worker idle (``_component_batches``)."""
 
 
 def _save(path: Path, array: Any) -> None:
@@ -195,10 +198,12 @@ class StoredPostings:
 # ---- the tasks ------------------------------------------------------------------------------
 
 
-def _counts(features: Path, keep: Ints, options: Options) -> TermCounts:
+def _counts(features: Path, keep: Ints | Kept, options: Options) -> TermCounts:
     import numpy as np
     from scipy.sparse import csr_matrix
 
+    if isinstance(keep, Kept):
+        keep = keep.array()
     with np.load(features) as data:
         rows = int(data["rows"][0])
         shape = (rows, options.hash_features)
@@ -209,7 +214,7 @@ def _counts(features: Path, keep: Ints, options: Options) -> TermCounts:
 
 
 def partition_frequencies(
-    features: str, keep: Ints, options: Options = DEFAULTS
+    features: str, keep: Ints | Kept, options: Options = DEFAULTS
 ) -> tuple[int, Ints, Ints, Ints, Ints]:
     """Stage 1 for one partition: its term frequencies, non-zero entries only."""
     return frequencies(_counts(Path(features), keep, options), options).sparse()
@@ -219,7 +224,7 @@ def weigh_partition(
     features: str,
     work: str,
     part: Part,
-    keep: Ints,
+    keep: Ints | Kept,
     freq: Frequencies,
     buckets: int,
     options: Options = DEFAULTS,
@@ -317,10 +322,30 @@ def cluster_batch(
 # ---- the driver's part ----------------------------------------------------------------------
 
 
+def _component_batches(members: list[Ints], workers: int) -> list[list[Ints]]:
+    """Components cut into average-link tasks: largest first (its cost grows with the square
+    of its size), at most ``COMPONENT_BATCH`` articles a task and at least a few tasks per
+    worker, so no worker waits on one long tail task."""
+    total = sum(len(m) for m in members)
+    limit = max(1, min(COMPONENT_BATCH, -(-total // (4 * max(1, workers)))))
+    batches: list[list[Ints]] = []
+    current: list[Ints] = []
+    size = 0
+    for component in sorted(members, key=len, reverse=True):
+        current.append(component)
+        size += len(component)
+        if size >= limit:
+            batches.append(current)
+            current, size = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
 def group_on_cluster(
     client: Any,
     root: Path,
-    parts: Sequence[tuple[str, Ints]],
+    parts: Sequence[tuple[str, Ints | Kept]],
     options: Options = DEFAULTS,
     progress: Any = None,
     buckets: int | None = None,
@@ -328,7 +353,7 @@ def group_on_cluster(
     """A cluster number per article, for the kept rows of ``parts`` (each a partition's name
     and the rows of it to group, in order): ``corpus.grouping.cluster`` across the cluster.
     ``buckets`` (term buckets of the postings exchange) changes how the work is cut, never the
-    result; by default one per 5,000 articles."""
+    result; by default one per 5,000 articles, and two per worker at least."""
     import numpy as np
 
     table: list[Part] = []
@@ -371,8 +396,9 @@ def group_on_cluster(
             freq.add_sparse(value)
         del sparse
         shared = client.scatter(freq, broadcast=True)
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
         if buckets is None:
-            buckets = max(1, min(4096, total // 5000))
+            buckets = max(2 * workers, min(4096, total // 5000))
         stage(
             "group: weights",
             [
@@ -422,20 +448,10 @@ def group_on_cluster(
         sims = np.concatenate([f[2] for f in found])
         del found
         clusters: list[Ints] = []
-        batches: list[list[Ints]] = []
-        current: list[Ints] = []
-        size = 0
+        several: list[Ints] = []
         for members in components(total, low, high, sims, options):
-            if len(members) == 1:
-                clusters.append(members)
-                continue
-            current.append(members)
-            size += len(members)
-            if size >= COMPONENT_BATCH:
-                batches.append(current)
-                current, size = [], 0
-        if current:
-            batches.append(current)
+            (several if len(members) > 1 else clusters).append(members)
+        batches = _component_batches(several, workers)
         futures = [
             client.submit(cluster_batch, str(work), table, batch, options, key=f"link-{i}-{run}")
             for i, batch in enumerate(batches)

@@ -2,17 +2,23 @@
 
 The driver streams the sources into partitions and submits each one not finished before to the
 cluster, a few per worker at a time (so the driver holds only the partitions in flight, whatever
-the archive's size); then it groups the stories on the cluster (``grouping``: the driver holds
-the listing, the term frequencies and the pairs alike enough, never the features), and submits
-the links, one task per batch of stories. ``manifest.json`` is written last: until then
-the index is the previous run's (or none), and a rerun picks up from the finished partitions.
+the archive's size); then it lists the partitions and groups the stories on the cluster
+(``listing``: each partition lists its own rows, duplicate ids are found by id bucket, stories
+are built per story bucket and merged into the tables a batch at a time; ``grouping``: the term
+frequencies are summed and the pairs alike enough joined in the driver, the features stay on
+the workers), and submits the links, one task per story bucket. The driver holds a summary per
+partition, never a row per article (but for the grouping's pairs and a cluster number per
+article). ``manifest.json`` is written last: until then the index is the previous run's (or
+none), and a rerun picks up from the finished partitions.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -20,11 +26,24 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.corpus.loaders import Problem
-from newsreader.corpus.stories import DEFAULTS, Options, Story
+from newsreader.corpus.stories import DEFAULTS, Options
 
 from . import require_scale
+from .grouping import group_on_cluster
+from .listing import (
+    ID_BUCKET,
+    MAX_BUCKETS,
+    Kept,
+    assign_stories,
+    build_stories,
+    find_duplicates,
+    link_bucket,
+    list_ids,
+    merge_tables,
+    story_buckets,
+)
 from .sources import Columns, partitions
-from .work import Done, Light, analyse_partition, link_batch, write_atomic
+from .work import Done, analyse_partition, write_atomic
 
 FORMAT = "newsreader-index"
 VERSION = 1
@@ -165,27 +184,49 @@ def _prepare(
     summary.driver_cpu["analyse"] = time.process_time() - cpu
     summary.partitions = len(order)
 
-    started, cpu = time.perf_counter(), time.process_time()
-    stories, articles, located, duplicates = _group(client, root, order, by, options, progress)
-    summary.seconds["group"] = time.perf_counter() - started
-    summary.driver_cpu["group"] = time.process_time() - cpu
-    summary.stories = len(stories)
-    summary.articles = len(articles)
-
-    cpu = time.process_time()
-    _write_tables(root, stories, articles, located)
-    summary.driver_cpu["tables"] = time.process_time() - cpu
+    if by not in ("auto", "text", "metadata"):
+        raise ValueError(f"unknown grouping {by!r}: use text or metadata")
     for name in order:
         summary.rows += finished[name].rows
         problems.extend(finished[name].problems)
-    problems.extend(duplicates)
 
-    started, cpu = time.perf_counter(), time.process_time()
-    link_files: list[str] = []
-    if links:
-        link_files, summary.links = _link(client, root, stories, located, progress)
-    summary.seconds["link"] = time.perf_counter() - started
-    summary.driver_cpu["link"] = time.process_time() - cpu
+    # The listing, the stories and the links: tasks over the partitions and story buckets,
+    # exchanging rows through this work folder (``listing``); the driver holds summaries.
+    work = root / f".listing-{uuid.uuid4().hex[:12]}"
+    work.mkdir()
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        kept, source = _list(client, root, work, order, finished, by, tag)
+        summary.articles = sum(len(k) for k in kept)
+        buckets = story_buckets(summary.articles, workers)
+        if summary.articles:
+            if source == "text":
+                labels = group_on_cluster(
+                    client, root, list(zip(order, kept, strict=True)), options, progress
+                )
+                _save_labels(work, labels)
+            summary.stories, duplicates = _assemble(
+                client, root, work, order, kept, source, buckets, tag, progress
+            )
+            problems.extend(duplicates)
+        else:
+            buckets = 0
+        summary.seconds["group"] = time.perf_counter() - started
+        summary.driver_cpu["group"] = time.process_time() - cpu
+
+        cpu = time.process_time()
+        merge_tables(root, work, buckets)
+        summary.driver_cpu["tables"] = time.process_time() - cpu
+
+        started, cpu = time.perf_counter(), time.process_time()
+        link_files: list[str] = []
+        if links and buckets:
+            link_files, summary.links = _link(client, root, work, buckets, tag, progress)
+        summary.seconds["link"] = time.perf_counter() - started
+        summary.driver_cpu["link"] = time.process_time() - cpu
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
     summary.problems = problems
     _write_problems(root, problems)
@@ -194,177 +235,122 @@ def _prepare(
     return summary
 
 
-def _group(
+def _run_stage(
+    client: Any, label: str, futures: Sequence[Any], progress: Progress | None
+) -> list[Any]:
+    results: list[Any] = []
+    for done, future in enumerate(futures, 1):
+        results.append(future.result())
+        if progress is not None:
+            progress(label, done, len(futures))
+    return results
+
+
+def _list(
     client: Any,
     root: Path,
+    work: Path,
     order: Sequence[str],
+    finished: dict[str, Done],
     by: str,
-    options: Options,
-    progress: Progress | None,
-) -> tuple[list[Story], list[Light], dict[str, str], list[Problem]]:
-    """The listing of the partitions in source order (the first of two rows with one id is
-    kept) and its stories, grouped by text on the cluster (``grouping.group_on_cluster``)."""
+    tag: str,
+) -> tuple[list[Kept], str]:
+    """Which rows of each partition are kept (the first of two rows with one id, in source
+    order, as a folder does) and how the stories are found ("text" or "metadata"); the driver
+    gets back only the dropped rows."""
+    total = sum(finished[name].articles for name in order)
+    buckets = max(1, min(MAX_BUCKETS, total // ID_BUCKET))
+    counted = client.gather(
+        [
+            client.submit(list_ids, str(root), str(work), name, buckets, key=f"ids-{name}-{tag}")
+            for name in order
+        ]
+    )
+    found = client.gather(
+        [
+            client.submit(find_duplicates, str(work), order, b, key=f"dups-{b}-{tag}")
+            for b in range(buckets)
+        ]
+    )
+    drops: dict[int, list[int]] = {}
+    with_story = sum(stories for _, stories in counted)
+    for number, row, has_story in sorted(r for rows in found for r in rows):
+        drops.setdefault(number, []).append(row)
+        with_story -= has_story
+    kept = [Kept(rows, tuple(drops.get(n, ()))) for n, (rows, _) in enumerate(counted)]
+    articles = sum(len(k) for k in kept)
+    metadata = by == "metadata" or (by == "auto" and with_story == articles)
+    return kept, "metadata" if metadata else "text"
+
+
+def _save_labels(work: Path, labels: Sequence[int]) -> None:
     import numpy as np
-    import pyarrow.parquet as pq
 
-    from newsreader.corpus.stories import labels_from_metadata, stories_from_labels
+    np.save(work / "labels.npy", np.asarray(labels, dtype=np.int64))
 
-    from .grouping import group_on_cluster
 
-    articles: list[Light] = []
-    duplicates: list[Problem] = []
-    located: dict[str, str] = {}
-    parts: list[tuple[str, Any]] = []
-    for name in order:
-        part = f"part-{name}.parquet"
-        table = pq.read_table(
-            root / "articles" / part,
-            columns=["id", "path", "title", "outlet", "date", "story_meta"],
-        )
-        keep = []
-        for row_number, row in enumerate(table.to_pylist()):
-            if row["id"] in located:  # the same id twice: the first is kept, as a folder does
-                duplicates.append(
-                    Problem(row["path"], f"same id {row['id']} as an earlier row; kept once")
-                )
-                continue
-            located[row["id"]] = part
-            keep.append(row_number)
-            articles.append(
-                Light(
-                    row["id"],
-                    row["title"],
-                    row["outlet"],
-                    row["date"],
-                    row["story_meta"],
-                    row["path"],
-                )
+def _assemble(
+    client: Any,
+    root: Path,
+    work: Path,
+    order: Sequence[str],
+    kept: Sequence[Kept],
+    source: str,
+    buckets: int,
+    tag: str,
+    progress: Progress | None,
+) -> tuple[int, list[Problem]]:
+    """The stories, built per story bucket: how many, and the rows dropped for their id."""
+    starts = [0]
+    for k in kept:
+        starts.append(starts[-1] + len(k))
+    dropped = _run_stage(
+        client,
+        "stories: listing",
+        [
+            client.submit(
+                assign_stories,
+                str(root),
+                str(work),
+                name,
+                number,
+                kept[number],
+                starts[number],
+                source,
+                buckets,
+                key=f"assign-{name}-{tag}",
             )
-        if keep:
-            parts.append((name, np.array(keep, dtype=np.int64)))
-    if not articles:
-        return [], [], {}, duplicates
-    if by not in ("auto", "text", "metadata"):
-        raise ValueError(f"unknown grouping {by!r}: use text or metadata")
-    if by == "metadata" or (by == "auto" and all(a.story for a in articles)):
-        stories = stories_from_labels(articles, labels_from_metadata(articles), "metadata")
-    else:
-        labels = group_on_cluster(client, root, parts, options, progress)
-        stories = stories_from_labels(articles, labels, "text")
-    return stories, articles, located, duplicates
-
-
-def _write_tables(
-    root: Path, stories: Sequence[Story], articles: Sequence[Light], located: dict[str, str]
-) -> None:
-    """``stories.parquet`` (one row per story) and ``docs.parquet`` (the article listing)."""
-    import pyarrow as pa
-
-    story_of = {doc_id: story.id for story in stories for doc_id in story.doc_ids}
-    table = pa.Table.from_pylist(
-        [
-            {
-                "story": s.id,
-                "label": s.label,
-                "outlets": list(s.outlets),
-                "first": s.first,
-                "last": s.last,
-                "source": s.source,
-                "docs": list(s.doc_ids),
-            }
-            for s in stories
+            for number, name in enumerate(order)
         ],
-        schema=pa.schema(
-            [
-                ("story", pa.string()),
-                ("label", pa.string()),
-                ("outlets", pa.list_(pa.string())),
-                ("first", pa.string()),
-                ("last", pa.string()),
-                ("source", pa.string()),
-                ("docs", pa.list_(pa.string())),
-            ]
-        ),
+        progress,
     )
-    _write_parquet(root / "stories.parquet", table)
-    docs = pa.Table.from_pylist(
+    built = _run_stage(
+        client,
+        "stories: build",
         [
-            {
-                "id": a.id,
-                "path": a.path,
-                "title": a.title,
-                "outlet": a.outlet,
-                "date": a.date,
-                "story": story_of[a.id],
-                "part": located[a.id],
-            }
-            for a in articles
+            client.submit(build_stories, str(work), order, b, source, key=f"build-{b}-{tag}")
+            for b in range(buckets)
         ],
-        schema=pa.schema(
-            [
-                ("id", pa.string()),
-                ("path", pa.string()),
-                ("title", pa.string()),
-                ("outlet", pa.string()),
-                ("date", pa.string()),
-                ("story", pa.string()),
-                ("part", pa.string()),
-            ]
-        ),
+        progress,
     )
-    _write_parquet(root / "docs.parquet", docs)
-
-
-def _write_parquet(path: Path, table: Any) -> None:
-    import pyarrow.parquet as pq
-
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, temp)
-    os.replace(temp, path)
-
-
-LINK_BATCH = 400
-"""About this many articles per link task (whole stories; a bigger story is one task)."""
+    return sum(stories for stories, _ in built), [p for found in dropped for p in found]
 
 
 def _link(
-    client: Any,
-    root: Path,
-    stories: Sequence[Story],
-    located: dict[str, str],
-    progress: Progress | None,
+    client: Any, root: Path, work: Path, buckets: int, tag: str, progress: Progress | None
 ) -> tuple[list[str], int]:
-    from distributed import as_completed
-
-    batches: list[list[tuple[str, Sequence[str]]]] = []
-    current: list[tuple[str, Sequence[str]]] = []
-    size = 0
-    for story in sorted(stories, key=lambda s: s.id):
-        if len(story) < 2:
-            continue
-        current.append((story.id, story.doc_ids))
-        size += len(story)
-        if size >= LINK_BATCH:
-            batches.append(current)
-            current, size = [], 0
-    if current:
-        batches.append(current)
-    names: list[str] = []
-    futures = []
-    tag = sha256(str(root).encode()).hexdigest()[:12]
-    for batch in batches:
-        name = "links-" + sha256("\n".join(s for s, _ in batch).encode()).hexdigest()[:20]
-        names.append(name)
-        wanted = {i: located[i] for _, ids in batch for i in ids}
-        futures.append(
-            client.submit(link_batch, batch, wanted, str(root), name, key=f"link-{name}-{tag}")
-        )
-    total = 0
-    for done, future in enumerate(as_completed(futures), 1):
-        total += int(future.result())
-        if progress is not None:
-            progress("link", done, len(futures))
-    return names, total
+    """Link candidates within the stories, one task per story bucket (largest first)."""
+    done = _run_stage(
+        client,
+        "link",
+        [
+            client.submit(link_bucket, str(work), str(root), b, key=f"link-{b}-{tag}")
+            for b in range(buckets)
+        ],
+        progress,
+    )
+    names = sorted(name for name, _ in done if name)
+    return names, sum(count for _, count in done)
 
 
 def _write_problems(root: Path, problems: Sequence[Problem]) -> None:

@@ -73,12 +73,14 @@ def baseline(articles: list[Any], count: int) -> tuple[float, float]:
     return len(sample) / alone, len(sample) / (alone + features)
 
 
-def run(export: Path, workers: int, partition_size: int, links: bool) -> dict[str, Any]:
+def run(
+    export: Path, workers: int, partition_size: int, links: bool, keep: Path | None = None
+) -> dict[str, Any]:
     from distributed import Client, LocalCluster
 
     from newsreader.annotations.prepare.run import prepare
 
-    out = Path(tempfile.mkdtemp(prefix="bench-prepare-"))
+    out = keep if keep is not None else Path(tempfile.mkdtemp(prefix="bench-prepare-"))
     cluster = LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
@@ -99,7 +101,8 @@ def run(export: Path, workers: int, partition_size: int, links: bool) -> dict[st
     finally:
         client.close()
         cluster.close()
-        shutil.rmtree(out, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(out, ignore_errors=True)
     cpu = [cpu_after[w] - cpu_before[w] for w in cpu_after]
     return {
         "workers": workers,
@@ -148,6 +151,11 @@ def main() -> None:
     parser.add_argument("--partition-size", type=int, default=500)
     parser.add_argument("--no-links", action="store_true")
     parser.add_argument("--baseline-sample", type=int, default=500)
+    parser.add_argument(
+        "--keep-index",
+        type=Path,
+        help="write the (last) run's index here and keep it, to open or check it afterwards",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-archive-"))
     export = folder / "archive.csv"
@@ -164,7 +172,7 @@ def main() -> None:
         del articles
         results: dict[int, list[dict[str, Any]]] = {}
         for workers in (int(w) for w in args.workers.split(",")):
-            r = run(export, workers, args.partition_size, not args.no_links)
+            r = run(export, workers, args.partition_size, not args.no_links, args.keep_index)
             results.setdefault(workers, []).append(r)
             _report(r)
         print(f"driver peak {_peak_mb():.0f} MB; load average after {os.getloadavg()}")
