@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from newsreader.corpus.loaders import Problem
 from newsreader.corpus.stories import stories_from_labels
 
-from .work import Light, link_batch
+from .work import Light, link_batch, temp_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -105,7 +105,7 @@ def _save(path: Path, array: Any) -> None:
 def _write_arrow(path: Path, table: Any) -> None:
     import pyarrow as pa
 
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    temp = temp_path(path)
     with pa.OSFile(str(temp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table, max_chunksize=MERGE_BATCH)
     os.replace(temp, path)
@@ -386,7 +386,7 @@ def merge_into(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp = temp_path(target)
     names = schema.names
     written = 0
     with pq.ParquetWriter(temp, schema) as writer:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -69,9 +70,16 @@ def _schema() -> Any:
     return pa.schema(fields)
 
 
+def temp_path(path: Path) -> Path:
+    """A temporary name beside ``path`` that no other writer uses: a task that runs twice at
+    once (a retried or stolen task, on a worker with several threads: one process) must not
+    write into the other's file, nor rename it away from under it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp = temp_path(path)
     temp.write_bytes(data)
     os.replace(temp, path)
 
@@ -122,7 +130,7 @@ def analyse_partition(part: Partition, index: str) -> Done:
     rows = [_article_row(doc, part.source, ordinal) for doc, ordinal in docs]
     table = pa.Table.from_pylist(rows, schema=_schema())
     target = root / "articles" / f"part-{part.name}.parquet"
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp = temp_path(target)
     # Small row groups: one story's articles are read without reading whole partitions.
     pq.write_table(table, temp, row_group_size=64)
     os.replace(temp, target)
@@ -193,7 +201,7 @@ def write_features(path: Path, docs: Sequence[Document], options: Options = DEFA
 
     counts = count_terms(docs, options)
     w, n = counts.words, counts.names
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp = temp_path(path)
     with temp.open("wb") as handle:
         np.savez(
             handle,
@@ -278,7 +286,7 @@ def link_batch(
         ]
     )
     target = root / "links" / f"{name}.parquet"
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp = temp_path(target)
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), temp)
     os.replace(temp, target)
     return len(rows)

@@ -108,6 +108,7 @@ def run(
         "workers": workers,
         "wall": wall,
         "seconds": summary.seconds,
+        "driver_stages": summary.driver_cpu,
         "articles": summary.articles,
         "stories": summary.stories,
         "links": summary.links,
@@ -129,7 +130,9 @@ def _report(r: dict[str, Any]) -> None:
         f"{r['articles'] / r['wall'] / workers:.0f} per worker; worker CPU "
         + " + ".join(f"{c:.0f}" for c in cpu)
         + f" s ({r['articles'] / sum(cpu):.0f} articles per worker CPU-second), driver CPU "
-        f"{r['driver_cpu']:.1f} s; peak {r['worker_peak_mb']:.0f} MB per worker; "
+        f"{r['driver_cpu']:.1f} s ("
+        + ", ".join(f"{k} {v:.1f}" for k, v in r["driver_stages"].items())
+        + f"); peak {r['worker_peak_mb']:.0f} MB per worker; "
         f"{r['stories']} stories, {r['links']} link candidates",
         flush=True,
     )
