@@ -274,10 +274,18 @@ def _docs_schema(order: bool) -> Any:
     return pa.schema(fields)
 
 
-def build_stories(work: str, names: Sequence[str], bucket: int, source: str) -> tuple[int, int]:
+def link_cost(size: int) -> int:
+    """What linking a story of ``size`` articles costs, roughly: every article's sentences
+    against the others'."""
+    return size * (size - 1) if size > 1 else 0
+
+
+def build_stories(
+    work: str, names: Sequence[str], bucket: int, source: str
+) -> tuple[int, int, int]:
     """Stage 4 for one story bucket: the stories of its keys (whole, since a key's rows are all
     in its bucket), sorted as ``stories.parquet`` is, and their articles' listing rows with
-    their story, in source order. Returns (stories, articles)."""
+    their story, in source order. Returns (stories, articles, link cost)."""
     import pyarrow as pa
 
     root = Path(work)
@@ -329,29 +337,61 @@ def build_stories(work: str, names: Sequence[str], bucket: int, source: str) -> 
             schema=_docs_schema(order=True),
         ),
     )
-    return len(stories), len(rows)
+    return len(stories), len(rows), sum(link_cost(len(s)) for s in stories)
 
 
-def link_bucket(work: str, index: str, bucket: int) -> tuple[str, int]:
-    """Stage 6 for one story bucket: link candidates within its stories of two or more
-    articles, as ``links/NAME.parquet``. Returns NAME ("" when no story needs links) and the
-    number of candidate pairs."""
+def _share(stories: list[tuple[str, tuple[str, ...]]], piece: int, pieces: int) -> list[Any]:
+    """The stories of one of ``pieces`` link tasks of a bucket: largest first, each to the
+    piece with the least cost so far (the same split on every run)."""
+    loads = [0] * pieces
+    mine = []
+    for story, docs in sorted(stories, key=lambda s: (-len(s[1]), s[0])):
+        lightest = min(range(pieces), key=lambda k: (loads[k], k))
+        loads[lightest] += link_cost(len(docs))
+        if lightest == piece:
+            mine.append((story, docs))
+    return sorted(mine)
+
+
+def link_bucket(
+    work: str, index: str, bucket: int, piece: int = 0, pieces: int = 1
+) -> tuple[str, int]:
+    """Stage 6 for one story bucket (or one of ``pieces`` shares of it, cut by link cost):
+    link candidates within its stories of two or more articles, as ``links/NAME.parquet``.
+    Returns NAME ("" when no story needs links) and the number of candidate pairs."""
     root = Path(work)
     stories = _read_arrow(root / f"stories-{bucket}.arrow")
-    batch = [
+    several = [
         (story, tuple(docs))
         for story, docs in zip(
             stories.column("story").to_pylist(), stories.column("docs").to_pylist(), strict=True
         )
         if len(docs) > 1
     ]
+    batch = _share(several, piece, pieces)
     if not batch:
         return "", 0
-    batch.sort()
     docs = _read_arrow(root / f"docs-{bucket}.arrow")
     located = dict(zip(docs.column("id").to_pylist(), docs.column("part").to_pylist(), strict=True))
     name = "links-" + sha256("\n".join(s for s, _ in batch).encode()).hexdigest()[:20]
     return name, link_batch(batch, located, index, name)
+
+
+def link_tasks(costs: Sequence[int], workers: int) -> list[tuple[int, int, int]]:
+    """The link tasks, as (bucket, piece, pieces), costliest first: a bucket costing more than
+    a fair share of a worker's (an eighth of the total over the workers) is cut into pieces,
+    so the last tasks are small and no worker waits on one long one."""
+    total = sum(costs)
+    if not total:
+        return []
+    share = max(1, total // (8 * max(1, workers)))
+    tasks = []
+    for bucket, cost in enumerate(costs):
+        if cost:
+            pieces = max(1, min(64, -(-cost // share)))
+            tasks += [(cost / pieces, bucket, piece, pieces) for piece in range(pieces)]
+    tasks.sort(key=lambda t: (-t[0], t[1], t[2]))
+    return [(bucket, piece, pieces) for _, bucket, piece, pieces in tasks]
 
 
 # ---- the driver's part ----------------------------------------------------------------------

@@ -38,6 +38,7 @@ from .listing import (
     build_stories,
     find_duplicates,
     link_bucket,
+    link_tasks,
     list_ids,
     merge_tables,
     story_buckets,
@@ -200,13 +201,14 @@ def _prepare(
         kept, source = _list(client, root, work, order, finished, by, tag)
         summary.articles = sum(len(k) for k in kept)
         buckets = story_buckets(summary.articles, workers)
+        costs: list[int] = []
         if summary.articles:
             if source == "text":
                 labels = group_on_cluster(
                     client, root, list(zip(order, kept, strict=True)), options, progress
                 )
                 _save_labels(work, labels)
-            summary.stories, duplicates = _assemble(
+            summary.stories, costs, duplicates = _assemble(
                 client, root, work, order, kept, source, buckets, tag, progress
             )
             problems.extend(duplicates)
@@ -222,7 +224,7 @@ def _prepare(
         started, cpu = time.perf_counter(), time.process_time()
         link_files: list[str] = []
         if links and buckets:
-            link_files, summary.links = _link(client, root, work, buckets, tag, progress)
+            link_files, summary.links = _link(client, root, work, costs, workers, tag, progress)
         summary.seconds["link"] = time.perf_counter() - started
         summary.driver_cpu["link"] = time.process_time() - cpu
     finally:
@@ -299,8 +301,9 @@ def _assemble(
     buckets: int,
     tag: str,
     progress: Progress | None,
-) -> tuple[int, list[Problem]]:
-    """The stories, built per story bucket: how many, and the rows dropped for their id."""
+) -> tuple[int, list[int], list[Problem]]:
+    """The stories, built per story bucket: how many, each bucket's link cost, and the rows
+    dropped for their id."""
     starts = [0]
     for k in kept:
         starts.append(starts[-1] + len(k))
@@ -333,19 +336,27 @@ def _assemble(
         ],
         progress,
     )
-    return sum(stories for stories, _ in built), [p for found in dropped for p in found]
+    problems = [p for found in dropped for p in found]
+    return sum(b[0] for b in built), [b[2] for b in built], problems
 
 
 def _link(
-    client: Any, root: Path, work: Path, buckets: int, tag: str, progress: Progress | None
+    client: Any,
+    root: Path,
+    work: Path,
+    costs: Sequence[int],
+    workers: int,
+    tag: str,
+    progress: Progress | None,
 ) -> tuple[list[str], int]:
-    """Link candidates within the stories, one task per story bucket (largest first)."""
+    """Link candidates within the stories: tasks of story buckets, or shares of the costly
+    ones, costliest first (``listing.link_tasks``)."""
     done = _run_stage(
         client,
         "link",
         [
-            client.submit(link_bucket, str(work), str(root), b, key=f"link-{b}-{tag}")
-            for b in range(buckets)
+            client.submit(link_bucket, str(work), str(root), b, k, n, key=f"link-{b}-{k}-{n}-{tag}")
+            for b, k, n in link_tasks(costs, workers)
         ],
         progress,
     )

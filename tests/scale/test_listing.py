@@ -142,3 +142,21 @@ def test_components_are_cut_so_that_no_worker_waits_on_one_batch() -> None:
     assert len(batches[0]) == 1 and len(batches[0][0]) == 40, "the largest goes first, alone"
     flat = sorted(int(c[0]) for b in batches for c in b)
     assert flat == sorted(int(m[0]) for m in members), "every component once"
+
+
+def test_costly_story_buckets_are_linked_in_pieces_costliest_first() -> None:
+    from newsreader.annotations.prepare.listing import _share, link_cost, link_tasks
+
+    tasks = link_tasks([0, 1000, 10, 30], workers=2)
+    assert (0, 0, 1) not in [(b, k, n) for b, k, n in tasks], "a bucket without links: no task"
+    assert tasks[0][0] == 1 and tasks[0][2] > 1, "the costliest bucket first, cut into pieces"
+    assert sorted(k for b, k, _ in tasks if b == 1) == list(range(tasks[0][2]))
+    assert tasks[-1][0] == 2, "the cheapest last"
+    # The pieces of a bucket share its stories: each once, and the costs evened out.
+    stories = [
+        (f"s{i}", tuple(f"d{i}-{j}" for j in range(n))) for i, n in enumerate([9, 5, 4, 4, 3, 2, 2])
+    ]
+    pieces = [_share(stories, k, 3) for k in range(3)]
+    assert sorted(s for piece in pieces for s in piece) == sorted(stories)
+    costs = [sum(link_cost(len(d)) for _, d in piece) for piece in pieces]
+    assert max(costs) == link_cost(9), "the largest story alone, the rest around it"
