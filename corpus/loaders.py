@@ -797,13 +797,32 @@ def _nearest_meta(
     return None
 
 
+# Manifests read lately, by path, size and modification time: loading a corpus's files one call
+# at a time (import and export read each article's file on its own) reads its metadata table
+# once, not once per file. A changed table has a new size or time and is read again.
+_MANIFESTS: dict[tuple[Path, int, int], tuple[Manifest | None, list[Problem]]] = {}
+_MANIFESTS_KEPT = 16
+
+
 def _folder_manifest(folder: Path, problems: list[Problem]) -> Manifest | None:
     for name in MANIFEST_NAMES:
         candidate = folder / name
-        if candidate.is_file():
-            found, manifest_problems = Manifest.read(candidate)
-            problems.extend(manifest_problems)
-            return found
+        try:
+            info = candidate.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        key = (candidate, info.st_size, info.st_mtime_ns)
+        read = _MANIFESTS.get(key)
+        if read is None:
+            read = Manifest.read(candidate)
+            if len(_MANIFESTS) >= _MANIFESTS_KEPT:
+                _MANIFESTS.pop(next(iter(_MANIFESTS)), None)
+            _MANIFESTS[key] = read
+        found, manifest_problems = read
+        problems.extend(manifest_problems)
+        return found
     return None
 
 
