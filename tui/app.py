@@ -10,7 +10,7 @@ thread worker that reports back with small messages; no key waits on the disk or
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -100,6 +100,9 @@ class NewsreaderApp(
         self.busy = "loading articles…"
         self.state = "opening…"
         self.active_group: str | None = None
+        # What the user asked for while the folder was still being read (stories, the picker,
+        # corpus search): done once every article is listed.
+        self._when_listed: list[Callable[[], None]] = []
 
     # -- what the app holds (read by tests and the screenshot script) ----------------------
 
@@ -262,8 +265,23 @@ class NewsreaderApp(
     def on_documents_loaded(self, message: DocumentsLoaded) -> None:
         self._show_documents(message.result)
 
+    def listed(self, action: Callable[[], None], what: str) -> bool:
+        """True when the whole corpus is listed; otherwise ``action`` is done once it is, and the
+        user is told so (``what`` says what will open)."""
+        if self.result is not None:
+            return True
+        if action not in self._when_listed:
+            self._when_listed.append(action)
+        done = self.busy.partition("… ")[2]  # "12 of 300 files", from the listing's progress
+        progress = f" ({done} read)" if done else ""
+        self.notify(f"Still reading the folder{progress}: {what} once every article is read.")
+        return False
+
     def _show_documents(self, result: LoadResult) -> None:
         self.result = result
+        pending, self._when_listed = self._when_listed, []
+        for action in pending:
+            self.call_after_refresh(action)
         self._documents = result.documents
         self._workbench = None  # made when the marks are painted, after the first frame
         for pane, doc in zip(self.panes, self.documents, strict=False):
