@@ -58,7 +58,8 @@ class Options:
     """Weight of the words only one article has (they add to its length, not to likeness)."""
     name_gate: float = 0.2
     """Two articles whose names are less alike than this have their similarity reduced (by
-    the square root of the shortfall); 0 turns the gate off."""
+    the shortfall to the power ``name_gate_power``); 0 turns the gate off."""
+    name_gate_power: float = 0.5
     date_days: float = 4.0
     """Dates up to this many days apart are no evidence against one story."""
     date_penalty: float = 0.5
@@ -487,7 +488,7 @@ def gated(joined: Any, names: Any, has_a: Any, has_b: Any, options: Options = DE
     import numpy as np
 
     gate = np.minimum(1.0, np.clip(names, 0.0, None) / options.name_gate)
-    return np.where(has_a & has_b, joined * np.sqrt(gate), joined)
+    return np.where(has_a & has_b, joined * gate**options.name_gate_power, joined)
 
 
 def date_factor(days_a: Any, days_b: Any, options: Options = DEFAULTS) -> Any:
