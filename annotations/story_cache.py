@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsreader.corpus.loaders import MANIFEST_LEVELS, MANIFEST_NAMES, list_paths
+from newsreader.corpus.loaders import MANIFEST_LEVELS, MANIFEST_NAMES, list_paths, stable_id
 from newsreader.corpus.stories import ArticleLike, Story, group_stories
 
 from .analysis_cache import code_fingerprint
@@ -53,6 +53,35 @@ class Grouped:
     stories: list[Story]
     articles: Mapping[str, ArticleLike]
     how: str
+
+
+ID_LEVELS = 8
+"""How many folders above an article :func:`loaded_from` looks for the one it was loaded from."""
+
+
+def loaded_from(doc_id: str, path: Path) -> Path:
+    """The folder the article ``doc_id`` at ``path`` was loaded from: the one whose name for
+    the file (its path relative to the folder) gives the id, so that listing it again gives
+    the article the same id. The file's own folder when none does (a file given alone, or a
+    record of a JSON file)."""
+    folder = path.parent
+    for _ in range(ID_LEVELS):
+        if stable_id(path.relative_to(folder).as_posix()) == doc_id:
+            return folder
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return path.parent
+
+
+def outermost(folders: Collection[Path]) -> list[Path]:
+    """``folders`` without those inside another of them (listing both would list twice)."""
+    chosen = sorted(set(folders), key=lambda f: (len(f.parts), str(f)))
+    kept: list[Path] = []
+    for folder in chosen:
+        if not any(folder.is_relative_to(outer) for outer in kept):
+            kept.append(folder)
+    return sorted(kept)
 
 
 def file_stamps(folders: Sequence[Path]) -> dict[str, list[int]]:

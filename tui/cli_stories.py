@@ -148,7 +148,7 @@ def stories_of_store(
     are unchanged (:mod:`newsreader.annotations.story_cache`).
     """
     from newsreader.annotations.jsonl import resolve_article
-    from newsreader.annotations.story_cache import grouped_folders
+    from newsreader.annotations.story_cache import grouped_folders, loaded_from, outermost
     from newsreader.annotations.story_edits import apply_pins, kept_stories
 
     record = store.recorded_grouping()
@@ -159,11 +159,11 @@ def stories_of_store(
     for doc in missing:
         found = resolve_article(doc.path, store.path) if doc.path else None
         if found is not None:
-            folders.add(found.parent)
+            folders.add(loaded_from(doc.id, found))
     if folders:
-        found = grouped_folders(sorted(folders), cache_folder, exclude=set(known))
-        stories = story_order([*stories, *found.stories])
-        known.update(found.articles)
+        grouped = grouped_folders(outermost(folders), cache_folder, exclude=set(known))
+        stories = story_order([*stories, *grouped.stories])
+        known.update(grouped.articles)
     pins = store.story_pins() if corrections else []
     return apply_pins(stories, pins, known)
 

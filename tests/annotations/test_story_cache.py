@@ -119,3 +119,21 @@ def test_other_grouping_code_does_not_use_the_kept_stories(
     grouped_folders([folder], cache, group=group)
     monkeypatch.setattr(story_cache, "code_fingerprint", lambda: "other code")
     assert grouped_folders([folder], cache, group=group).how == "grouped"
+
+
+def test_the_folder_an_article_was_loaded_from_gives_it_the_same_id(tmp_path: Path) -> None:
+    from newsreader.annotations.story_cache import loaded_from, outermost
+    from newsreader.corpus.loaders import list_paths
+
+    root = tmp_path / "corpus"
+    write_corpus(root / "dev" / "text")
+    for doc in list_paths([root]).documents:  # ids relative to corpus/, files two levels down
+        folder = loaded_from(doc.id, Path(doc.path))
+        assert folder == root
+        assert doc.id in {d.id for d in list_paths([folder]).documents}
+    loose = list_paths([root / "dev" / "text" / "quake-ambato-newsy.txt"]).documents[0]
+    assert loaded_from(loose.id, Path(loose.path)) == root / "dev" / "text"
+    assert outermost([root / "dev", root, tmp_path / "other", root / "dev" / "text"]) == [
+        root,
+        tmp_path / "other",
+    ]

@@ -113,6 +113,22 @@ def test_without_a_kept_grouping_export_groups_the_folder_and_keeps_that_groupin
     assert line["story"] == expected[doc.id]
 
 
+def test_export_groups_the_folder_the_articles_were_loaded_from(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    write_corpus(root / "dev" / "text")  # ids are made relative to corpus/, as PolNeAR's
+    docs = load_corpus(root)
+    db = tmp_path / "store.json"
+    with Store.open(db) as store:
+        store.attach(docs)
+        for doc in docs:
+            store.create_span(doc.id, *doc.sentences[0], "claim")
+    expected = {d["id"]: s["story"] for s in stories_json(str(root)) for d in s["docs"]}  # type: ignore[union-attr, index]
+    code, out, err = run("export", "--db", str(db))
+    assert code == 0, err
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert len(lines) == len(docs) and all(x["story"] == expected[x["doc_id"]] for x in lines)
+
+
 def test_export_applies_corrections_over_a_grouping_made_at_export(tmp_path: Path) -> None:
     folder = write_corpus(tmp_path / "corpus")
     docs = load_corpus(folder)
