@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsreader.corpus.loaders import MANIFEST_LEVELS, MANIFEST_NAMES, list_paths, stable_id
+from newsreader.corpus.loaders import (
+    MANIFEST_LEVELS,
+    MANIFEST_NAMES,
+    SUPPORTED_SUFFIXES,
+    list_paths,
+    stable_id,
+)
 from newsreader.corpus.stories import ArticleLike, Story, group_stories
 
 from .analysis_cache import code_fingerprint
@@ -85,10 +91,11 @@ def outermost(folders: Collection[Path]) -> list[Path]:
 
 
 def file_stamps(folders: Sequence[Path]) -> dict[str, list[int]]:
-    """Size and modification time (ns) of every file under ``folders``, and of the manifests
-    and metadata tables in the folders above them (the loader reads those up to
-    ``MANIFEST_LEVELS`` levels up)."""
+    """Size and modification time (ns) of every file under ``folders`` that the loader may
+    read (articles, manifests and metadata tables), and of the manifests and metadata tables in
+    the folders above them (the loader reads those up to ``MANIFEST_LEVELS`` levels up)."""
     stamps: dict[str, list[int]] = {}
+    read = tuple(SUPPORTED_SUFFIXES)
 
     def stamp(path: str) -> None:
         with contextlib.suppress(OSError):
@@ -99,7 +106,8 @@ def file_stamps(folders: Sequence[Path]) -> dict[str, list[int]]:
         for root, dirs, files in os.walk(folder):
             dirs.sort()
             for name in sorted(files):
-                stamp(os.path.join(root, name))
+                if name.lower().endswith(read) or name in MANIFEST_NAMES:
+                    stamp(os.path.join(root, name))
         above = folder
         for _ in range(MANIFEST_LEVELS + 1):
             above = above.parent
