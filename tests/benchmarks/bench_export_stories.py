@@ -4,8 +4,10 @@ beside TinyDB reading the same store (issue 11's baseline: export within 3x of i
 
 The store is made as ``bench_scale.py`` makes it (N claim spans on PolNeAR's sentences, imported
 with ``newsreader import``); it keeps no grouping, so ``export`` groups PolNeAR's 924 articles by
-text. Each figure is a fresh process timed from start to exit (wall and CPU, user + system), in
-rounds that alternate the three runs; the median of the rounds is reported, with the load average.
+text. A copy of the store that keeps a grouping (``newsreader stories CORPUS --db``) is exported
+too: the export that groups nothing, as every export was before. Each figure is a fresh process
+timed from start to exit (wall and CPU, user + system), in rounds that alternate the runs; the
+median of the rounds is reported, with the load average.
 
     python tests/benchmarks/bench_export_stories.py [--size 100000] [--rounds 3] [--corpus PATH]
 """
@@ -60,6 +62,14 @@ def main() -> None:
             "assert TinyDB(sys.argv[1]).table('spans').all()",
             str(store),
         ]
+        # The same store with a grouping kept in it (`stories --db`): the export that needs no
+        # grouping at all, as every export was before stories were grouped at export.
+        kept_store = folder / "kept.json"
+        shutil.copyfile(store, kept_store)
+        Run(*newsreader("stories", str(args.corpus), "--db", str(kept_store)), env=env)
+        in_store = newsreader(
+            "export", "--db", str(kept_store), "-o", str(folder / "kept.jsonl"), "--force"
+        )
         export = newsreader(
             "export", "--db", str(store), "-o", str(folder / "out.jsonl"), "--force"
         )
@@ -68,9 +78,10 @@ def main() -> None:
             for kept in data.rglob("stories"):
                 shutil.rmtree(kept, ignore_errors=True)
 
-        runs: dict[str, list[Run]] = {"tiny": [], "grouped": [], "cached": []}
+        runs: dict[str, list[Run]] = {"tiny": [], "grouped": [], "cached": [], "store": []}
         for _ in range(args.rounds):
             runs["tiny"].append(Run(*tiny, env=env))
+            runs["store"].append(Run(*in_store, env=env))
             forget()
             runs["grouped"].append(Run(*export, env=env))
             runs["cached"].append(Run(*export, env=env))
@@ -92,6 +103,7 @@ def main() -> None:
             f"  TinyDB read of the store (baseline)   {base_wall:6.2f}s wall {base_cpu:6.2f}s CPU"
         )
         for name, what in (
+            ("store", "export, grouping kept in the store"),
             ("grouped", "export, stories grouped now"),
             ("cached", "export, stories kept on disk"),
         ):
