@@ -518,6 +518,18 @@ def import_command(
             + f" → {store.path}",
             highlight=False,
         )
+        if c["new"] or c["updated"]:
+            _group_for_export(store)
+
+
+def _group_for_export(store: Store) -> None:
+    """Group the imported articles into stories now, while their files are fresh in the
+    cache, and keep the grouping in the data folder: the next ``export`` then gives every span
+    its story without grouping (a few seconds on a corpus of a thousand articles). Nothing to
+    do when the store's kept grouping holds them, or the kept folder grouping is still valid."""
+    from newsreader.tui.cli_stories import stories_of_store
+
+    stories_of_store(store, corrections=False, cache_folder=data_folder())
 
 
 def _import_other(

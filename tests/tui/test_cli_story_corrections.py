@@ -215,3 +215,35 @@ def test_a_broken_store_fails_with_db_and_is_passed_over_as_the_default(
     assert code == 0 and len(out.splitlines()) == 3
     assert "without its corrections" in err
     assert broken.read_text() == "{not json"  # never changed
+
+
+def test_import_groups_for_export_so_the_first_export_need_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_corpus(tmp_path / "corpus")
+    docs = by_name(load_corpus(folder))
+    doc = docs["arrest-doe-the-wire"]
+    start, end = doc.sentences[0]
+    spans = tmp_path / "spans.jsonl"
+    spans.write_text(
+        json.dumps(
+            {"id": "s_" + "0" * 15 + "1", "doc_id": doc.id, "doc_path": doc.path, "start": start, "end": end}
+            | {"label": "claim", "text": doc.text[start:end]}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "store.json"
+    code, _, err = run("import", str(spans), "--db", str(db), "--corpus", str(folder))
+    assert code == 0, err
+    expected = {d["id"]: s["story"] for s in stories_json(str(folder)) for d in s["docs"]}  # type: ignore[union-attr, index]
+    import newsreader.annotations.story_cache as story_cache
+
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("export grouped the articles")
+
+    monkeypatch.setattr(story_cache, "list_paths", fail)
+    code, out, err = run("export", "--db", str(db))
+    assert code == 0, err
+    (line,) = [json.loads(x) for x in out.splitlines()]
+    assert line["story"] == expected[doc.id] is not None
