@@ -159,6 +159,10 @@ class IndexStoriesScreen(StoriesScreen):
             self._next_page()
 
     def _fill(self, query: str) -> None:
+        if query.strip() == self.query_text:
+            # Unchanged (the stories screen's own ``on_mount`` fills the list with no query:
+            # this one shows the first page already).
+            return
         self.query_text = query.strip()
         if not self.query_text:
             self._show(list(self.source.loaded))
