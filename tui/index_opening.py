@@ -86,6 +86,7 @@ class IndexStories:
         self.loaded: list[Story] = []
         self.total: int | None = None
         self._ahead: list[Story] = []
+        self._first_page = 0  # the stories of the first page: the table is read after them
         self._batches: Any = None
         self._table: Any = None
         self._keys: list[str] | None = None
@@ -100,6 +101,7 @@ class IndexStories:
         if found is None:
             return False
         self._ahead, self.total = found
+        self._first_page = len(self._ahead)
         return True
 
     @property
@@ -142,7 +144,7 @@ class IndexStories:
                     "prepare the index again"
                 )
             self.total = rows
-            self._batches = _batches_after(handle, len(self.loaded) + len(self._ahead), size)
+            self._batches = _batches_after(handle, self._first_page, size)
 
     def matching(self, query: str, limit: int) -> tuple[list[Story], int]:
         """The stories whose label, outlets or article titles hold every word of ``query`` at

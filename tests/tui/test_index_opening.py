@@ -192,6 +192,21 @@ def test_the_table_takes_over_after_the_first_page(index: Path, size: int) -> No
     assert [s.id for s in source.loaded] == table.column("story").to_pylist()
 
 
+def test_the_table_opened_while_the_first_page_is_handed_out_starts_after_it(
+    index: Path,
+) -> None:
+    import pyarrow.parquet as pq
+
+    source = IndexStories(index)
+    assert source.read_first_page(manifest_of(index))
+    source.next_page(30)
+    source.open_table()  # as the app's worker does once the first frame is up
+    while source.next_page(40):
+        pass
+    table = pq.read_table(index / "stories.parquet", columns=["story"])
+    assert [s.id for s in source.loaded] == table.column("story").to_pylist()
+
+
 def test_a_first_page_and_a_table_that_disagree_are_said(index: Path, tmp_path: Path) -> None:
     copy = tmp_path / "index"
     shutil.copytree(index, copy)

@@ -3,12 +3,12 @@
 It is the stories screen (same keys, same label, Enter gives the story's article ids) over an
 :class:`~newsreader.tui.index_opening.IndexStories`: the first page is in the first frame when the
 index has one (``first_page.json``, read without pyarrow), else it is read in a worker as the
-screen shows. The first frame draws that page as plain lines (one ``Static``: an ``OptionList``
-of a page of options costs more to lay out and draw than the rest of the frame); the list takes
-their place once the frame is up, then a worker imports pyarrow and opens the stories table, and
-the next pages are read as the highlight nears the end of the list. Typing filters over the
+screen shows. The first frame draws that page as plain lines (one ``Static``, cheaper to lay out
+and draw than an ``OptionList`` of a page of options); the list takes their place once the frame
+is up, then a worker imports pyarrow and opens the stories table, and the next pages are read as
+the highlight nears the end of the list. Typing filters over the
 stories' labels, outlets and article titles in a worker (no article is read); typed before the
-table is open, the filter waits for it in its worker.
+table is open, the filter reads what it needs itself, in its worker.
 """
 
 from __future__ import annotations
