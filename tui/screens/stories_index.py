@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color, ColorParseError
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -41,7 +42,7 @@ class IndexStoriesScreen(StoriesScreen):
     # drawing it dimmed.
     DEFAULT_CSS = """
     IndexStoriesScreen { background: $background; }
-    IndexStoriesScreen #stories-preview { height: 1fr; overflow: hidden; }
+    IndexStoriesScreen #stories-preview { height: 1fr; overflow: hidden; padding: 0 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,13 +77,25 @@ class IndexStoriesScreen(StoriesScreen):
             self._page_read(self.source.next_page(), None)
             lines = [self._label(s) for s in self.shown[: self.app.size.height]]
             if lines:
-                lines[0].stylize("reverse")
+                lines[0].stylize_before(self._highlight())
             self.query_one("#stories-preview", Static).update(Text("\n").join(lines))
             # The app's Ready calls ``first_frame_shown``; this is in case it came before.
             self.set_timer(3, self.first_frame_shown)
         else:
             self._reading = True
             self._next_page()
+
+    def _highlight(self) -> str:
+        """The style of the list's highlighted line (as the list draws it while the filter has
+        the focus), for its preview."""
+        variables = self.app.get_css_variables()
+        try:
+            cursor = Color.parse(variables["surface"]) + Color.parse(
+                variables["block-cursor-blurred-background"]
+            )
+        except (KeyError, ColorParseError):
+            return "reverse"
+        return f"on {cursor.hex6}"
 
     async def first_frame_shown(self) -> None:
         """After the first frame (the app's ``Ready``): the list takes the place of its
