@@ -221,3 +221,11 @@ def grouped_folders(
             },
         )
     return Grouped(stories, articles, how)
+
+
+def keep_grouping(folders: Sequence[Path], cache_folder: Path) -> None:
+    """Group ``folders`` and keep the grouping in ``cache_folder``, saying nothing: run in a
+    second process (``newsreader import`` starts one) so that a later :func:`grouped_folders`
+    finds the grouping made. Any failure only leaves that work to the later call."""
+    with contextlib.suppress(Exception):
+        grouped_folders(folders, cache_folder)

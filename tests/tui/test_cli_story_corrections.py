@@ -227,7 +227,13 @@ def test_import_groups_for_export_so_the_first_export_need_not(
     spans = tmp_path / "spans.jsonl"
     spans.write_text(
         json.dumps(
-            {"id": "s_" + "0" * 15 + "1", "doc_id": doc.id, "doc_path": doc.path, "start": start, "end": end}
+            {
+                "id": "s_" + "0" * 15 + "1",
+                "doc_id": doc.id,
+                "doc_path": doc.path,
+                "start": start,
+                "end": end,
+            }
             | {"label": "claim", "text": doc.text[start:end]}
         )
         + "\n",
@@ -247,3 +253,32 @@ def test_import_groups_for_export_so_the_first_export_need_not(
     assert code == 0, err
     (line,) = [json.loads(x) for x in out.splitlines()]
     assert line["story"] == expected[doc.id] is not None
+
+
+def test_import_groups_the_corpus_in_a_second_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --corpus, the grouping is made by a second process while the import runs: this
+    process, which cannot list articles here, finds it kept and groups nothing."""
+    folder = write_corpus(tmp_path / "corpus")
+    doc = by_name(load_corpus(folder))["quake-sendai-newsy"]
+    start, end = doc.sentences[0]
+    spans = tmp_path / "spans.jsonl"
+    record = {"id": "s_" + "0" * 15 + "2", "doc_id": doc.id, "doc_path": doc.path}
+    record |= {"start": start, "end": end, "label": "claim", "text": doc.text[start:end]}
+    spans.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    import newsreader.annotations.story_cache as story_cache
+
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("the importing process grouped the articles itself")
+
+    listing = story_cache.list_paths
+    monkeypatch.setattr(story_cache, "list_paths", fail)
+    db = tmp_path / "store.json"
+    code, _, err = run("import", str(spans), "--db", str(db), "--corpus", str(folder))
+    assert code == 0, err
+    monkeypatch.setattr(story_cache, "list_paths", listing)
+    expected = {d["id"]: s["story"] for s in stories_json(str(folder)) for d in s["docs"]}  # type: ignore[union-attr, index]
+    code, out, err = run("export", "--db", str(db))
+    assert code == 0, err
+    assert json.loads(out)["story"] == expected[doc.id] is not None
