@@ -411,6 +411,15 @@ def _name_after_description(text: str, tokens: list[tuple[int, int, str]]) -> Ra
 
 _VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 _VERB_RE = re.compile(r"(?<![\w-])(" + _VERBS + r")(?![\w-])", re.IGNORECASE)
+_WORD_RUN = re.compile(r"(?<![\w-])[\w-]+")
+
+
+def _speech_verbs(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """What ``_VERB_RE.finditer`` finds between ``start`` and ``end``, by looking up each run of
+    word characters and hyphens in ``SPEECH_VERBS`` (several times faster than the pattern)."""
+    return [m for m in _WORD_RUN.finditer(text, start, end) if m.group().lower() in SPEECH_VERBS]
+
+
 # "... for criminal behavior, she said.": a cue closing the sentence after the quote.
 _TRAILING_CUE = re.compile(
     r",\s+((?:[\w.'\u2019-]+\s+){0,5}?)(" + _VERBS + r")\b[^\w]*$", re.IGNORECASE
@@ -525,12 +534,12 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
     verbs_from = (
         sentence_start + len(words_before[0]) if len(words_before) == 16 else sentence_start
     )
-    verbs = list(_VERB_RE.finditer(text, verbs_from, pos))
+    verbs = _speech_verbs(text, verbs_from, pos)
     for verb in reversed(verbs):
         between = text[verb.end() : pos]
         if len(between.split()) > 14:
             break
-        word = verb.group(1).lower()
+        word = verb.group().lower()
         if word.endswith("ing"):
             # "... and another official saying it is "...": the coordinated subject speaks.
             np = _np_before(text, sentence_start, verb.start())
@@ -654,13 +663,21 @@ _SMALL_WORDS = frozenset(
 def _is_title_case(inner: str) -> bool:
     """Two to sixteen words (a book's title and subtitle), each capitalised but the small ones
     ("Face the Nation", "The Steve Harvey Morning Show"): a title, not something someone said."""
-    words = [w.strip(".,!?;:\u2019'\"") for w in inner.split()]
-    words = [w for w in words if w]
-    if not 2 <= len(words) <= 16 or not words[0][:1].isupper():
-        return False
-    if all(w.isupper() for w in words if w[:1].isalpha()):
-        return False  # shouted capitals ("U-S-A! U-S-A!") are speech
-    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
+    count = 0
+    shouted = True  # every word that starts with a letter is in capitals ("U-S-A! U-S-A!")
+    for raw in inner.split():
+        word = raw.strip(".,!?;:\u2019'\"")
+        if not word:
+            continue
+        count += 1
+        head = word[:1]
+        if count > 16 or (count == 1 and not head.isupper()):
+            return False
+        if not (head.isupper() or head.isdigit() or word.lower() in _SMALL_WORDS):
+            return False  # (the words are read only until one is not a title's)
+        if shouted and head.isalpha() and not word.isupper():
+            shouted = False
+    return count >= 2 and not shouted  # shouted capitals are speech
 
 
 # Markup left in the text (``<tweet id="7604..." author="@AP">``, ``<a href="http://...">``):
