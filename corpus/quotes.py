@@ -708,6 +708,19 @@ _VOICED_BEFORE = re.compile(
 _WRITTEN = re.compile(r"\b(?:read|reading|slogan|titled|entitled|headlined)\b", re.IGNORECASE)
 
 
+_INTRODUCING = re.compile(r"[\w-]+(?=[,:][ \t\u00a0]*$)")
+
+
+def _introduced(lead: str) -> bool:
+    """The words before a passage end in a speech verb and a comma or colon (``tweeted:``,
+    ``stating,``; not ``told "Fox and Friends"``, ``wrote "Peter Pan"``), or say that it was
+    voiced or written (``chanting``, ``a sign that read``)."""
+    last = _INTRODUCING.search(lead)
+    if last is not None and last.group().lower() in SPEECH_VERBS:
+        return True
+    return _VOICED_BEFORE.search(lead) is not None
+
+
 def _is_markup(text: str, passage: _Passage, inner: str) -> bool:
     """A passage that is markup, not prose (see ``_MARKUP_VALUE``)."""
     if passage.start > 0 and text[passage.start - 1] == "=":
@@ -936,8 +949,11 @@ def _rule_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> 
             if voiced and not _WRITTEN.match(voiced.group(0)):
                 # "Protesters interrupted her speech, shouting "...": the sentence's subject.
                 speaker = _sentence_subject(text, s_start, passage.start)
-        if p_index > 0 and _is_title_case(inner):  # (a headline capitalises every word)
-            continue  # the name of a show, a book or a song: "Face the Nation," he said
+        if p_index > 0 and _is_title_case(inner) and not _introduced(lead):
+            # The name of a show, a book or a song: "Face the Nation," he said. (A headline
+            # capitalises every word; words a speech verb or a sign introduces are words said
+            # or written: stating, "Speaker Paul Ryan Joins ...", chanting "Dump Trump.")
+            continue
         quote = Quote(
             start=passage.start,
             end=passage.end,
