@@ -47,7 +47,8 @@ SPEECH_VERBS = frozenset(
     emphasised stressed predicted promised vowed complained charged countered quipped mused
     called described labeled labelled dubbed derided reported testified asserted asserts
     maintained boasted lamented urged pleaded pledged chanted sang demanded blasted slammed
-    praised screamed whispered""".split()
+    praised screamed whispered answered barked retorted scoffed snapped contended recounted
+    beamed blared""".split()
 )
 PRONOUNS = frozenset("""he she they it i we you who which""".split())
 _PERSONAL = frozenset({"he", "she", "they", "it", "i", "we", "you"})

@@ -101,3 +101,10 @@ def test_capital_stretches_found_as_with_the_look_back_first() -> None:
         assert [(m.start(), m.group()) for m in S._CAP_STRETCH.finditer(text, start)] == [
             (m.start(), m.group()) for m in plain.finditer(text, start)
         ]
+
+
+def test_answered_and_barked_attribute() -> None:
+    text = "Gov. Chris Christie gave a one-word answer.\n\n“Denver,” Christie answered."
+    assert quotes(text) == [("“Denver,”", "Christie")]
+    text = "The reporter was not called on.\n\n“Go back to Univision,” Trump barked."
+    assert quotes(text) == [("“Go back to Univision,”", "Trump")]
