@@ -460,6 +460,10 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
     # "said Kerry" / "according to the AP"
     first = first_token[2].lower()
     if first in SPEECH_VERBS and first != "told":
+        if first.endswith("ing"):
+            # ``"...," adding that its market capitalization quadrupled``: what follows a
+            # participle is more of what was said; the speaker is the sentence's subject.
+            return _Attribution(None, first)
         np = _np_after(text, first_token[1] + 1, window_end)
         if np:
             return _Attribution(np, first)
@@ -562,6 +566,12 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
             # "Said Comey, "..."": the verb opens the sentence, the speaker follows it.
             return _Attribution(_np_after(text, verb.end() + 1, pos), word)
         np = _np_before(text, sentence_start, verb.start())
+        if np is not None and _after_preposition(text, sentence_start, np[0]):
+            # "Protesters marching through the streets chanted": the noun phrase before the
+            # verb is a preposition's object; the sentence's subject speaks.
+            subject = _sentence_subject(text, sentence_start, np[0])
+            if subject is not None and subject[1] <= np[0]:
+                np = subject
         if np is not None:
             return _Attribution(np, word)
         # "Suu Kyi said it was too early but added, "...": a verb that shares the subject
@@ -578,6 +588,18 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s")
+_PREPOSITIONS = frozenset(
+    """through across into onto outside inside near around behind among along past over under
+    with to on from at in of by for about against""".split()
+)
+
+
+def _after_preposition(text: str, start: int, np_start: int) -> bool:
+    """The word before ``np_start`` (within the sentence from ``start``) is a preposition."""
+    before = text[max(start, np_start - 12) : np_start].split()
+    return bool(before) and before[-1].lower() in _PREPOSITIONS
+
+
 _NEW_CLAUSE = frozenset({"and", "but", "while", "whereas", "with"})
 _QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)[ \t\u00a0]+", re.IGNORECASE)
 

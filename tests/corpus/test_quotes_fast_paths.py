@@ -108,3 +108,16 @@ def test_answered_and_barked_attribute() -> None:
     assert quotes(text) == [("“Denver,”", "Christie")]
     text = "The reporter was not called on.\n\n“Go back to Univision,” Trump barked."
     assert quotes(text) == [("“Go back to Univision,”", "Trump")]
+
+
+def test_participle_after_a_quote_names_no_speaker() -> None:
+    text = (
+        'In a statement, Peabody said: "Patriot Coal was highly successful," adding that its '
+        "market capitalization quadrupled in less than a year."
+    )
+    assert quotes(text) == [('"Patriot Coal was highly successful,"', "Peabody")]
+
+
+def test_object_of_a_preposition_before_the_verb_is_not_the_speaker() -> None:
+    text = 'Protesters marching through the streets chanted "What curfew?" and kept going.'
+    assert quotes(text) == [('"What curfew?"', "Protesters")]
