@@ -636,8 +636,14 @@ def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | Non
             break  # punctuation ends the phrase
         word = token[2]
         low = word.lower()
-        if low in SPEECH_VERBS or low.endswith("ed") or low in _STOP_AFTER or low in _AUXILIARIES:
-            break
+        if (
+            low in SPEECH_VERBS
+            or low.endswith("ed")
+            or low in _STOP_AFTER
+            or low in _AUXILIARIES
+            or (word.islower() and (low in _SKIP_BEFORE_VERB or low in _IRREGULAR_PAST))
+        ):
+            break  # ("The communications pro also took a shot at ..., writing")
         if (
             not determiner_led
             and _is_name_token(first)
@@ -650,6 +656,11 @@ def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | Non
     return None
 
 
+# Verbs in the past tense that do not end in "-ed": where a sentence's subject ends.
+_IRREGULAR_PAST = frozenset(
+    """took made gave went came got saw spoke wrote told sent put set began became held kept
+    left led met paid ran sat stood brought bought thought felt found lost won hit struck""".split()
+)
 _AUXILIARIES = frozenset("""is was are were has had have will would could can may might""".split())
 
 

@@ -121,3 +121,11 @@ def test_participle_after_a_quote_names_no_speaker() -> None:
 def test_object_of_a_preposition_before_the_verb_is_not_the_speaker() -> None:
     text = 'Protesters marching through the streets chanted "What curfew?" and kept going.'
     assert quotes(text) == [('"What curfew?"', "Protesters")]
+
+
+def test_sentence_subject_ends_before_an_adverb_or_a_past_verb() -> None:
+    text = (
+        "The aide resigned.\n\nThe communications pro also took a shot at President Obama, "
+        "writing “your mother and father don’t respect their positions very much.”"
+    )
+    assert [speaker for _, speaker in quotes(text)] == ["The communications pro"]
