@@ -1058,6 +1058,10 @@ def _canonical_speakers(text: str, quotes: list[Quote], resolver: SpeakerResolve
             person = resolver.resolve_role(words[-1], start)
             if person is not None:
                 name = resolver.canonical(person.words, person.start)
+            elif len(words) == 2:
+                # "said the official": the unnamed person the article described more fully
+                # just before ("the senior Iranian official"); the text's words stay the speaker.
+                name = resolver.fuller_description(words[-1], start)
         else:
             found = resolver.named_span(start, end)
             if found is not None:

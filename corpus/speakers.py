@@ -600,6 +600,19 @@ class SpeakerResolver:
                 found = (match.start(), match.end())
         return found
 
+    def fuller_description(self, head: str, at: int) -> str | None:
+        """The fuller description of an unnamed person that a bare one ("the official") before
+        ``at`` refers to: the last "the/a ... <head>" with words between, outside quotations,
+        in the same or the two paragraphs before ("the senior Iranian official"); None when
+        there is none."""
+        first_paragraph = max(0, self._paragraph(at) - 2)
+        low = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
+        found: str | None = None
+        for match in _fuller_description(head).finditer(self.text, low, at):
+            if not _inside(match.start(), self._quoted, self._quoted_starts):
+                found = " ".join(match.group().split())
+        return found
+
     def paragraphs_between(self, start: int, end: int) -> int:
         """How many paragraph breaks lie between two offsets."""
         return self._paragraph(end) - self._paragraph(start)
@@ -634,6 +647,16 @@ _DESCRIPTION = re.compile(
     r"(?:official|spokesman|spokeswoman|spokesperson|source|aide|diplomat|officer|adviser"
     r"|advisor|negotiator|envoy|commander|executive)\b"
 )
+
+
+@lru_cache(maxsize=64)
+def _fuller_description(head: str) -> re.Pattern[str]:
+    """ "the senior Iranian official" for the head noun "official": one to four words between
+    the article and the noun, none of them capitalised as a sentence start would be."""
+    return re.compile(
+        r"\b(?:[Tt]he|[Aa]n?)[ \u00a0]+(?:[\w.-]+[ \u00a0]+){1,4}?" + re.escape(head) + r"\b"
+    )
+
 
 _DESCRIPTION_HINT = re.compile(
     r"official|spokes|source|aide|diplomat|officer|advis|negotiator|envoy|commander|executive"

@@ -129,3 +129,15 @@ def test_sentence_subject_ends_before_an_adverb_or_a_past_verb() -> None:
         "writing “your mother and father don’t respect their positions very much.”"
     )
     assert [speaker for _, speaker in quotes(text)] == ["The communications pro"]
+
+
+def test_bare_description_named_as_the_fuller_one_before() -> None:
+    text = (
+        "Iran spoke out.\n\nHowever, according to the senior Iranian official, the lines blurred."
+        "\n\n“Iran was concerned about Assad,” said the official."
+    )
+    (quote,) = analyse(text).quotes
+    assert (quote.speaker, quote.speaker_name) == ("the official", "the senior Iranian official")
+    # Words inside a quotation describe nobody the article introduced.
+    text = "“The senior Iranian official lied,” he said.\n\n“We deny it,” said the official."
+    assert [q.speaker_name for q in analyse(text).quotes][-1] == "the official"
