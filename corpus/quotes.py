@@ -226,7 +226,22 @@ def _np_before(text: str, start: int, verb_start: int) -> Range | None:
         tokens = _words(text, start, paren)
         if not tokens:
             return None
+    elif not gap:
+        last = tokens[-1][2]
+        if last in _COORDINATORS or last in _PASSIVE:
+            # "Mrs. Clinton shook her head and said": the sentence's subject, found by the
+            # caller; "Trump was asked": the one asking is not named here.
+            return None
+        if last in _RELATIVES and len(tokens) >= 2:
+            between = text[tokens[-2][1] : tokens[-1][0]]
+            if not between.strip(" \u00a0"):
+                tokens = tokens[:-1]  # "a marketing video that said": the video
     return _trailing_np(text, tokens)
+
+
+_COORDINATORS = frozenset({"and", "but", "or"})
+_PASSIVE = frozenset({"was", "were", "is", "are", "be", "been", "being"})
+_RELATIVES = frozenset({"that", "which"})
 
 
 def _trailing_np(text: str, tokens: list[tuple[int, int, str]]) -> Range | None:
@@ -584,6 +599,12 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
     if according:
         np = _np_after(text, according[-1].end(), pos)
         return _Attribution(np, "according to")
+    if lead.rstrip().endswith(":"):
+        # "The Clinton Foundation describes itself in the following way: "..."": a sentence
+        # that a colon ends introduces the quote; its subject speaks.
+        subject = _sentence_subject(text, sentence_start, pos)
+        if subject is not None:
+            return _Attribution(subject, ":")
     return None
 
 
@@ -642,6 +663,8 @@ def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | Non
             or low in _STOP_AFTER
             or low in _AUXILIARIES
             or (word.islower() and (low in _SKIP_BEFORE_VERB or low in _IRREGULAR_PAST))
+            # "describes itself" (not "President Trump himself": a name is no verb)
+            or (word.islower() and _OBJECT_PRONOUN.match(text, token[1]) is not None)
         ):
             break  # ("The communications pro also took a shot at ..., writing")
         if (
@@ -656,6 +679,8 @@ def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | Non
     return None
 
 
+# A pronoun that can only be an object: the word before it is a verb ("describes itself").
+_OBJECT_PRONOUN = re.compile(r"[ \u00a0]+(?:itself|himself|herself|themselves|him|them|us|me)\b")
 # Verbs in the past tense that do not end in "-ed": where a sentence's subject ends.
 _IRREGULAR_PAST = frozenset(
     """took made gave went came got saw spoke wrote told sent put set began became held kept

@@ -141,3 +141,25 @@ def test_bare_description_named_as_the_fuller_one_before() -> None:
     # Words inside a quotation describe nobody the article introduced.
     text = "“The senior Iranian official lied,” he said.\n\n“We deny it,” said the official."
     assert [q.speaker_name for q in analyse(text).quotes][-1] == "the official"
+
+
+def test_colon_after_a_sentence_without_speech_verb_gives_its_subject() -> None:
+    text = (
+        "The charity has many critics.\n\nThe Clinton Foundation describes itself in the "
+        "following way: “Everywhere we go, we are trying to work together.”"
+    )
+    assert [speaker for _, speaker in quotes(text)] == ["The Clinton Foundation"]
+
+
+def test_words_before_the_verb_that_are_no_subject() -> None:
+    text = (
+        "Aides were asked about it.\n\nAsked on Monday, Mrs. Clinton shook her head and "
+        "said, “No, he will not.”"
+    )
+    assert [speaker for _, speaker in quotes(text)] == ["Clinton"]
+    text = "The school sold seminars.\n\nTrump released a video that said, “We have professors.”"
+    assert [speaker for _, speaker in quotes(text)] == ["a video"]
+    text = (
+        "He spoke in Ohio.\n\nOn Wednesday, Trump was asked, “Where is the most dangerous place?”"
+    )
+    assert [speaker for _, speaker in quotes(text)] != ["was"]
