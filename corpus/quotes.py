@@ -635,14 +635,19 @@ def _sentence_subject(text: str, sentence_start: int, limit: int) -> Range | Non
     tokens = _words(text, sentence_start, limit)
     # An opening phrase set off by a comma ("On Tuesday, Mr. McConnell ...", "Responding to
     # this criticism, Trump said"): the subject comes after it.
-    if tokens and (
-        tokens[0][2].lower() in _LEADING_FUNCTION
-        or tokens[0][2].lower() in _STOP_AFTER
-        or tokens[0][2].endswith(("ing", "ed"))
-    ):
-        comma = text.find(",", sentence_start, tokens[min(len(tokens), 20) - 1][1])
-        if comma != -1:
-            tokens = [t for t in tokens if t[0] > comma]
+    # Several may follow each other ("Thursday, after remaining neutral ..., Warren appeared").
+    for _ in range(3):
+        if not tokens or not (
+            tokens[0][2].lower() in _LEADING_FUNCTION
+            or tokens[0][2].lower() in _STOP_AFTER
+            or tokens[0][2].endswith(("ing", "ed"))
+            or (tokens[0][2].lower() in _WHEN_WORDS and text.startswith(",", tokens[0][1]))
+        ):
+            break
+        comma = text.find(",", tokens[0][0], tokens[min(len(tokens), 20) - 1][1])
+        if comma == -1:
+            break
+        tokens = [t for t in tokens if t[0] > comma]
     while tokens and tokens[0][2].lower() in _LEADING_FUNCTION - {"the"}:
         tokens = tokens[1:]
     if not tokens:
@@ -685,6 +690,11 @@ _OBJECT_PRONOUN = re.compile(r"[ \u00a0]+(?:itself|himself|herself|themselves|hi
 _IRREGULAR_PAST = frozenset(
     """took made gave went came got saw spoke wrote told sent put set began became held kept
     left led met paid ran sat stood brought bought thought felt found lost won hit struck""".split()
+)
+# Words that open a sentence with its time: "Thursday, Warren appeared ...".
+_WHEN_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight earlier
+    later meanwhile""".split()
 )
 _AUXILIARIES = frozenset("""is was are were has had have will would could can may might""".split())
 

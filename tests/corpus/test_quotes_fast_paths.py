@@ -163,3 +163,12 @@ def test_words_before_the_verb_that_are_no_subject() -> None:
         "He spoke in Ohio.\n\nOn Wednesday, Trump was asked, “Where is the most dangerous place?”"
     )
     assert [speaker for _, speaker in quotes(text)] != ["was"]
+
+
+def test_subject_after_several_opening_phrases() -> None:
+    text = (
+        "The debate went on.\n\nThursday, after remaining neutral throughout the primary "
+        "process, Warren appeared on MSNBC and endorsed Clinton, saying, “I think having a "
+        "fighter in the lead is good.”"
+    )
+    assert [speaker for _, speaker in quotes(text)] == ["Warren"]
