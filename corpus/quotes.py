@@ -236,6 +236,10 @@ def _np_before(text: str, start: int, verb_start: int) -> Range | None:
             between = text[tokens[-2][1] : tokens[-1][0]]
             if not between.strip(" \u00a0"):
                 tokens = tokens[:-1]  # "a marketing video that said": the video
+        elif last == "who" and len(tokens) >= 2 and _is_name_token(tokens[-2][2]):
+            between = text[tokens[-2][1] : tokens[-1][0]]
+            if between.strip(" \u00a0") == ",":
+                tokens = tokens[:-1]  # "President Trump, who said": the name before "who"
     return _trailing_np(text, tokens)
 
 

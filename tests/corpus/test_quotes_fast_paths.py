@@ -172,3 +172,11 @@ def test_subject_after_several_opening_phrases() -> None:
         "fighter in the lead is good.”"
     )
     assert [speaker for _, speaker in quotes(text)] == ["Warren"]
+
+
+def test_who_after_a_name_is_that_person() -> None:
+    text = (
+        "The arrest drew notice.\n\nThe operation drew scrutiny, even from President Trump, who "
+        "said “Border Coyotes are treated better,” and questioned it."
+    )
+    assert [speaker for _, speaker in quotes(text)] == ["Trump"]
