@@ -9,7 +9,6 @@ filters over the stories' labels, outlets and titles (the listing table, read on
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Sequence
@@ -40,6 +39,8 @@ def index_folder(paths: Sequence[str | Path]) -> Path | None:
     try:
         if not manifest.is_file() or manifest.stat().st_size > 1 << 24:
             return None
+        import json  # not needed by the app's first frame
+
         value = json.loads(manifest.read_text("utf-8"))
     except (OSError, ValueError):
         return None
