@@ -227,8 +227,11 @@ class Manifest:
                 # article is shown, and DictReader costs twice as much): the first row names
                 # the columns, blank rows are passed over, a short row's missing cells are
                 # None, a long row's extra cells are a list under None.
-                header = next(reader, None)
-                for values in reader if header is not None else ():
+                read = 0  # the last line read whole (what DictReader's line_num says)
+                header: list[str] = next(reader, [])
+                read = reader.line_num
+                for values in reader:
+                    read = reader.line_num
                     if not values:
                         continue
                     row: dict[str | None, Any] = dict(zip(header, values, strict=False))
@@ -244,7 +247,7 @@ class Manifest:
                         continue
                     entries[key] = row  # type: ignore[assignment]
             except csv.Error as err:  # a field over 128 KB, a stray quote in strict mode
-                problems.append(Problem(str(path), f"not valid CSV: {err}", reader.line_num + 1))
+                problems.append(Problem(str(path), f"not valid CSV: {err}", read + 1))
                 return None, problems
         return cls(path, entries), problems
 
