@@ -3,9 +3,9 @@
 Launching imports Textual and newsreader and builds the first screen: hundreds of thousands of
 objects, nearly all of them kept for the life of the process (modules, classes, styles). The
 collector's passes over them, triggered by that very growth, found no garbage worth having and
-cost about a twentieth of the launch (valgrind's instruction count of a launch to its first
-text: 1,247 M with the collector, 1,201 M without; ``tests/benchmarks/bench_launch.py`` times
-it). Textual itself pauses the collector the same way while it scrolls. So the console script
+cost about 4% of the launch (instructions until the first text, counted by
+``tests/benchmarks/bench_launch.py --instructions``: 1,200 M with the collector, 1,154 M
+without). Textual itself pauses the collector the same way while it scrolls. So the console script
 pauses it (``pause``) before it imports the app, and the app resumes it (``resume``) once its
 first frame with article text is drawn, or after a few seconds whatever happens; reference
 counting frees everything else as usual meanwhile. Only the console script pauses: an app made
