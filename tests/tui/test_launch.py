@@ -194,7 +194,7 @@ def test_opening_the_app_does_not_import_the_rest_of_the_command_line() -> None:
 
 
 FOLDER_FIRST_FRAME = """
-import gc, json, sys, tempfile, time
+import gc, sys, tempfile, time
 from pathlib import Path
 import textual.app
 from newsreader.tui import launch
@@ -210,6 +210,7 @@ def run(app, **_):
         seen["framed"] = [p.has_class("-framed") for p in self.panes]
         seen["listed"] = self.result is not None
         seen["modules"] = sorted(m for m in sys.modules if m.startswith("newsreader"))
+        seen["json"] = "json" in sys.modules
 
         def later():  # once the views are in (at most 20 s: the machine may be busy)
             seen["framed_later"] = [p.has_class("-framed") for p in self.panes]
@@ -227,6 +228,7 @@ textual.app.App.run = run
 db = Path(tempfile.mkdtemp()) / "s.json"
 launch.open_app(**launch.parse_open([sys.argv[1], "--db", str(db)]))
 seen["gc_after"] = gc.isenabled()
+import json  # not before: the first frame must not need it
 print(json.dumps(seen))
 """
 
@@ -258,6 +260,7 @@ def test_a_folders_first_frame_shows_its_first_articles_and_nothing_of_the_rest(
     assert seen["framed"] == [False, False] and seen["framed_later"] == [True, True]
     for late in ("newsreader.tui.widgets.article_view", "newsreader.tui.widgets.footer"):
         assert late not in seen["modules"], late
+    assert not seen["json"]  # no manifest.json, index or store read before the first frame
     # The collector rests during the launch, and runs again once the text is drawn.
     assert seen["gc_at_start"] is False
     assert seen["gc_later"] is True and seen["gc_after"] is True
