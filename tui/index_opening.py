@@ -13,7 +13,6 @@ worker).
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -51,6 +50,8 @@ def index_manifest(paths: Sequence[str | Path]) -> tuple[Path, dict[str, Any]] |
     try:
         if not manifest.is_file() or manifest.stat().st_size > 1 << 24:
             return None
+        import json  # not needed by the app's first frame
+
         value = json.loads(manifest.read_text("utf-8"))
     except (OSError, ValueError):
         return None
