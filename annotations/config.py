@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 # What the app's first frame needs of this module is kept light: TOML and the annotation model
 # are imported when a configuration file is read.
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
+_NAME = r"^[A-Za-z][A-Za-z0-9_-]{0,39}$"  # compiled when a file names labels
 
 
 class ConfigError(Exception):
@@ -170,7 +170,7 @@ def _read(path: Path, data: dict[str, Any], text: str) -> Config:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{path}: {_line_of(text, key)}{key} must be a list of names")
         for name in value:
-            if not _NAME.match(name):
+            if not re.match(_NAME, name):
                 raise ConfigError(
                     f"{path}: {_line_of(text, key)}{name!r} is not a usable name in {key} "
                     "(a letter, then letters, digits, _ or -, at most 40)"

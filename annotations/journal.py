@@ -147,9 +147,9 @@ def _datasync(fd: int) -> None:
 
 def entry_line(seq: int, ops: list[Op]) -> bytes:
     """One journal entry as its line: JSON with a CRC-32 of the rest of the line (``crc``)."""
-    payload = json.dumps(
-        {"seq": seq, "ops": ops}, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    import msgspec
+
+    payload = msgspec.json.encode({"seq": seq, "ops": ops})
     return payload[:-1] + b',"crc":"%08x"}\n' % zlib.crc32(payload)
 
 
@@ -220,19 +220,23 @@ def write_tables(path: Path, tables: Mapping[str, Mapping[str, Record]]) -> None
     moment leaves either the old file or the new one. Records are encoded one at a time so that
     other threads keep running while a large store is written.
     """
+    import msgspec
+
     tmp = _temp_path(path)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    # msgspec writes the same compact JSON as json.dumps(ensure_ascii=False) at a fraction of
+    # the cost (a 100k store: seconds of the import); UTF-8 bytes, so the file is binary here.
+    dumps = msgspec.json.Encoder().encode
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-            out.write("{")
+        with open(tmp, "wb") as out:
+            out.write(b"{")
             for t, (name, table) in enumerate(tables.items()):
-                out.write(("," if t else "") + dumps(name) + ":{")
+                out.write((b"," if t else b"") + dumps(name) + b":{")
                 first = True
                 for key, record in table.items():
-                    out.write(("" if first else ",") + dumps(key) + ":" + dumps(record))
+                    out.write((b"" if first else b",") + dumps(key) + b":" + dumps(record))
                     first = False
-                out.write("}")
-            out.write("}\n")
+                out.write(b"}")
+            out.write(b"}\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)

@@ -126,7 +126,45 @@ def find_boilerplate(text: str, paragraphs: list[Range], title_end: int = 0) -> 
             flagged.append((start, end))
     if trailing_from is not None:
         flagged.append((paragraphs[trailing_from][0], paragraphs[-1][1]))
-    return merge_ranges(flagged)
+    flagged = merge_ranges(flagged)
+    profile = _profile_before_furniture(text, paragraphs, flagged)
+    if profile is not None:
+        flagged = merge_ranges([*flagged, profile])
+    return flagged
+
+
+# A hashtag or a handle in running text: ``Blogging & updating on #Iran related news``.
+_TAG = re.compile(r"(?<![\w&])[#@][A-Za-z]\w+")
+_PROFILE_WORDS = 50
+
+
+def _profile_before_furniture(
+    text: str, paragraphs: list[Range], flagged: list[Range]
+) -> Range | None:
+    """A blog's or an author's profile line just above the page's closing furniture: a short
+    paragraph with a hashtag or a handle (``Blogging & updating on #Iran related news- ...``)
+    after which every paragraph is boilerplate ("Tagged with:", "Posted in ...", comments). An
+    article's own last paragraph has no such tag, and a tweet is in quotation marks or markup."""
+    if not flagged or not paragraphs or flagged[-1][1] < paragraphs[-1][1]:
+        return None  # the page does not end in furniture
+
+    def furniture(paragraph: Range) -> bool:
+        return any(s <= paragraph[0] and paragraph[1] <= e for s, e in flagged)
+
+    index = len(paragraphs) - 1
+    while index >= 0 and furniture(paragraphs[index]):
+        index -= 1  # back over the closing run of boilerplate paragraphs
+    if index < 1:
+        return None
+    start, end = paragraphs[index]
+    line = text[start:end]
+    if (
+        len(line.split()) <= _PROFILE_WORDS
+        and _TAG.search(line)
+        and not any(mark in line for mark in ('"', "\u201c", "<"))
+    ):
+        return (start, end)
+    return None
 
 
 def merge_ranges(ranges: list[Range]) -> list[Range]:

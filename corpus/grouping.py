@@ -58,11 +58,15 @@ class Options:
     """Weight of the words only one article has (they add to its length, not to likeness)."""
     name_gate: float = 0.2
     """Two articles whose names are less alike than this have their similarity reduced (by
-    the square root of the shortfall); 0 turns the gate off."""
+    the shortfall to the power ``name_gate_power``); 0 turns the gate off."""
+    name_gate_power: float = 3.0
+    """How hard the gate closes: at 3, names half as alike as ``name_gate`` leave an eighth of
+    the similarity (names decide; alike topic words with other names are another event)."""
     date_days: float = 4.0
     """Dates up to this many days apart are no evidence against one story."""
-    date_penalty: float = 0.5
-    """Similarity of two dated articles far apart in time is multiplied by down to this."""
+    date_penalty: float = 0.2
+    """Similarity of two dated articles far apart in time is multiplied by down to this (a
+    month past ``date_days``, by about a third)."""
     neighbours: int = 30
     """How many nearest neighbours each article's candidate search keeps."""
     candidate_terms: int = 60
@@ -100,6 +104,7 @@ class ArticleText(Protocol):
 _WORD = re.compile(r"\d[\d,.]*\d|[^\W_][\w'’.-]*[^\W_]|[^\W_]", re.UNICODE)
 _SENTENCES = re.compile(r"(?<=[.!?:;\"“”])\s+|\n+")
 _NUMBER = re.compile(r"\d")
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’]s\b")  # "Trump's" names Trump
 _MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -119,7 +124,9 @@ def names_and_numbers(text: str) -> list[str]:
     A run of capitalised words ("Michael Steele") gives each word and the run joined by ``_``.
     The first word of a sentence counts only when the text also capitalises it elsewhere inside
     a sentence. Weekday and month names are left out (every story has them); numbers are kept.
+    A possessive is its name ("Trump's" is ``trump``).
     """
+    text = _POSSESSIVE.sub("", text)
     sentences = [_WORD.findall(part) for part in _SENTENCES.split(text)]
     inside_caps = {w for words in sentences for w in words[1:] if w[:1].isupper()}
     skip = _skip_words()
@@ -487,7 +494,7 @@ def gated(joined: Any, names: Any, has_a: Any, has_b: Any, options: Options = DE
     import numpy as np
 
     gate = np.minimum(1.0, np.clip(names, 0.0, None) / options.name_gate)
-    return np.where(has_a & has_b, joined * np.sqrt(gate), joined)
+    return np.where(has_a & has_b, joined * gate**options.name_gate_power, joined)
 
 
 def date_factor(days_a: Any, days_b: Any, options: Options = DEFAULTS) -> Any:

@@ -45,12 +45,13 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSON_SUFFIXES
 MANIFEST_NAMES = ("manifest.json", "manifest.csv", "manifest.tsv", "metadata.csv", "metadata.tsv")
 MANIFEST_LEVELS = 3
 """How many folders above an article's own a manifest or metadata table is looked for."""
-_NOT_ARTICLE = re.compile(
+# Patterns are kept as strings and compiled (by ``re``, once) when first used: the app's first
+# frame lists a few files and should not wait for patterns only folders or JSON need.
+_NOT_ARTICLE = (
     r"^(readme|licen[cs]e|copying|changelog|changes|history|notice|authors|contributing)\b"
-    r"|annotation|_ann$|\.ann$",
-    re.IGNORECASE,
+    r"|annotation|_ann$|\.ann$"
 )
-_ANNOTATION = re.compile(r"annotation|_ann$|\.ann$", re.IGNORECASE)
+_ANNOTATION = r"annotation|_ann$|\.ann$"
 
 MAX_ARTICLE_BYTES = 32 * 1024 * 1024
 """A single article larger than this is refused: no news article is that long."""
@@ -88,7 +89,9 @@ class LoadResult:
         """One line saying which files were skipped as not articles, or ``None``."""
         if not self.skipped:
             return None
-        annotations = [p for p in self.skipped if _ANNOTATION.search(Path(p).stem)]
+        annotations = [
+            p for p in self.skipped if re.search(_ANNOTATION, Path(p).stem, re.IGNORECASE)
+        ]
         names = sorted({Path(p).name for p in self.skipped if p not in set(annotations)})
         parts = [f"{len(annotations)} annotation files"] if len(annotations) > 1 else []
         parts += [Path(p).name for p in annotations] if len(annotations) == 1 else []
@@ -218,18 +221,33 @@ class Manifest:
             # The limit is global to the process (an archive reader may have raised it for
             # article texts); a manifest's fields are short, so a huge one is a problem.
             csv.field_size_limit(MANIFEST_FIELD_LIMIT)
-            reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter)
+            reader = csv.reader(io.StringIO(raw), delimiter=delimiter)
             try:
-                for row in reader:
+                # The rows as csv.DictReader makes them (the table is read before the first
+                # article is shown, and DictReader costs twice as much): the first row names
+                # the columns, blank rows are passed over, a short row's missing cells are
+                # None, a long row's extra cells are a list under None.
+                read = 0  # the last line read whole (what DictReader's line_num says)
+                header: list[str] = next(reader, [])
+                read = reader.line_num
+                for values in reader:
+                    read = reader.line_num
+                    if not values:
+                        continue
+                    row: dict[str | None, Any] = dict(zip(header, values, strict=False))
+                    if len(values) > len(header):
+                        row[None] = values[len(header) :]
+                    else:
+                        row.update(dict.fromkeys(header[len(values) :]))
                     key = _file_key(row)
                     if key is None:
                         problems.append(
                             Problem(str(path), "row has no file/filename column", reader.line_num)
                         )
                         continue
-                    entries[key] = row
+                    entries[key] = row  # type: ignore[assignment]
             except csv.Error as err:  # a field over 128 KB, a stray quote in strict mode
-                problems.append(Problem(str(path), f"not valid CSV: {err}", reader.line_num + 1))
+                problems.append(Problem(str(path), f"not valid CSV: {err}", read + 1))
                 return None, problems
         return cls(path, entries), problems
 
@@ -385,7 +403,7 @@ def _walk(
             stem, suffix = os.path.splitext(name)
             if suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
-            if _NOT_ARTICLE.search(stem):
+            if re.search(_NOT_ARTICLE, stem, re.IGNORECASE):
                 if skipped is not None:
                     skipped.append(entry.path)
                 continue
@@ -545,7 +563,7 @@ def _json_depth(value: Any, depth: int = 0) -> int:
     return depth
 
 
-_LONG_NUMBER = re.compile(r"\d{4301}")
+_LONG_NUMBER = r"\d{4301}"
 
 
 def _parse_json(raw: str) -> Any:
@@ -559,7 +577,7 @@ def _parse_json(raw: str) -> Any:
     except RecursionError:
         raise DecodeError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except ValueError:  # Python refuses to read integers of more than 4,300 digits
-        found = _LONG_NUMBER.search(raw)
+        found = re.search(_LONG_NUMBER, raw)
         reason = "a number has more than 4,300 digits"
         if found is None:
             raise DecodeError(reason) from None
@@ -779,6 +797,105 @@ def _loading(
         yield done, len(sources)
 
 
+def first_articles(
+    paths: Sequence[str | Path],
+    manifest: str | Path | None = None,
+    count: int = 2,
+    *,
+    limit: int = 1 << 20,
+) -> list[Document]:
+    """The first ``count`` articles that :func:`list_in_steps` gives for ``paths``, read without
+    listing the rest of a folder (for the app's first frame): the same ids, text and metadata,
+    not analysed. Folders are walked lazily in the listing's order, so a big corpus costs only
+    the folders on the way to its first files and their metadata tables.
+
+    Only plain text and Markdown files are read, ``limit`` bytes at most together: it stops
+    (with the articles it has, maybe none) at the first JSON or HTML file, a bigger file, or a
+    file that fails to load; its problems are left to the full listing, which reports them.
+    """
+    explicit = Manifest.read(Path(manifest))[0] if manifest is not None else None
+    folder_manifests: dict[Path, Manifest | None] = {}
+    found: list[Document] = []
+    seen: set[str] = set()
+    budget = limit
+    if count <= 0:
+        return found
+    for source in _first_sources(paths):
+        if source.path.suffix.lower() not in TEXT_SUFFIXES:
+            break
+        try:
+            size = source.path.stat().st_size
+        except OSError:
+            break
+        budget -= size
+        if budget < 0:
+            break
+        if explicit is not None:
+            meta = explicit.get(source.path) or Meta()
+        else:
+            meta = _nearest_meta(source.path, folder_manifests, []) or Meta()
+        problems: list[Problem] = []
+        token = _LAZY.set(True)
+        try:
+            documents = _load_one(source, meta, problems)
+        finally:
+            _LAZY.reset(token)
+        if problems or not documents:
+            break
+        document = documents[0]
+        if document.id in seen:  # the listing keeps the first of the same name
+            continue
+        seen.add(document.id)
+        found.append(document)
+        if len(found) >= count:
+            break
+    return found
+
+
+def _first_sources(paths: Sequence[str | Path]) -> Iterator[_Source]:
+    """The articles :func:`_discover` finds, in its order, found lazily: a folder's entries are
+    sorted with a folder's name read as ``name/`` (so that walking them depth first gives the
+    order of the listing's sorted relative names). Bad paths are passed over."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk_in_order(str(path), "")
+        elif path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield _Source(path, path.name)
+
+
+def _walk_in_order(folder: str, prefix: str) -> Iterator[_Source]:
+    """:func:`_walk`'s articles under ``folder``, in its order, one folder listed at a time."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    keyed: list[tuple[str, os.DirEntry[str], bool]] = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder and entry.is_symlink():
+            continue
+        keyed.append((entry.name + "/" if is_folder else entry.name, entry, is_folder))
+    for key, entry, is_folder in sorted(keyed, key=lambda item: item[0]):
+        if is_folder:
+            yield from _walk_in_order(entry.path, prefix + key)
+            continue
+        stem, suffix = os.path.splitext(entry.name)
+        if entry.name in MANIFEST_NAMES or suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        if re.search(_NOT_ARTICLE, stem, re.IGNORECASE):
+            continue
+        if entry.is_symlink() and not os.path.exists(entry.path):
+            continue
+        yield _Source(Path(entry.path), prefix + entry.name)
+
+
 def _nearest_meta(
     path: Path, cache: dict[Path, Manifest | None], problems: list[Problem]
 ) -> Meta | None:
@@ -797,13 +914,32 @@ def _nearest_meta(
     return None
 
 
+# Manifests read lately, by path, size and modification time: loading a corpus's files one call
+# at a time (import and export read each article's file on its own) reads its metadata table
+# once, not once per file. A changed table has a new size or time and is read again.
+_MANIFESTS: dict[tuple[Path, int, int], tuple[Manifest | None, list[Problem]]] = {}
+_MANIFESTS_KEPT = 16
+
+
 def _folder_manifest(folder: Path, problems: list[Problem]) -> Manifest | None:
     for name in MANIFEST_NAMES:
         candidate = folder / name
-        if candidate.is_file():
-            found, manifest_problems = Manifest.read(candidate)
-            problems.extend(manifest_problems)
-            return found
+        try:
+            info = candidate.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        key = (candidate, info.st_size, info.st_mtime_ns)
+        read = _MANIFESTS.get(key)
+        if read is None:
+            read = Manifest.read(candidate)
+            if len(_MANIFESTS) >= _MANIFESTS_KEPT:
+                _MANIFESTS.pop(next(iter(_MANIFESTS)), None)
+            _MANIFESTS[key] = read
+        found, manifest_problems = read
+        problems.extend(manifest_problems)
+        return found
     return None
 
 

@@ -236,10 +236,6 @@ _THING_WORDS = frozenset(
 )
 
 
-def _is_thing(words: tuple[str, ...]) -> bool:
-    return not _THING_WORDS.isdisjoint([w.lower().rstrip(".") for w in words])
-
-
 _DIGIT = re.compile(r"\d")
 
 
@@ -349,8 +345,10 @@ def _read_stretch(stretch: str) -> tuple[tuple[_Found, ...], tuple[tuple[int, st
 
 
 _CAPITAL_WORD = r"[A-Z\u00c0-\u00de][\w\u00c0-\u024f'\u2019.-]*"
+# The capital first, then the look back at the character before it (``.`` stands for the
+# capital itself): a pattern that opens with a character class is searched for much faster.
 _CAP_STRETCH = re.compile(
-    rf"(?<![\w'\u2019.-]){_CAPITAL_WORD}"
+    rf"[A-Z\u00c0-\u00de](?<![\w'\u2019.-].)[\w\u00c0-\u024f'\u2019.-]*"
     rf"(?:[ \u00a0](?:(?:{'|'.join(sorted(_CONNECTORS))})[ \u00a0])?{_CAPITAL_WORD})*"
 )
 
@@ -359,17 +357,19 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
     roles: set[str] = set()
     sex = ""
     first = 0
-    while first < len(run) and run[first][2].lower().rstrip(".") in _NOT_NAMES:
+    keys = [token.lower().rstrip(".") for _, _, token in run]  # (each word lowered once)
+    count = len(run)
+    while first < count and keys[first] in _NOT_NAMES:
         first += 1
     # A long title ends at its last title word: "Senate Majority Leader Mitch McConnell".
-    for k in range(len(run) - 2, first, -1):
-        key = run[k][2].lower().rstrip(".")
+    for k in range(count - 2, first, -1):
+        key = keys[k]
         if key in _TITLE_ENDS or TITLE_ROLES.get(key):
             first = k
             break
     titled = False
-    while first < len(run) - 1:
-        key = run[first][2].lower().rstrip(".")
+    while first < count - 1:
+        key = keys[first]
         if key not in TITLE_ROLES and key not in _TITLE_ENDS and key not in _DESCRIPTIONS:
             break
         titled = True
@@ -380,22 +380,23 @@ def _mention_from_run(text: str, run: list[tuple[int, int, str]]) -> PersonMenti
         elif key in _FEMALE:
             sex = "f"
         first += 1
-    words = [run[k] for k in range(first, len(run))]
-    if not words:
+    if first >= count:
         return None
+    words = run[first:]
     cleaned = _clean(words[-1][2])
     if not cleaned or not _is_cap(cleaned):
         return None
-    if any(w[2].lower().rstrip(".") in _NOT_NAMES for w in words):
+    name_keys = keys[first:]
+    if not _NOT_NAMES.isdisjoint(name_keys):
         return None
     if not titled and not 2 <= len(words) <= 4:
         return None
     if _DIGIT.search(text, words[0][0], words[-1][1]):
         return None
-    if _is_thing(tuple(w for _, _, w in words)):
+    if not _THING_WORDS.isdisjoint(name_keys):
         return None
     end = words[-1][0] + len(cleaned)
-    names = tuple(_clean(w) if k == len(words) - 1 else w for k, (_, _, w) in enumerate(words))
+    names = (*(w for _, _, w in words[:-1]), cleaned)
     if not sex and len(names) >= 2:
         sex = _sex_of_first_name(names[0])
     return PersonMention(words[0][0], end, names, roles, sex)
@@ -435,12 +436,15 @@ class _Person:
     roles: set[str]
 
 
+_INITIAL = re.compile(r"[A-Z]\.?")
+
+
 def _without_initials(words: tuple[str, ...]) -> tuple[str, ...]:
     """A name without its middle initials ("Donald J. Trump" -> "Donald Trump"), the form
     other outlets and annotators write; first names given as initials ("G.K. Butterfield") stay."""
     if len(words) < 3:
         return words
-    middle = [w for w in words[1:-1] if not re.fullmatch(r"[A-Z]\.?", w)]
+    middle = [w for w in words[1:-1] if not _INITIAL.fullmatch(w)]
     return (words[0], *middle, words[-1])
 
 
@@ -596,6 +600,19 @@ class SpeakerResolver:
                 found = (match.start(), match.end())
         return found
 
+    def fuller_description(self, head: str, at: int) -> str | None:
+        """The fuller description of an unnamed person that a bare one ("the official") before
+        ``at`` refers to: the last "the/a ... <head>" with words between, outside quotations,
+        in the same or the two paragraphs before ("the senior Iranian official"); None when
+        there is none."""
+        first_paragraph = max(0, self._paragraph(at) - 2)
+        low = self.paragraph_starts[first_paragraph] if self.paragraph_starts else 0
+        found: str | None = None
+        for match in _fuller_description(head).finditer(self.text, low, at):
+            if not _inside(match.start(), self._quoted, self._quoted_starts):
+                found = " ".join(match.group().split())
+        return found
+
     def paragraphs_between(self, start: int, end: int) -> int:
         """How many paragraph breaks lie between two offsets."""
         return self._paragraph(end) - self._paragraph(start)
@@ -630,6 +647,16 @@ _DESCRIPTION = re.compile(
     r"(?:official|spokesman|spokeswoman|spokesperson|source|aide|diplomat|officer|adviser"
     r"|advisor|negotiator|envoy|commander|executive)\b"
 )
+
+
+@lru_cache(maxsize=64)
+def _fuller_description(head: str) -> re.Pattern[str]:
+    """ "the senior Iranian official" for the head noun "official": one to four words between
+    the article and the noun, none of them capitalised as a sentence start would be."""
+    return re.compile(
+        r"\b(?:[Tt]he|[Aa]n?)[ \u00a0]+(?:[\w.-]+[ \u00a0]+){1,4}?" + re.escape(head) + r"\b"
+    )
+
 
 _DESCRIPTION_HINT = re.compile(
     r"official|spokes|source|aide|diplomat|officer|advis|negotiator|envoy|commander|executive"

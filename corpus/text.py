@@ -23,8 +23,13 @@ def looks_binary(data: bytes) -> bool:
         return True
     if not head:
         return False
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(head.translate(None, _NOT_CONTROL))  # what is left: the control bytes
     return controls / len(head) > 0.05
+
+
+_NOT_CONTROL = bytes(range(32, 256)) + b"\t\n\x0c\r\x1b"
+"""Bytes that are not control bytes for :func:`looks_binary` (tab, newlines, form feed and
+escape are allowed)."""
 
 
 # Byte order marks of the encodings other than UTF-8 that a file may announce (UTF-32 first: its

@@ -5,8 +5,12 @@
   wrapped document's class is swapped for a subclass that remembers the height until the text is
   rewrapped.
 - ``rewrap`` wraps a ``TextArea``'s text to its width at once (Textual does so at its next
-  resize), and ``is_selecting`` says whether a mouse drag is selecting text: the article view
-  snaps a dragged selection to whole words when the button is released.
+  resize), and ``is_selecting`` says whether a mouse drag is selecting text.
+- ``AfterDragSelection``: a ``TextArea`` mixin whose ``selection_dragged`` runs when the mouse
+  button is released after dragging a selection (it wraps ``TextArea._on_mouse_up``): the
+  article view snaps a dragged selection to whole words then.
+- ``is_footer_key``: whether a widget is one of a ``Footer``'s keys (Textual exports the class
+  from ``textual.widgets._footer`` only); the fitting footer measures them.
 
 ``tests/tui/test_textual_fixes.py`` checks that each still does what it is meant to.
 """
@@ -18,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from textual.document._wrapped_document import WrappedDocument
 
 if TYPE_CHECKING:
+    from textual import events
+    from textual.widget import Widget
     from textual.widgets import TextArea
 
 
@@ -60,3 +66,24 @@ def rewrap(area: TextArea) -> None:
 def is_selecting(area: TextArea) -> bool:
     """True while the mouse is dragging a selection in ``area`` (until the button is up)."""
     return bool(area._selecting)
+
+
+class AfterDragSelection:
+    """Mixed into a ``TextArea`` subclass (before ``TextArea``): ``selection_dragged`` is called
+    once the mouse button that selected in the area is released (a click selects nothing)."""
+
+    def selection_dragged(self) -> None:
+        """What to do with a selection the mouse has just made (nothing here)."""
+
+    async def _on_mouse_up(self, event: events.MouseUp) -> None:
+        dragged = is_selecting(self)  # type: ignore[arg-type]
+        await super()._on_mouse_up(event)  # type: ignore[misc]
+        if dragged:
+            self.selection_dragged()
+
+
+def is_footer_key(widget: Widget) -> bool:
+    """True for one of a ``Footer``'s keys."""
+    from textual.widgets._footer import FooterKey
+
+    return isinstance(widget, FooterKey)

@@ -10,7 +10,7 @@ thread worker that reports back with small messages; no key waits on the disk or
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,7 +22,7 @@ from textual.screen import Screen
 
 from newsreader.annotations.config import Config
 
-from . import actions
+from . import actions, launch_gc
 from .editing import EditingActions
 from .index_opening import IndexOpening
 from .link_actions import LinkActions
@@ -100,6 +100,9 @@ class NewsreaderApp(
         self.busy = "loading articles…"
         self.state = "opening…"
         self.active_group: str | None = None
+        # What the user asked for while the folder was still being read (stories, the picker,
+        # corpus search): done once every article is listed.
+        self._when_listed: list[Callable[[], None]] = []
 
     # -- what the app holds (read by tests and the screenshot script) ----------------------
 
@@ -161,6 +164,7 @@ class NewsreaderApp(
         if self._views_mounted or (self.result is None and not shown):
             return  # a folder's first articles are not on the screen yet
         self._views_mounted = True
+        launch_gc.resume()  # the first text is on the screen
         from .widgets.footer import FittingFooter
 
         await self.row.mount_views()
@@ -184,6 +188,8 @@ class NewsreaderApp(
                     markup=False,
                 )
         self.call_after_refresh(self._first_frame_drawn)
+        if launch_gc.paused():  # whatever happens, not for long
+            self.set_timer(launch_gc.RESUME_AFTER, launch_gc.resume)
         self.refresh_status()
         if self.result is None and self.open_index_if_any():
             return  # an index: its stories show at once, articles are read when opened
@@ -196,8 +202,26 @@ class NewsreaderApp(
             self.result = list_paths(self.paths, manifest=self.manifest)
         if self.result is not None:
             self._show_documents(self.result)
+        elif self._show_first_articles():
+            # The whole folder is listed once the first frame is drawn: its thread would
+            # otherwise compete with drawing it.
+            self.call_after_refresh(self._load_documents)
         else:
             self._load_documents()
+
+    def _show_first_articles(self) -> bool:
+        """Show a folder's first articles in the first frame, read at once without listing the
+        rest of the folder (the load worker lists it all, and its copies of these articles take
+        their places without a redraw); False when there were none to read so."""
+        from newsreader.corpus.loaders import first_articles
+
+        first = first_articles(self.paths or [_sample_dir()], self.manifest, len(self.panes))
+        for pane, doc in zip(self.panes, first, strict=False):
+            self.show_in(pane, doc, paint=False)
+        if first:
+            self.busy = "reading articles…"
+            self.refresh_status()
+        return bool(first)
 
     def on_unmount(self) -> None:
         from newsreader.annotations.journal import StoreError
@@ -243,8 +267,13 @@ class NewsreaderApp(
             message.drawn.set()
             return
         # Shown, not yet the app's documents: those are the whole corpus, once it is listed.
+        shown = [pane.adopt(doc) for pane, doc in zip(self.panes, message.documents, strict=False)]
+        if shown and all(shown):  # on the screen since the first frame (_show_first_articles)
+            message.drawn.set()
+            return
         for pane, doc in zip(self.panes, message.documents, strict=False):
-            self.show_in(pane, doc, paint=False)
+            if not pane.adopt(doc):
+                self.show_in(pane, doc, paint=False)
         self.busy = "reading articles…"
         self.refresh_status()
 
@@ -262,12 +291,27 @@ class NewsreaderApp(
     def on_documents_loaded(self, message: DocumentsLoaded) -> None:
         self._show_documents(message.result)
 
+    def listed(self, action: Callable[[], None], what: str) -> bool:
+        """True when the whole corpus is listed; otherwise ``action`` is done once it is, and the
+        user is told so (``what`` says what will open)."""
+        if self.result is not None:
+            return True
+        if action not in self._when_listed:
+            self._when_listed.append(action)
+        done = self.busy.partition("… ")[2]  # "12 of 300 files", from the listing's progress
+        progress = f" ({done} read)" if done else ""
+        self.notify(f"Still reading the folder{progress}: {what} once every article is read.")
+        return False
+
     def _show_documents(self, result: LoadResult) -> None:
         self.result = result
+        pending, self._when_listed = self._when_listed, []
+        for action in pending:
+            self.call_after_refresh(action)
         self._documents = result.documents
         self._workbench = None  # made when the marks are painted, after the first frame
         for pane, doc in zip(self.panes, self.documents, strict=False):
-            if pane.article is not doc:  # the first articles may be shown already
+            if pane.article is not doc and not pane.adopt(doc):  # may be shown already
                 self.show_in(pane, doc, paint=False)
         self.call_after_refresh(self._first_frame_drawn)
         # Text first; the marks (which analyse the articles) once it is on the screen.
@@ -389,6 +433,12 @@ class NewsreaderApp(
                 action.sentence,
                 lambda run=action.run: self.run_action(run),
             )
+
+
+def _sample_dir() -> Path:
+    from newsreader.corpus import SAMPLE_DIR
+
+    return SAMPLE_DIR
 
 
 def _few_small_files(paths: Sequence[str | Path], limit: int = 1 << 20) -> bool:

@@ -132,16 +132,23 @@ def _fail(message: str) -> NoReturn:
 
 
 def stories_of_store(
-    store: Store, *, corrections: bool = True, group_missing: bool = True
+    store: Store,
+    *,
+    corrections: bool = True,
+    group_missing: bool = True,
+    cache_folder: Path | None = None,
 ) -> CorrectedStories:
     """The stories of ``store``'s articles, as ``export`` and ``coverage --story`` see them.
 
     The grouping the store keeps (the last ``newsreader stories --db`` or stories screen),
     with the store's corrections (unless ``corrections`` is False). With ``group_missing``,
     articles of the store it does not hold are grouped now, with the other articles of their
-    folders, as ``newsreader stories FOLDER`` would (else they are in no story).
+    folders, as ``newsreader stories FOLDER`` would (else they are in no story); with a
+    ``cache_folder``, that grouping is kept there and used again while the folders' articles
+    are unchanged (:mod:`newsreader.annotations.story_cache`).
     """
     from newsreader.annotations.jsonl import resolve_article
+    from newsreader.annotations.story_cache import grouped_folders, loaded_from, outermost
     from newsreader.annotations.story_edits import apply_pins, kept_stories
 
     record = store.recorded_grouping()
@@ -152,11 +159,11 @@ def stories_of_store(
     for doc in missing:
         found = resolve_article(doc.path, store.path) if doc.path else None
         if found is not None:
-            folders.add(found.parent)
+            folders.add(loaded_from(doc.id, found))
     if folders:
-        listed = [d for d in list_paths(sorted(folders)).documents if d.id not in known]
-        stories = story_order([*stories, *group_stories(listed)])  # type: ignore[arg-type]
-        known.update((d.id, d) for d in listed)
+        grouped = grouped_folders(outermost(folders), cache_folder, exclude=set(known))
+        stories = story_order([*stories, *grouped.stories])
+        known.update(grouped.articles)
     pins = store.story_pins() if corrections else []
     return apply_pins(stories, pins, known)
 

@@ -1,16 +1,20 @@
 """Opening an index in the app: ``newsreader INDEX`` (a folder ``newsreader prepare`` wrote).
 
-The stories list shows at once, read page by page from the index's stories table
-(:class:`IndexStories`; no article is read for it); an article is read from the index only when
-its story is opened, then handed to the store like any article (its text and content hash come
-from the index, so spans made on it are found again as they are for files). Typing in the list
-filters over the stories' labels, outlets and titles (the listing table, read once, in a worker).
+The stories list shows at once: its first page comes from the index's ``first_page.json``, read
+with the standard library before the first frame (``annotations/prepare/first_page.py``); pyarrow
+is imported after the first frame, in a worker, and the next pages are read from the stories
+table (:class:`IndexStories`; no article is read for it). An index without a first page (version
+1) has its first page read from the table in a worker. An article is read from the index only
+when its story is opened, then handed to the store like any article (its text and content hash
+come from the index, so spans made on it are found again as they are for files). Typing in the
+list filters over the stories' labels, outlets and titles (the listing table, read once, in a
+worker).
 """
 
 from __future__ import annotations
 
-import json
 import re
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,17 +38,25 @@ def index_folder(paths: Sequence[str | Path]) -> Path | None:
     """The index folder when ``paths`` is one folder holding an index's manifest, else None.
 
     Reads only the manifest (no pyarrow), so it costs nothing on a folder of articles."""
+    found = index_manifest(paths)
+    return found[0] if found is not None else None
+
+
+def index_manifest(paths: Sequence[str | Path]) -> tuple[Path, dict[str, Any]] | None:
+    """The index folder and its manifest when ``paths`` is one index folder, else None."""
     if len(paths) != 1:
         return None
     manifest = Path(paths[0]) / "manifest.json"
     try:
         if not manifest.is_file() or manifest.stat().st_size > 1 << 24:
             return None
+        import json  # not needed by the app's first frame
+
         value = json.loads(manifest.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     if isinstance(value, dict) and value.get("format") == INDEX_FORMAT:
-        return Path(paths[0])
+        return Path(paths[0]), value
     return None
 
 
@@ -65,17 +77,38 @@ def _story(row: dict[str, Any]) -> Story:
 class IndexStories:
     """An index's stories, read a page at a time; filtering reads its labels and titles once.
 
-    Thread-safe enough for its use: the app reads pages and searches in one worker group at a
-    time.
+    The pages of the index's first page (:meth:`read_first_page`, no pyarrow) are handed out
+    first, then the stories table's rows after them. Opening the table is locked: the app reads
+    pages, warms the table and searches in three worker groups.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.loaded: list[Story] = []
         self.total: int | None = None
+        self._ahead: list[Story] = []
+        self._first_page = 0  # the stories of the first page: the table is read after them
         self._batches: Any = None
         self._table: Any = None
         self._keys: list[str] | None = None
+        self._lock = threading.Lock()
+
+    def read_first_page(self, manifest: dict[str, Any]) -> bool:
+        """Take the index's first page (read with the standard library) when it has one that
+        matches its stories table; whether it did."""
+        from newsreader.annotations.prepare.first_page import read_first_page
+
+        found = read_first_page(self.root, manifest)
+        if found is None:
+            return False
+        self._ahead, self.total = found
+        self._first_page = len(self._ahead)
+        return True
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the next page is given without reading the table (from the first page)."""
+        return bool(self._ahead)
 
     @property
     def complete(self) -> bool:
@@ -84,18 +117,35 @@ class IndexStories:
 
     def next_page(self, size: int = PAGE) -> list[Story]:
         """Read (and keep) the next ``size`` stories of the table; empty at its end."""
-        import pyarrow.parquet as pq
-
-        if self._batches is None:
-            handle = pq.ParquetFile(self.root / "stories.parquet")
-            self.total = handle.metadata.num_rows
-            self._batches = handle.iter_batches(batch_size=size)
+        if self._ahead:
+            page, self._ahead = self._ahead[:size], self._ahead[size:]
+            self.loaded.extend(page)
+            return page
+        self.open_table(size)
         batch = next(self._batches, None)
         if batch is None:
             return []
         page = [_story(row) for row in batch.to_pylist()]
         self.loaded.extend(page)
         return page
+
+    def open_table(self, size: int = PAGE) -> None:
+        """Import pyarrow and open the stories table after the rows already given (the app
+        does it in a worker after its first frame, so that the next page is read at once)."""
+        with self._lock:
+            if self._batches is not None:
+                return
+            import pyarrow.parquet as pq
+
+            handle = pq.ParquetFile(self.root / "stories.parquet")
+            rows = handle.metadata.num_rows
+            if self.total is not None and rows != self.total:
+                raise ValueError(
+                    f"stories.parquet has {rows} stories, its first page says {self.total}: "
+                    "prepare the index again"
+                )
+            self.total = rows
+            self._batches = _batches_after(handle, self._first_page, size)
 
     def matching(self, query: str, limit: int) -> tuple[list[Story], int]:
         """The stories whose label, outlets or article titles hold every word of ``query`` at
@@ -131,6 +181,17 @@ class IndexStories:
         return [_story(row) for row in chosen], len(rows)
 
 
+def _batches_after(handle: Any, skip: int, size: int) -> Any:
+    """The table's rows after the first ``skip``, in batches of at most ``size``."""
+    for batch in handle.iter_batches(batch_size=size):
+        if skip >= batch.num_rows:
+            skip -= batch.num_rows
+            continue
+        if skip:
+            batch, skip = batch.slice(skip), 0
+        yield batch
+
+
 class IndexOpening:
     """Mixed into the app: the stories of an index at once, articles read when opened."""
 
@@ -146,9 +207,10 @@ class IndexOpening:
 
         The stories' first page is read first; the store opens once it is on the screen (its
         worker would otherwise compete with reading and drawing it)."""
-        root = index_folder(getattr(self, "paths", ()))
-        if root is None:
+        found = index_manifest(getattr(self, "paths", ()))
+        if found is None:
             return False
+        root, manifest = found
         from newsreader.annotations.prepare import MissingExtra, require_scale
 
         try:
@@ -158,6 +220,7 @@ class IndexOpening:
             self._open_store(read_only=self.read_only)  # type: ignore[attr-defined]
             return True
         self.index_stories = IndexStories(root)
+        self.index_stories.read_first_page(manifest)
         self.busy = "reading the index…"
         self.refresh_status()  # type: ignore[attr-defined]
         self.show_index_stories()
@@ -175,6 +238,13 @@ class IndexOpening:
         self.call_after_refresh(self._open_store, read_only=self.read_only)  # type: ignore[attr-defined]
 
     store_opening_started = False
+
+    def on_ready(self) -> None:
+        """The first frame is on the screen: the stories screen puts its list in place of the
+        first page's lines (the app may have an ``on_ready`` of its own: Textual calls both)."""
+        screen = self.screen  # type: ignore[attr-defined]
+        if getattr(screen, "preview", False):
+            self.call_after_refresh(screen.first_frame_shown)  # type: ignore[attr-defined]
 
     def _index_failed(self, message: str) -> None:
         self.busy = ""
@@ -240,4 +310,4 @@ class IndexOpening:
         self.refresh_all()  # type: ignore[attr-defined]
 
 
-__all__ = ["PAGE", "IndexOpening", "IndexStories", "index_folder"]
+__all__ = ["PAGE", "IndexOpening", "IndexStories", "index_folder", "index_manifest"]

@@ -169,28 +169,34 @@ def open_app(
     panes: int,
 ) -> int:
     """Open the articles at PATHS side by side in the app (the sample corpus when none)."""
-    from newsreader.annotations.config import ConfigError, load_config
+    from . import launch_gc
 
+    launch_gc.pause()  # until the first text is drawn (the app resumes it): see launch_gc
     try:
-        config = load_config()
-    except ConfigError as error:
-        print(f"newsreader: {error}", file=sys.stderr)
-        return 2
-    from newsreader.corpus.loaders import SAMPLE_DIR
+        from newsreader.annotations.config import ConfigError, load_config
 
-    from .app import make_app
+        try:
+            config = load_config()
+        except ConfigError as error:
+            print(f"newsreader: {error}", file=sys.stderr)
+            return 2
+        from newsreader.corpus.loaders import SAMPLE_DIR
 
-    # A few files are read before the first frame, folders in a worker once it is up.
-    make_app(
-        paths=[str(SAMPLE_DIR)] if not paths else [str(Path(p)) for p in paths],
-        manifest=manifest,
-        store_path=config.store_path(db),
-        config=config,
-        annotator=annotator,
-        panes=panes,
-        read_only=read_only,
-    ).run()
-    return 0
+        from .app import make_app
+
+        # A few files are read before the first frame, folders in a worker once it is up.
+        make_app(
+            paths=[str(SAMPLE_DIR)] if not paths else [str(Path(p)) for p in paths],
+            manifest=manifest,
+            store_path=config.store_path(db),
+            config=config,
+            annotator=annotator,
+            panes=panes,
+            read_only=read_only,
+        ).run()
+        return 0
+    finally:
+        launch_gc.resume()
 
 
 def main(argv: Sequence[str] | None = None) -> Any:

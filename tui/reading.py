@@ -258,6 +258,8 @@ class ReadingActions:
     def action_pick_document(self) -> None:
         from .screens.picker import DocumentPicker
 
+        if not self.listed(self.action_pick_document, "the article list opens"):  # type: ignore[attr-defined]
+            return
         pane = self.focused_pane()
         if pane is None:
             return

@@ -95,7 +95,7 @@ def safe_console(*, stderr: bool = False, **options: Any) -> Console:
 
 # ---- CSV and JSON -----------------------------------------------------------------------------
 
-_FORMULA = re.compile(r"[=+\-@\t\r]")
+_FORMULA = r"[=+\-@\t\r]"  # compiled when first used (not by the first frame)
 
 
 def inert_csv_row(row: Sequence[object]) -> list[str]:
@@ -109,7 +109,7 @@ def inert_csv_row(row: Sequence[object]) -> list[str]:
             cells.append(str(value))
             continue
         cell = "" if value is None else str(value)
-        if _FORMULA.match(cell):
+        if re.match(_FORMULA, cell):
             cell = "'" + cell
         cells.append(inert(cell))
     return cells

@@ -23,6 +23,8 @@ class SearchActions:
     def action_search_corpus(self) -> None:
         from .screens.search import SearchScreen
 
+        if not self.listed(self.action_search_corpus, "the search opens"):  # type: ignore[attr-defined]
+            return
         documents = self.workbench.documents
         if not documents:
             self.notify("There are no articles to search.", severity="warning")  # type: ignore[attr-defined]

@@ -74,6 +74,8 @@ class StoryActions:
         if getattr(self, "index_stories", None) is not None:
             self.show_index_stories()  # type: ignore[attr-defined]
             return
+        if not self.listed(self.action_stories, "the stories open"):  # type: ignore[attr-defined]
+            return
         documents = self.workbench.documents
         if not documents:
             self.notify("There are no articles to group into stories.", severity="warning")  # type: ignore[attr-defined]

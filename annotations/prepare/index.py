@@ -23,7 +23,8 @@ from newsreader.corpus.stories import Story
 from . import require_scale
 
 FORMAT = "newsreader-index"
-SUPPORTED_VERSIONS = (1,)
+SUPPORTED_VERSIONS = (1, 2)
+"""Version 1 has no first page (``first_page.py``): its stories are read from the table."""
 
 
 class IndexError_(ValueError):

@@ -29,6 +29,7 @@ from newsreader.corpus.loaders import Problem
 from newsreader.corpus.stories import DEFAULTS, Options
 
 from . import require_scale
+from .first_page import write_first_page
 from .grouping import group_on_cluster
 from .listing import (
     ID_BUCKET,
@@ -47,7 +48,8 @@ from .sources import Columns, partitions
 from .work import Done, analyse_partition, write_atomic
 
 FORMAT = "newsreader-index"
-VERSION = 1
+VERSION = 2
+"""2: the manifest names ``first_page.json`` (``first_page.py``); version 1 is read without it."""
 
 Progress = Callable[[str, int, int | None], None]
 """``(stage, done, total or None)``: called as partitions and story batches finish."""
@@ -232,7 +234,8 @@ def _prepare(
 
     summary.problems = problems
     _write_problems(root, problems)
-    _write_manifest(root, order, link_files, summary, by)
+    first_page = write_first_page(root)
+    _write_manifest(root, order, link_files, summary, by, first_page)
     _remove_stale(root, order, link_files)
     return summary
 
@@ -373,7 +376,12 @@ def _write_problems(root: Path, problems: Sequence[Problem]) -> None:
 
 
 def _write_manifest(
-    root: Path, order: Sequence[str], link_files: Sequence[str], summary: Summary, by: str
+    root: Path,
+    order: Sequence[str],
+    link_files: Sequence[str],
+    summary: Summary,
+    by: str,
+    first_page: dict[str, Any],
 ) -> None:
     from .work import ARTICLE_COLUMNS
 
@@ -391,6 +399,7 @@ def _write_manifest(
         },
         "partitions": [f"part-{name}.parquet" for name in order],
         "links": [f"{name}.parquet" for name in link_files],
+        "first_page": first_page,
         "columns": {
             "articles": list(ARTICLE_COLUMNS),
             "docs": ["id", "path", "title", "outlet", "date", "story", "part"],

@@ -8,12 +8,15 @@ itself notes its CPU time (all threads) and wall time the moment the text reache
 baseline is the checks' own bare Textual app (a header, two Statics, a footer), launched the same
 way and alternated with newsreader. Median over the runs after a warm-up pair.
 
-    python tests/benchmarks/bench_launch.py [--runs 7] [--big] [--profile]
+    python tests/benchmarks/bench_launch.py [--runs 7] [--big] [--profile] [--instructions]
 
 ``--big`` launches on ``../shared/corpora/polnear/data`` (a copy with a marker word at the start of
 each article's first paragraph, as ``big_startup.py`` makes) instead of two seed articles.
 ``--profile`` runs newsreader, then the bare app, once each under cProfile timed in CPU time, and
 prints where it went until the first text (``--sort tottime``, ``--lines N``).
+``--instructions`` runs newsreader, then the bare app, once each under valgrind's cachegrind and
+prints the instructions each executed until its first text: the same from run to run whatever
+the machine's load (about a minute each; valgrind must be installed).
 """
 
 from __future__ import annotations
@@ -87,18 +90,24 @@ else:
 
 
 def launch(
-    kind: str, markers: list[str], args: list[str], profile: str = ""
+    kind: str, markers: list[str], args: list[str], profile: str = "", counted: str = ""
 ) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) from the child's start to its first text on the terminal."""
+    """(CPU seconds, wall seconds) from the child's start to its first text on the terminal;
+    with ``counted``, run under cachegrind, which writes its count there."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "out"
+        prefix = (
+            ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={counted}"]
+            if counted
+            else []
+        )
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 180, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "180", "LINES": "50"}
         if profile:
             env["BENCH_LAUNCH_PROFILE"] = profile
         child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, kind, str(out), ",".join(markers), *args],
+            [*prefix, sys.executable, "-c", CHILD, kind, str(out), ",".join(markers), *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -106,7 +115,7 @@ def launch(
             start_new_session=True,
         )
         os.close(slave)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + (600 if counted else 120)
         while child.poll() is None and time.monotonic() < deadline:
             ready, _, _ = select.select([master], [], [], 0.05)
             if ready:
@@ -142,6 +151,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--big", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--instructions", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="the profile's order (pstats)")
     parser.add_argument("--lines", type=int, default=60, help="the profile's length")
     options = parser.parse_args()
@@ -157,6 +167,22 @@ def main() -> None:
             markers = ["Invited", "Iran"]
             bare_args = ours_args = [str(a), str(b)]
             what = "two seed articles"
+        if options.instructions:
+            counts = {}
+            db = Path(folder) / "i.json"
+            for kind, args in (("newsreader", ["--db", str(db), *ours_args]), ("bare", bare_args)):
+                counted = Path(folder) / f"{kind}.cachegrind"
+                launch(kind, markers, args, counted=str(counted))
+                summary = next(
+                    line for line in counted.read_text().splitlines() if line.startswith("summary:")
+                )
+                counts[kind] = int(summary.split()[1])
+            print(f"launch to the first text, {what}, instructions (valgrind cachegrind)")
+            print(
+                f"  newsreader {counts['newsreader'] / 1e6:,.1f} M, bare Textual "
+                f"{counts['bare'] / 1e6:,.1f} M, ratio {counts['newsreader'] / counts['bare']:.3f}"
+            )
+            return
         if options.profile:
             import pstats
 

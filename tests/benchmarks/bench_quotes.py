@@ -8,8 +8,8 @@ working tree's time is also split by stage (the rules; person mentions; the rank
 
     python tests/benchmarks/bench_quotes.py [--shared ../shared] [--against REV ...] [--runs N]
 
-The default revisions: ``ee7b005`` (before speakers were resolved to people) and ``662b2bc``
-(the start of the speakers2 branch).
+The default revisions: ``ee7b005`` (before speakers were resolved to people) and ``22b5eb3``
+(the start of the quotes3 branch: speakers resolved to people, before the speed work).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def run(root: str, data: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).parents[3] / "shared")
-    parser.add_argument("--against", nargs="*", default=["ee7b005", "662b2bc"])
+    parser.add_argument("--against", nargs="*", default=["ee7b005", "22b5eb3"])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     data = args.shared / "corpora" / "polnear" / "data"

@@ -5,7 +5,8 @@ story is a new event of the same kind. Every copy swaps the story's names for na
 other stories (the same swap for all of one copy's articles, so a copy stays one event), drops a
 fifth of each article's sentences and shuffles the rest, and moves the dates by ``c`` x 45 days.
 Copies are therefore not near-duplicates of each other. Gold: (original story, copy); a PolNeAR
-article is a story of its own.
+article is a story of its own. With ``--hide-dates`` the articles are grouped without their
+dates: the copies of one article then differ only in their names (and the sentences dropped).
 
 Each size runs in a fresh process; memory is that process's peak resident size, beside the same
 process's size after building the corpus (the articles themselves). Time is wall and CPU time
@@ -15,6 +16,7 @@ average-link (scipy) at distance 0.90. It needs n x n memory, so it runs up to `
 articles only; at 100k the condensed matrix alone would take 40 GB.
 
     python tests/benchmarks/bench_stories.py [--shared ../shared] [--sizes 1000,10000,100000]
+        [--baseline-max N] [--hide-dates] [--no-listing]
 """
 
 from __future__ import annotations
@@ -131,13 +133,17 @@ def _plain(articles: list[object]) -> list[int]:
     return [int(x) for x in fcluster(tree, t=0.90, criterion="distance")]
 
 
-def worker(shared: Path, size: int, method: str) -> None:
+def worker(shared: Path, size: int, method: str, hide_dates: bool = False) -> None:
+    from dataclasses import replace
+
     from newsreader.corpus.stories import cluster_labels
 
     sys.path.insert(0, str(Path(__file__).parent))
     from eval_stories import bcubed
 
     articles, gold = make_corpus(shared, size)
+    if hide_dates:  # names and words alone must tell the copies apart
+        articles = [replace(a, date=None) for a in articles]  # type: ignore[type-var]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     began, cpu = time.perf_counter(), time.process_time()
     labels = cluster_labels(articles) if method == "newsreader" else _plain(articles)  # type: ignore[arg-type]
@@ -181,14 +187,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--baseline-max", type=int, default=10000)
     parser.add_argument("--no-listing", action="store_true", help="skip the listing figures")
+    parser.add_argument(
+        "--hide-dates", action="store_true", help="group without the articles' dates"
+    )
     parser.add_argument("--worker", nargs=2, metavar=("SIZE", "METHOD"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.shared, int(args.worker[0]), args.worker[1])
+        worker(args.shared, int(args.worker[0]), args.worker[1], args.hide_dates)
         return
     if not args.no_listing:
         listing(args.shared)
-    print(f"load average {os.getloadavg()}")
+    print(f"load average {os.getloadavg()}" + (", dates hidden" if args.hide_dates else ""))
     print(
         f"{'articles':>9}  {'method':28} {'time':>9} {'CPU':>9} {'peak MB':>9} {'corpus MB':>10}"
         f" {'F1':>6}"
@@ -206,6 +215,7 @@ def main() -> None:
                 [
                     *(sys.executable, __file__, "--shared", str(args.shared)),
                     *("--worker", str(size), method.split()[0]),
+                    *(["--hide-dates"] if args.hide_dates else []),
                 ],
                 capture_output=True,
                 text=True,

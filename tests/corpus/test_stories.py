@@ -169,6 +169,13 @@ def test_names_and_numbers_keep_names_places_numbers_not_sentence_starts() -> No
     # A sentence-initial word counts only when the text capitalises it inside a sentence too.
     assert tokens.count("steele") == 2
     assert names_and_numbers("Chairman Mao. The chairman spoke.") == ["mao"]
+    # A possessive names the same person.
+    assert names_and_numbers("It was Anna Berg’s plan, Berg's aides said.") == [
+        "anna",
+        "berg",
+        "anna_berg",
+        "berg",
+    ]
 
 
 def test_date_factor_penalises_articles_far_apart_only() -> None:
@@ -179,7 +186,10 @@ def test_date_factor_penalises_articles_far_apart_only() -> None:
     far = _date_factor(np.array([100.0]), np.array([500.0]), options)[0]
     unknown = _date_factor(np.array([100.0]), np.array([float("nan")]), options)[0]
     assert close == 1.0 and unknown == 1.0
-    assert options.date_penalty <= far < 0.6
+    assert options.date_penalty <= far < 0.25
+    # Six weeks apart (a look-alike event, not a story of days): a third of the likeness.
+    weeks = _date_factor(np.array([100.0]), np.array([145.0]), options)[0]
+    assert weeks < 0.35
 
 
 def test_large_components_are_split_and_still_cover_every_article() -> None:
@@ -227,8 +237,10 @@ def test_name_gate_reduces_pairs_alike_in_words_but_not_in_names() -> None:
     has = np.array([True, True, True, False])
     out = _gated(joined, names, has, np.array([True] * 4), options)
     assert out[0] == 0.0  # no name in common: a look-alike event
-    assert out[1] == pytest.approx(0.6 * 0.5)  # a quarter of the gate: half the similarity
+    assert out[1] == pytest.approx(0.6 / 64)  # a quarter of the gate: names decide
     assert out[2] == 0.6 and out[3] == 0.6  # names alike enough, or an article without names
+    soft = _gated(joined, names, has, np.array([True] * 4), Options(name_gate_power=0.5))
+    assert soft[1] == pytest.approx(0.6 * 0.5)  # the square root of the shortfall
 
 
 def test_two_articles_with_the_same_words_and_other_names_stay_apart() -> None:

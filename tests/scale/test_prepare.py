@@ -176,7 +176,7 @@ def test_prepare_command_end_to_end(archive: tuple[Path, Path], tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "15 articles" in result.output and "problem: " in result.output
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["format"] == "newsreader-index" and manifest["version"] == 1
+    assert manifest["format"] == "newsreader-index" and manifest["version"] == 2
     assert manifest["counts"]["articles"] == 15
 
 

@@ -376,14 +376,18 @@ async def test_a_few_article_files_are_in_the_first_frame(tmp_path: Path) -> Non
         assert app.panes[0].article is not None and app.panes[1].article is not None
         assert not [w for w in app.workers if w.group == "load"]
         await settle(app, pilot)
-    # A folder still loads in a worker.
+    # A folder's first articles are in the first frame too; the folder is listed in a worker
+    # once that frame is drawn, and its copies of them take their places.
     app = make_app(
         paths=[SAMPLE_DIR], store_path=tmp_path / "s2.json", config=Config(), cursor_blink=False
     )
     async with app.run_test(size=SIZE) as pilot:
-        assert [w for w in app.workers if w.group == "load"]
+        shown = [p.article for p in app.panes]
+        assert all(shown) and app.result is None
         await settle(app, pilot)
-        assert app.panes[0].article is not None
+        assert app.result is not None and len(app.documents) > 2
+        assert [p.article for p in app.panes] == app.documents[:2]
+        assert [p.article.id for p in app.panes] == [d.id for d in shown if d is not None]
 
 
 async def test_an_edit_repaints_only_the_panes_of_the_articles_it_touched(

@@ -81,8 +81,8 @@ def test_export_carries_each_span_story_as_stories_gives_it(setup: tuple[Path, P
     assert list(lines[0]).index("story") == list(lines[0]).index("title") + 1
 
 
-def test_without_a_kept_grouping_story_is_null_and_export_story_groups_the_folder(
-    tmp_path: Path,
+def test_without_a_kept_grouping_export_groups_the_folder_and_keeps_that_grouping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = write_corpus(tmp_path / "corpus")
     docs = by_name(load_corpus(folder))
@@ -91,16 +91,68 @@ def test_without_a_kept_grouping_story_is_null_and_export_story_groups_the_folde
         doc = docs["arrest-doe-the-wire"]
         store.attach([doc])
         store.create_span(doc.id, *doc.sentences[0], "claim")
+    # No grouping kept: the export groups the store's folders, as `newsreader stories FOLDER`.
+    expected = {d["id"]: s["story"] for s in stories_json(str(folder)) for d in s["docs"]}  # type: ignore[union-attr, index]
     code, out, err = run("export", "--db", str(db))
     assert code == 0, err
     (line,) = [json.loads(x) for x in out.splitlines()]
-    assert line["story"] is None  # no grouping kept: exports do not group the corpus
-    # Naming a story groups the store's folders, as `newsreader stories FOLDER` does.
-    expected = {d["id"]: s["story"] for s in stories_json(str(folder)) for d in s["docs"]}  # type: ignore[union-attr, index]
+    assert line["story"] == expected[doc.id] is not None
+    # The second export uses the grouping kept on disk: it neither lists nor groups.
+    import newsreader.annotations.story_cache as story_cache
+
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("grouped again")
+
+    monkeypatch.setattr(story_cache, "list_paths", fail)
+    code, out, err = run("export", "--db", str(db))
+    assert code == 0, err
+    assert json.loads(out)["story"] == expected[doc.id]
     code, out, err = run("export", "--db", str(db), "--story", expected[doc.id])  # type: ignore[arg-type]
     assert code == 0, err
     (line,) = [json.loads(x) for x in out.splitlines()]
     assert line["story"] == expected[doc.id]
+
+
+def test_export_groups_the_folder_the_articles_were_loaded_from(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    write_corpus(root / "dev" / "text")  # ids are made relative to corpus/, as PolNeAR's
+    docs = load_corpus(root)
+    db = tmp_path / "store.json"
+    with Store.open(db) as store:
+        store.attach(docs)
+        for doc in docs:
+            store.create_span(doc.id, *doc.sentences[0], "claim")
+    expected = {d["id"]: s["story"] for s in stories_json(str(root)) for d in s["docs"]}  # type: ignore[union-attr, index]
+    code, out, err = run("export", "--db", str(db))
+    assert code == 0, err
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert len(lines) == len(docs) and all(x["story"] == expected[x["doc_id"]] for x in lines)
+
+
+def test_export_applies_corrections_over_a_grouping_made_at_export(tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "corpus")
+    docs = load_corpus(folder)
+    named = by_name(docs)
+    db = tmp_path / "store.json"
+    sendai = named["quake-sendai-newsy"]
+    with Store.open(db) as store:
+        store.attach([sendai])
+        store.create_span(sendai.id, *sendai.sentences[0], "claim")
+        # The user moved the article into the Doe story; the store keeps no grouping.
+        doe = group_stories(docs, by="metadata")
+        doe_story = next(s for s in doe if named["arrest-doe-newsy"].id in s.doc_ids)
+        wb = Workbench(store, docs)
+        wb.set_grouping(doe, "metadata")
+        wb.move_to_story(sendai.id, doe_story.id)
+        store.record_grouping({"by": "text", "stories": [], "articles": {}})  # pin kept
+    for _ in range(2):  # grouped at export, then from the kept grouping
+        code, out, err = run("export", "--db", str(db))
+        assert code == 0, err
+        story = json.loads(out)["story"]
+        corrected = stories_json(str(folder), "--db", str(db))
+        holding = next(s for s in corrected if any(d["id"] == sendai.id for d in s["docs"]))  # type: ignore[union-attr, index]
+        assert story == holding["story"]
+        assert any("arrest-doe" in d["path"] for d in holding["docs"])  # type: ignore[union-attr, index]
 
 
 def test_export_story_by_id_or_label_limits_the_export(setup: tuple[Path, Path]) -> None:
@@ -163,3 +215,70 @@ def test_a_broken_store_fails_with_db_and_is_passed_over_as_the_default(
     assert code == 0 and len(out.splitlines()) == 3
     assert "without its corrections" in err
     assert broken.read_text() == "{not json"  # never changed
+
+
+def test_import_groups_for_export_so_the_first_export_need_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_corpus(tmp_path / "corpus")
+    docs = by_name(load_corpus(folder))
+    doc = docs["arrest-doe-the-wire"]
+    start, end = doc.sentences[0]
+    spans = tmp_path / "spans.jsonl"
+    spans.write_text(
+        json.dumps(
+            {
+                "id": "s_" + "0" * 15 + "1",
+                "doc_id": doc.id,
+                "doc_path": doc.path,
+                "start": start,
+                "end": end,
+            }
+            | {"label": "claim", "text": doc.text[start:end]}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "store.json"
+    code, _, err = run("import", str(spans), "--db", str(db), "--corpus", str(folder))
+    assert code == 0, err
+    expected = {d["id"]: s["story"] for s in stories_json(str(folder)) for d in s["docs"]}  # type: ignore[union-attr, index]
+    import newsreader.annotations.story_cache as story_cache
+
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("export grouped the articles")
+
+    monkeypatch.setattr(story_cache, "list_paths", fail)
+    code, out, err = run("export", "--db", str(db))
+    assert code == 0, err
+    (line,) = [json.loads(x) for x in out.splitlines()]
+    assert line["story"] == expected[doc.id] is not None
+
+
+def test_import_groups_the_corpus_in_a_second_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --corpus, the grouping is made by a second process while the import runs: this
+    process, which cannot list articles here, finds it kept and groups nothing."""
+    folder = write_corpus(tmp_path / "corpus")
+    doc = by_name(load_corpus(folder))["quake-sendai-newsy"]
+    start, end = doc.sentences[0]
+    spans = tmp_path / "spans.jsonl"
+    record = {"id": "s_" + "0" * 15 + "2", "doc_id": doc.id, "doc_path": doc.path}
+    record |= {"start": start, "end": end, "label": "claim", "text": doc.text[start:end]}
+    spans.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    import newsreader.annotations.story_cache as story_cache
+
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("the importing process grouped the articles itself")
+
+    listing = story_cache.list_paths
+    monkeypatch.setattr(story_cache, "list_paths", fail)
+    db = tmp_path / "store.json"
+    code, _, err = run("import", str(spans), "--db", str(db), "--corpus", str(folder))
+    assert code == 0, err
+    monkeypatch.setattr(story_cache, "list_paths", listing)
+    expected = {d["id"]: s["story"] for s in stories_json(str(folder)) for d in s["docs"]}  # type: ignore[union-attr, index]
+    code, out, err = run("export", "--db", str(db))
+    assert code == 0, err
+    assert json.loads(out)["story"] == expected[doc.id] is not None

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import csv
+import json
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import OptionList
 
 from newsreader.annotations.config import Config
+from newsreader.annotations.prepare import first_page
 from newsreader.annotations.store import Store
 from newsreader.tui.app import NewsreaderApp, make_app
-from newsreader.tui.index_opening import PAGE, IndexStories, index_folder
+from newsreader.tui.index_opening import PAGE, IndexStories, index_folder, index_manifest
 from newsreader.tui.screens.stories_index import IndexStoriesScreen
 
 pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
 
 STORIES = 250  # more than a page
+FIRST_PAGE = 100  # the index's first page, shorter than the list (several screen pages)
 PLACES = ("Lisbon", "Osaka", "Denver", "Nairobi", "Quito")
 
 
@@ -61,12 +68,167 @@ def build(archive: Path, out: Path) -> None:
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("index")
     write_archive(folder / "archive.csv")
-    build(folder / "archive.csv", folder / "index")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(first_page, "STORIES", FIRST_PAGE)
+        build(folder / "archive.csv", folder / "index")
     yield folder / "index"
+
+
+@pytest.fixture(scope="module")
+def old_index(index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The index as version 1 wrote it: no first page."""
+    old = tmp_path_factory.mktemp("old") / "index"
+    shutil.copytree(index, old)
+    (old / first_page.FILE).unlink()
+    manifest = json.loads((old / "manifest.json").read_text())
+    del manifest["first_page"]
+    manifest["version"] = 1
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    return old
+
+
+def manifest_of(index: Path) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads((index / "manifest.json").read_text())
+    return value
+
+
+def test_prepare_writes_a_first_page_that_agrees_with_the_stories_table(index: Path) -> None:
+    import pyarrow.parquet as pq
+
+    manifest = manifest_of(index)
+    assert manifest["version"] == 2
+    assert manifest["first_page"]["stories"] == FIRST_PAGE
+    found = first_page.read_first_page(index, manifest)
+    assert found is not None
+    stories, total = found
+    rows = pq.read_table(index / "stories.parquet").to_pylist()
+    assert total == len(rows) == STORIES
+    assert len(stories) == FIRST_PAGE
+    for story, row in zip(stories, rows, strict=False):
+        assert (
+            story.id,
+            story.label,
+            list(story.doc_ids),
+            list(story.outlets),
+            story.first,
+            story.last,
+            story.source,
+        ) == (
+            row["story"],
+            row["label"],
+            row["docs"],
+            row["outlets"],
+            row["first"],
+            row["last"],
+            row["source"],
+        )
+
+
+def test_a_first_page_from_another_table_is_not_read(index: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy)
+    manifest = manifest_of(copy)
+    assert first_page.read_first_page(copy, manifest) is not None
+    assert first_page.read_first_page(copy, {**manifest, "first_page": None}) is None
+    # stories.parquet rewritten by another run (its size differs from the manifest's).
+    with (copy / "stories.parquet").open("ab") as handle:
+        handle.write(b"\0")
+    assert first_page.read_first_page(copy, manifest) is None
+    shutil.copy(index / "stories.parquet", copy / "stories.parquet")
+    (copy / first_page.FILE).write_text("{not json")
+    assert first_page.read_first_page(copy, manifest) is None
+    (copy / first_page.FILE).unlink()
+    assert first_page.read_first_page(copy, manifest) is None
+
+
+READ_WITHOUT_PYARROW = """
+import json, sys
+from pathlib import Path
+sys.modules["pyarrow"] = None  # importing it would fail
+from newsreader.tui.index_opening import IndexStories, index_manifest
+root, manifest = index_manifest([sys.argv[1]])
+source = IndexStories(root)
+assert source.read_first_page(manifest)
+page = source.next_page(int(sys.argv[2]))
+heavy = sorted(
+    m for m, module in sys.modules.items()
+    if module is not None and m.split(".")[0] in ("numpy", "pyarrow", "dask")
+)
+print(json.dumps({"ids": [s.id for s in page], "total": source.total, "heavy": heavy}))
+"""
+
+
+def test_the_first_page_is_read_without_pyarrow(index: Path) -> None:
+    import pyarrow.parquet as pq
+
+    out = subprocess.run(
+        [sys.executable, "-c", READ_WITHOUT_PYARROW, str(index), str(PAGE)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    shown = json.loads(out.stdout)
+    table = pq.read_table(index / "stories.parquet", columns=["story"])
+    assert shown["ids"] == table.column("story").to_pylist()[:PAGE]
+    assert shown["total"] == STORIES
+    assert shown["heavy"] == []
+
+
+@pytest.mark.parametrize("size", [PAGE, 30, 7])
+def test_the_table_takes_over_after_the_first_page(index: Path, size: int) -> None:
+    import pyarrow.parquet as pq
+
+    source = IndexStories(index)
+    assert source.read_first_page(manifest_of(index))
+    assert source.total == STORIES and source.in_memory
+    pages = []
+    while page := source.next_page(size):
+        pages.append(page)
+        if len(source.loaded) < FIRST_PAGE:
+            assert source.in_memory and source._batches is None  # no table read yet
+    assert source.complete and not source.in_memory
+    assert max(len(p) for p in pages) == size
+    table = pq.read_table(index / "stories.parquet", columns=["story"])
+    assert [s.id for s in source.loaded] == table.column("story").to_pylist()
+
+
+def test_the_table_opened_while_the_first_page_is_handed_out_starts_after_it(
+    index: Path,
+) -> None:
+    import pyarrow.parquet as pq
+
+    source = IndexStories(index)
+    assert source.read_first_page(manifest_of(index))
+    source.next_page(30)
+    source.open_table()  # as the app's worker does once the first frame is up
+    while source.next_page(40):
+        pass
+    table = pq.read_table(index / "stories.parquet", columns=["story"])
+    assert [s.id for s in source.loaded] == table.column("story").to_pylist()
+
+
+def test_a_first_page_and_a_table_that_disagree_are_said(index: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy)
+    page = json.loads((copy / first_page.FILE).read_text())
+    page["total"] += 1
+    (copy / first_page.FILE).write_text(json.dumps(page))
+    manifest = manifest_of(copy)
+    manifest["first_page"]["total"] += 1
+    source = IndexStories(copy)
+    assert source.read_first_page(manifest)
+    for _ in range(FIRST_PAGE // PAGE + 1):
+        if not source.in_memory:
+            break
+        source.next_page()
+    with pytest.raises(ValueError, match="first page"):
+        source.next_page()
 
 
 def test_an_index_is_told_from_a_folder(index: Path, tmp_path: Path) -> None:
     assert index_folder([index]) == index
+    found = index_manifest([index])
+    assert found is not None and found[0] == index and found[1]["format"] == "newsreader-index"
     assert index_folder([str(index)]) == index
     assert index_folder([index, index]) is None
     assert index_folder([tmp_path]) is None
@@ -102,9 +264,11 @@ async def shows(app: NewsreaderApp, pilot: Any, test: Any, what: str) -> None:
     raise AssertionError(f"never: {what}")
 
 
+@pytest.mark.parametrize("which", ["index", "old_index"])
 async def test_the_app_lists_stories_at_once_and_reads_only_the_opened_one(
-    index: Path, tmp_path: Path
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
+    index = request.getfixturevalue(which)  # with a first page, and without (version 1)
     store = tmp_path / "store.json"
     app = make_app(paths=[index], store_path=store, config=Config(), cursor_blink=False)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -172,3 +336,87 @@ async def test_spans_are_found_again_when_the_index_changes(index: Path, tmp_pat
         [span] = app.workbench.spans_of(doc.id)
         assert new.text[span.start : span.end] == "the mayor said"
         assert span.start == start + len("An update came first. ")
+
+
+async def test_the_first_page_is_in_the_first_frame_and_the_table_opens_after_it(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    read_in_worker: list[int] = []
+    monkeypatch.setattr(IndexStoriesScreen, "_next_page", lambda self: read_in_worker.append(1))
+    opened = threading.Event()
+    table_may_open = threading.Event()
+    plain_open = IndexStories.open_table
+
+    def open_table(self: IndexStories, size: int = PAGE) -> None:
+        table_may_open.wait(30)
+        plain_open(self, size)
+        opened.set()
+
+    monkeypatch.setattr(IndexStories, "open_table", open_table)
+    app = make_app(paths=[index], store_path=tmp_path / "s.json", config=Config())
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, IndexStoriesScreen)
+        # Shown as the screen mounted, from the first page: no worker read it.
+        assert len(screen.shown) == PAGE and not read_in_worker
+        # Drawn as plain lines in the first frame; the list takes their place after it.
+        await shows(app, pilot, lambda: not screen.query("#stories-preview"), "the list")
+        options = screen.query_one(OptionList)
+        assert options.display and options.option_count == PAGE and options.highlighted == 0
+        # A filter typed before the table is open works all the same.
+        await pilot.press(*"case 42 ")
+        await shows(app, pilot, lambda: len(screen.shown) == 1, "the filtered story")
+        assert screen.shown[0].id == "s42" or "42" in screen.shown[0].label
+        assert not opened.is_set()
+        table_may_open.set()
+        await shows(app, pilot, opened.is_set, "the table opened")
+
+
+FIRST_FRAME = """
+import sys, tempfile
+from pathlib import Path
+import textual.app
+from newsreader.tui import launch
+
+plain = textual.app.App.run
+
+def run(app, **_):
+    def on_ready(self):  # the first frame is drawn: what has been imported for it?
+        watched = ("numpy", "pyarrow", "dask", "distributed", "newsreader")
+        print(sorted(m for m in sys.modules if m.startswith(watched)))
+        print("shown", len(self.screen.shown))
+        self.exit()
+    type(app).on_ready = on_ready
+    return plain(app, headless=True)
+
+textual.app.App.run = run
+db = Path(tempfile.mkdtemp()) / "s.json"
+launch.open_app(**launch.parse_open([sys.argv[1], "--db", str(db)]))
+"""
+
+
+def test_the_first_frame_of_an_index_imports_no_pyarrow(index: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, str(index)],
+        capture_output=True,
+        text=True,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    loaded, shown = out.stdout.strip().splitlines()[-2:]
+    assert shown == f"shown {PAGE}"
+    assert "'newsreader.tui.screens.stories_index'" in loaded  # the index did open
+    for late in (
+        "numpy",
+        "pyarrow",
+        "dask",
+        "distributed",
+        "newsreader.annotations.prepare.index",
+        "newsreader.annotations.prepare.work",
+        "newsreader.annotations.prepare.run",
+        "newsreader.annotations.workbench",
+        "newsreader.annotations.store",
+    ):
+        assert f"'{late}'" not in loaded, late

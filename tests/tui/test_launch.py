@@ -191,3 +191,76 @@ def test_opening_the_app_does_not_import_the_rest_of_the_command_line() -> None:
     for heavy in ("cli", "formats", "store", "linking", "coverage", "journal", "jsonl"):
         assert f"'newsreader.annotations.{heavy}'" not in out.stdout, heavy
         assert f"'newsreader.tui.{heavy}'" not in out.stdout, heavy
+
+
+FOLDER_FIRST_FRAME = """
+import gc, sys, tempfile, time
+from pathlib import Path
+import textual.app
+from newsreader.tui import launch
+
+plain = textual.app.App.run
+seen = {"gc_at_start": None}
+
+def run(app, **_):
+    seen["gc_at_start"] = gc.isenabled()  # paused by the console script's open_app
+
+    def on_ready(self):  # the first frame is drawn: what does it show, and what is imported?
+        seen["shown"] = [Path(p.article.path).name if p.article else None for p in self.panes]
+        seen["framed"] = [p.has_class("-framed") for p in self.panes]
+        seen["listed"] = self.result is not None
+        seen["modules"] = sorted(m for m in sys.modules if m.startswith("newsreader"))
+        seen["json"] = "json" in sys.modules
+
+        def later():  # once the views are in (at most 20 s: the machine may be busy)
+            seen["framed_later"] = [p.has_class("-framed") for p in self.panes]
+            if all(seen["framed_later"]) or time.monotonic() > began + 20:
+                seen["gc_later"] = gc.isenabled()
+                self.exit()
+
+        began = time.monotonic()
+        self.set_interval(0.05, later)
+
+    type(app).on_ready = on_ready
+    return plain(app, headless=True)
+
+textual.app.App.run = run
+db = Path(tempfile.mkdtemp()) / "s.json"
+launch.open_app(**launch.parse_open([sys.argv[1], "--db", str(db)]))
+seen["gc_after"] = gc.isenabled()
+import json  # not before: the first frame must not need it
+print(json.dumps(seen))
+"""
+
+
+def test_a_folders_first_frame_shows_its_first_articles_and_nothing_of_the_rest(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    folder = tmp_path / "corpus"
+    for sub in ("b", "a"):
+        for n in range(30):
+            path = folder / sub / f"{n:02}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"Article {sub}{n} Made Headlines\n\nThe text of article {n}.\n")
+    (folder / "metadata.csv").write_text("filename,publisher\n00.txt,nyt\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-c", FOLDER_FIRST_FRAME, str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    # Read at once for the first frame (not by the listing's worker, a frame later).
+    assert seen["shown"] == ["00.txt", "01.txt"]
+    assert not seen["listed"]
+    # The pane borders, the article views and the footer come after the first frame.
+    assert seen["framed"] == [False, False] and seen["framed_later"] == [True, True]
+    for late in ("newsreader.tui.widgets.article_view", "newsreader.tui.widgets.footer"):
+        assert late not in seen["modules"], late
+    assert not seen["json"]  # no manifest.json, index or store read before the first frame
+    # The collector rests during the launch, and runs again once the text is drawn.
+    assert seen["gc_at_start"] is False
+    assert seen["gc_later"] is True and seen["gc_after"] is True

@@ -3,6 +3,8 @@ they are meant to."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
 from textual.document._wrapped_document import WrappedDocument
 
@@ -78,3 +80,51 @@ async def test_is_selecting_while_the_mouse_drags_and_not_after() -> None:
         assert is_selecting(view)
         await pilot.mouse_up(view, offset=(9, 0))
         assert not is_selecting(view)
+
+
+async def test_after_drag_selection_runs_when_the_button_is_released() -> None:
+    from textual.widgets import TextArea
+
+    from newsreader.tui._textual_fixes import AfterDragSelection
+
+    class Noting(AfterDragSelection, TextArea):
+        selected: ClassVar[list[str]] = []
+
+        def selection_dragged(self) -> None:
+            self.selected.append(self.selected_text)
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Noting()
+
+    app = One()
+    async with app.run_test(size=(60, 10)) as pilot:
+        area = app.query_one(Noting)
+        area.load_text("some words to select with the mouse")
+        await pilot.pause()
+        await pilot.mouse_up(area, offset=(9, 0))  # no button went down here
+        assert area.selected == []
+        await pilot.mouse_down(area, offset=(2, 0))
+        await pilot.mouse_up(area, offset=(9, 0))
+        # Called once, when the button is up, with the selection the mouse made.
+        assert area.selected == [area.selected_text] and len(area.selected[0]) >= 5
+
+
+async def test_is_footer_key_knows_a_footers_keys() -> None:
+    from textual.widgets import Footer, Static
+
+    from newsreader.tui._textual_fixes import is_footer_key
+
+    class One(App[None]):
+        BINDINGS: ClassVar = [("x", "bell", "Ring")]
+
+        def compose(self) -> ComposeResult:
+            yield Static("text")
+            yield Footer()
+
+    app = One()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        keys = [w for w in app.query_one(Footer).children if is_footer_key(w)]
+        assert [k.key_display for k in keys][:1] == ["x"]
+        assert not is_footer_key(app.query_one(Static))

@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import BindingType
 from textual.geometry import Region
 from textual.strip import Strip
@@ -16,7 +15,7 @@ from textual.widgets.text_area import Selection
 
 from newsreader.corpus import Document, LineIndex, Range
 
-from .._textual_fixes import cache_wrapped_height, is_selecting, wrapped_width
+from .._textual_fixes import AfterDragSelection, cache_wrapped_height, wrapped_width
 from .._textual_fixes import rewrap as rewrap_now
 from ..actions import bindings
 from ..display import DisplayMap
@@ -36,7 +35,7 @@ PAINTS = (
 """Paint kinds, from the bottom layer to the top; each is a component class ``article--KIND``."""
 
 
-class ArticleView(TextArea):
+class ArticleView(AfterDragSelection, TextArea):
     """Shows one article, paints its spans, and speaks in article offsets.
 
     Everything outside this widget talks in offsets into the article text; the widget converts
@@ -196,11 +195,8 @@ class ArticleView(TextArea):
 
     # -- the mouse -------------------------------------------------------------------------
 
-    async def _on_mouse_up(self, event: events.MouseUp) -> None:
-        dragged = is_selecting(self)
-        await super()._on_mouse_up(event)
-        if dragged:
-            self.snap_selection()
+    def selection_dragged(self) -> None:  # the mouse has just selected (AfterDragSelection)
+        self.snap_selection()
 
     def snap_selection(self) -> None:
         """Widen the selection to whole words, and to the quotation marks around it."""

@@ -3,7 +3,11 @@
 The panes of the first frame show the article in a plain ``Static`` (as cheap to draw as any
 text), and put the :class:`~.article_view.ArticleView` (a ``TextArea`` with its painting, cursor
 and keys) in its place once that frame is on the screen (``mount_view``): the app's launch then
-costs little more than a bare Textual app showing the same text.
+costs little more than a bare Textual app showing the same text. The pane's border comes with the
+view (class ``-framed``): in the first frame the header and the text keep the border's room
+themselves, the preview with padding that covers the pane's width, so that the compositor
+cuts its lines at no pane edges (a border, or a pane's own padding, cost the first frame as much
+again as drawing its text), and nothing moves when the border comes.
 """
 
 from __future__ import annotations
@@ -32,17 +36,21 @@ class DocumentPane(Vertical):
     DEFAULT_CSS = """
     DocumentPane {
         width: 1fr;
-        border: round $panel-lighten-2;
-        &:focus-within { border: round $accent; }
-        & > .pane-header { height: auto; max-height: 3; padding: 0 1; background: $panel; }
-        & > .pane-preview { height: 1fr; padding: 0 1; overflow: hidden; }
+        & > .pane-header {
+            height: auto; max-height: 3; padding: 0 1; background: $panel;
+            margin: 1 1 0 1;  /* the border's room until it is drawn */
+        }
+        & > .pane-preview { height: 1fr; padding: 0 5 0 2; margin-bottom: 1; overflow: hidden; }
+        &.-framed { border: round $panel-lighten-2; }
+        &.-framed:focus-within { border: round $accent; }
+        &.-framed > .pane-header { margin: 0; }
     }
     """
 
     def __init__(self, number: int, *, cursor_blink: bool = True, preview: bool = False) -> None:
         """Pane ``number``; with ``preview``, its text is first shown in a plain ``Static``
         until :meth:`mount_view` puts the article view in its place."""
-        super().__init__(id=f"pane-{number}")
+        super().__init__(id=f"pane-{number}", classes="" if preview else "-framed")
         self.number = number
         self.article: Document | None = None
         self._count = 0
@@ -71,6 +79,7 @@ class DocumentPane(Vertical):
         view = self.view
         await self.mount(view, before=previews.first())
         await previews.remove()
+        self.add_class("-framed")
         view.show_article(self.article, self._folds)
 
     def on_descendant_focus(self, _: events.DescendantFocus) -> None:
@@ -112,6 +121,24 @@ class DocumentPane(Vertical):
         # No more than the screen could show: a long article costs the preview nothing more.
         cells = max(self.app.size.width * self.app.size.height * 2, 4096)
         previews.first(Static).update(inert(text[:cells]))
+
+    def adopt(self, article: Document) -> bool:
+        """Take ``article`` as the one shown when it is the same file with the same text as the
+        shown one (read again by the full listing): nothing is redrawn, the cursor stays. False
+        when it is another article (the caller shows it)."""
+        shown = self.article
+        if shown is None or (shown.id, shown.path, shown.content_hash) != (
+            article.id,
+            article.path,
+            article.content_hash,
+        ):
+            return False
+        self.article = article
+        if self._view is not None and self._view.article is shown:
+            self._view.article = article
+        if (shown.outlet, shown.title) != (article.outlet, article.title):
+            self.set_header(self._count)
+        return True
 
     def on_resize(self, _: events.Resize) -> None:
         self.set_header(self._count)

@@ -7,7 +7,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # Textual exports it from widgets._footer only
+
+from .._textual_fixes import is_footer_key
 
 COMPACT_BELOW = 140
 """Under this many columns the footer is compact (less space around each key)."""
@@ -25,9 +26,7 @@ class FittingFooter(Footer):
         self.set_reactive(Footer.compact, compact)
         self.set_class(compact, "-compact")
         widgets: list[Widget] = list(super().compose())
-        keys = [
-            w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")
-        ]
+        keys = [w for w in widgets if is_footer_key(w) and not w.has_class("-command-palette")]
         others = [w for w in widgets if w not in keys]
         room = width - sum(key_width(w, compact) for w in others) - 1
         shown: list[Widget] = []
@@ -47,6 +46,6 @@ class FittingFooter(Footer):
 
 def key_width(key: Widget, compact: bool) -> int:
     """The cells a footer key takes: its key, its description, and the space around them."""
-    if not isinstance(key, FooterKey):
+    if not is_footer_key(key):
         return 0
     return len(key.key_display) + 1 + len(key.description) + (1 if compact else 2) + 1
