@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -519,9 +520,9 @@ def import_command(
             + f" → {store.path}",
             highlight=False,
         )
-        if grouping is not None:
-            grouping.join()
-        if c["new"] or c["updated"]:
+        # The import never waits for the grouping: while the second process works, the
+        # first export groups whatever it has not kept yet itself.
+        if (c["new"] or c["updated"]) and (grouping is None or grouping.poll() is not None):
             _group_for_export(store)
 
 
@@ -535,25 +536,30 @@ def _group_for_export(store: Store) -> None:
     stories_of_store(store, corrections=False, cache_folder=data_folder())
 
 
-def _group_in_background(corpus: Sequence[str]) -> Any:
-    """Group the ``--corpus`` folders into stories in a second process while this one imports
-    (on a machine with two cores the import then takes about as long as without it); the
-    grouping is kept in the data folder, where :func:`_group_for_export` finds it. None when
-    there is no folder to group. A failed or interrupted grouping is only a missed shortcut:
-    the import groups what it needs itself."""
-    folders = sorted({Path(f).resolve() for f in corpus if Path(f).is_dir()})
+def _group_in_background(corpus: Sequence[str]) -> subprocess.Popen[bytes] | None:
+    """Group the ``--corpus`` folders into stories in a second process, started before the
+    import and never waited for (it outlives this one if it must), which keeps the grouping in
+    the data folder, where the first ``export`` finds it. None when there is no folder to
+    group. A failed or interrupted grouping is only a missed shortcut: the export groups what
+    it does not find kept."""
+    folders = [str(Path(f).resolve()) for f in corpus if Path(f).is_dir()]
     if not folders:
         return None
-    import multiprocessing
-
-    # A fresh interpreter (not a fork of this one, whose store and caches are open).
-    from newsreader.annotations.story_cache import keep_grouping
-
-    process = multiprocessing.get_context("spawn").Process(
-        target=keep_grouping, args=(folders, data_folder()), daemon=True
+    code = (
+        "import sys; from pathlib import Path; "
+        "from newsreader.annotations.story_cache import keep_grouping; "
+        "keep_grouping([Path(f) for f in sys.argv[2:]], Path(sys.argv[1]))"
     )
-    process.start()
-    return process
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-c", code, str(data_folder()), *sorted(set(folders))],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C of the import does not stop it half-way
+        )
+    except OSError:
+        return None
 
 
 def _import_other(

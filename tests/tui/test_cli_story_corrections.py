@@ -4,6 +4,8 @@ each span's ``story``, ``export --story`` and ``coverage --story`` limit themsel
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -240,7 +242,10 @@ def test_import_groups_for_export_so_the_first_export_need_not(
         encoding="utf-8",
     )
     db = tmp_path / "store.json"
-    code, _, err = run("import", str(spans), "--db", str(db), "--corpus", str(folder))
+    with Store.open(db) as store:
+        store.attach(list(docs.values()))
+    # Into a store that knows the articles, without --corpus: the import groups them itself.
+    code, _, err = run("import", str(spans), "--db", str(db))
     assert code == 0, err
     expected = {d["id"]: s["story"] for s in stories_json(str(folder)) for d in s["docs"]}  # type: ignore[union-attr, index]
     import newsreader.annotations.story_cache as story_cache
@@ -258,8 +263,8 @@ def test_import_groups_for_export_so_the_first_export_need_not(
 def test_import_groups_the_corpus_in_a_second_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With --corpus, the grouping is made by a second process while the import runs: this
-    process, which cannot list articles here, finds it kept and groups nothing."""
+    """With --corpus, the grouping is made by a second process while the import runs (and not
+    waited for): the import and the export, which cannot list articles here, group nothing."""
     folder = write_corpus(tmp_path / "corpus")
     doc = by_name(load_corpus(folder))["quake-sendai-newsy"]
     start, end = doc.sentences[0]
@@ -277,8 +282,15 @@ def test_import_groups_the_corpus_in_a_second_process(
     db = tmp_path / "store.json"
     code, _, err = run("import", str(spans), "--db", str(db), "--corpus", str(folder))
     assert code == 0, err
+    kept = Path(os.environ["XDG_DATA_HOME"]) / "newsreader" / "stories"
+    for _ in range(600):  # the import did not wait for it
+        if list(kept.glob("*.json")):
+            break
+        time.sleep(0.1)
+    assert list(kept.glob("*.json")), "the second process kept no grouping"
     monkeypatch.setattr(story_cache, "list_paths", listing)
     expected = {d["id"]: s["story"] for s in stories_json(str(folder)) for d in s["docs"]}  # type: ignore[union-attr, index]
+    monkeypatch.setattr(story_cache, "list_paths", fail)
     code, out, err = run("export", "--db", str(db))
     assert code == 0, err
     assert json.loads(out)["story"] == expected[doc.id] is not None
