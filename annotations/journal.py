@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from tinydb.storages import Storage
 
 SCHEMA_VERSION = 3
@@ -147,8 +148,6 @@ def _datasync(fd: int) -> None:
 
 def entry_line(seq: int, ops: list[Op]) -> bytes:
     """One journal entry as its line: JSON with a CRC-32 of the rest of the line (``crc``)."""
-    import msgspec
-
     payload = msgspec.json.encode({"seq": seq, "ops": ops})
     return payload[:-1] + b',"crc":"%08x"}\n' % zlib.crc32(payload)
 
@@ -220,8 +219,6 @@ def write_tables(path: Path, tables: Mapping[str, Mapping[str, Record]]) -> None
     moment leaves either the old file or the new one. Records are encoded one at a time so that
     other threads keep running while a large store is written.
     """
-    import msgspec
-
     tmp = _temp_path(path)
     # msgspec writes the same compact JSON as json.dumps(ensure_ascii=False) at a fraction of
     # the cost (a 100k store: seconds of the import); UTF-8 bytes, so the file is binary here.

@@ -769,11 +769,7 @@ def _loading(
     for done, (source, met) in enumerate(sources, 1):
         result.problems.extend(found[reported:met])
         reported = met
-        meta = Meta()
-        if explicit is not None:
-            meta = explicit.get(source.path) or meta
-        else:
-            meta = _nearest_meta(source.path, folder_manifests, result.problems) or meta
+        meta = _meta_for(source.path, explicit, folder_manifests, result.problems)
         # Set and reset around each file: between steps the caller's context is its own.
         token = _LAZY.set(lazy)
         try:
@@ -830,10 +826,7 @@ def first_articles(
         budget -= size
         if budget < 0:
             break
-        if explicit is not None:
-            meta = explicit.get(source.path) or Meta()
-        else:
-            meta = _nearest_meta(source.path, folder_manifests, []) or Meta()
+        meta = _meta_for(source.path, explicit, folder_manifests, [])
         problems: list[Problem] = []
         token = _LAZY.set(True)
         try:
@@ -894,6 +887,19 @@ def _walk_in_order(folder: str, prefix: str) -> Iterator[_Source]:
         if entry.is_symlink() and not os.path.exists(entry.path):
             continue
         yield _Source(Path(entry.path), prefix + entry.name)
+
+
+def _meta_for(
+    path: Path,
+    explicit: Manifest | None,
+    folder_manifests: dict[Path, Manifest | None],
+    problems: list[Problem],
+) -> Meta:
+    """The metadata of the article at ``path``: from the manifest given for all files, else from
+    the nearest manifest or metadata table naming it (none: empty)."""
+    if explicit is not None:
+        return explicit.get(path) or Meta()
+    return _nearest_meta(path, folder_manifests, problems) or Meta()
 
 
 def _nearest_meta(

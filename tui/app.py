@@ -271,8 +271,8 @@ class NewsreaderApp(
         if shown and all(shown):  # on the screen since the first frame (_show_first_articles)
             message.drawn.set()
             return
-        for pane, doc in zip(self.panes, message.documents, strict=False):
-            if not pane.adopt(doc):
+        for pane, doc, adopted in zip(self.panes, message.documents, shown, strict=False):
+            if not adopted:
                 self.show_in(pane, doc, paint=False)
         self.busy = "reading articles…"
         self.refresh_status()

@@ -23,7 +23,6 @@ for the same articles, whatever the partitions and the workers.
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import Sequence
@@ -48,6 +47,7 @@ from newsreader.corpus.grouping import (
 )
 
 from .listing import Kept
+from .work import save_array
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,22 +65,12 @@ COMPONENT_BATCH = 2000
 would leave a worker idle (``_component_batches``)."""
 
 
-def _save(path: Path, array: Any) -> None:
-    """One array as ``.npy``, written under a temporary name and renamed: a task that reads it
-    never sees it half-written, even if the task that writes it runs twice."""
-    import numpy as np
-
-    temp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.npy")
-    np.save(temp, array)
-    os.replace(temp, path)
-
-
 def _save_csr(folder: Path, prefix: str, matrix: csr_matrix) -> None:
     import numpy as np
 
-    _save(folder / f"{prefix}_data.npy", matrix.data)
-    _save(folder / f"{prefix}_indices.npy", matrix.indices.astype(np.int32))
-    _save(folder / f"{prefix}_indptr.npy", matrix.indptr.astype(np.int64))
+    save_array(folder / f"{prefix}_data.npy", matrix.data)
+    save_array(folder / f"{prefix}_indices.npy", matrix.indices.astype(np.int32))
+    save_array(folder / f"{prefix}_indptr.npy", matrix.indptr.astype(np.int64))
 
 
 def _take_csr(data: Any, indices: Any, indptr: Any, rows: Ints, width: int) -> csr_matrix:
@@ -240,17 +230,17 @@ def weigh_partition(
     _save_csr(folder, "v", weighted.vectors)
     if weighted.names is not None:
         _save_csr(folder, "n", weighted.names)
-    _save(folder / "days.npy", weighted.days)
+    save_array(folder / "days.npy", weighted.days)
     pruned = candidates(weighted, freq, options)
     _save_csr(folder, "c", pruned)
     terms = pruned.indices.astype(np.int64)
     rows = np.repeat(np.arange(pruned.shape[0], dtype=np.int64), np.diff(pruned.indptr)) + offset
     owner = terms * buckets // (2 * options.hash_features)
     order = np.argsort(owner, kind="stable")
-    _save(folder / "p_terms.npy", terms[order])
-    _save(folder / "p_rows.npy", rows[order])
-    _save(folder / "p_weights.npy", pruned.data[order])
-    _save(folder / "p_bounds.npy", np.searchsorted(owner[order], np.arange(buckets + 1)))
+    save_array(folder / "p_terms.npy", terms[order])
+    save_array(folder / "p_rows.npy", rows[order])
+    save_array(folder / "p_weights.npy", pruned.data[order])
+    save_array(folder / "p_bounds.npy", np.searchsorted(owner[order], np.arange(buckets + 1)))
     return int(pruned.nnz)
 
 
@@ -277,10 +267,10 @@ def gather_postings(work: str, names: Sequence[str], bucket: int) -> int:
     order = np.lexsort((all_rows, all_terms))
     all_terms, all_rows, all_weights = all_terms[order], all_rows[order], all_weights[order]
     unique, starts = np.unique(all_terms, return_index=True)
-    _save(out / "terms.npy", unique)
-    _save(out / "indptr.npy", np.concatenate([starts, [len(all_terms)]]).astype(np.int64))
-    _save(out / "rows.npy", all_rows)
-    _save(out / "weights.npy", all_weights)
+    save_array(out / "terms.npy", unique)
+    save_array(out / "indptr.npy", np.concatenate([starts, [len(all_terms)]]).astype(np.int64))
+    save_array(out / "rows.npy", all_rows)
+    save_array(out / "weights.npy", all_weights)
     return len(all_terms)
 
 

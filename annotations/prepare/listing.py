@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import heapq
 import os
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b, sha256
@@ -33,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from newsreader.corpus.loaders import Problem
 from newsreader.corpus.stories import stories_from_labels
 
-from .work import Light, link_batch, temp_path
+from .work import Light, link_batch, save_array, temp_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -94,14 +93,6 @@ def _hash128(values: Sequence[str]) -> tuple[Any, Any]:
     return pairs[:, 0].copy(), pairs[:, 1].copy()
 
 
-def _save(path: Path, array: Any) -> None:
-    import numpy as np
-
-    temp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.npy")
-    np.save(temp, array)
-    os.replace(temp, path)
-
-
 def _write_arrow(path: Path, table: Any) -> None:
     import pyarrow as pa
 
@@ -155,11 +146,11 @@ def list_ids(index: str, work: str, name: str, buckets: int) -> tuple[int, int]:
     order, bounds = _cut((high % np.uint64(buckets)).astype(np.int64), buckets)
     folder = Path(work) / "ids" / name
     folder.mkdir(parents=True, exist_ok=True)
-    _save(folder / "high.npy", high[order])
-    _save(folder / "low.npy", low[order])
-    _save(folder / "row.npy", order.astype(np.int64))
-    _save(folder / "story.npy", story[order])
-    _save(folder / "bounds.npy", bounds)
+    save_array(folder / "high.npy", high[order])
+    save_array(folder / "low.npy", low[order])
+    save_array(folder / "row.npy", order.astype(np.int64))
+    save_array(folder / "story.npy", story[order])
+    save_array(folder / "bounds.npy", bounds)
     return table.num_rows, int(story.sum())
 
 
@@ -245,7 +236,7 @@ def assign_stories(
     folder = Path(work) / "assign" / name
     folder.mkdir(parents=True, exist_ok=True)
     _write_arrow(folder / "rows.arrow", out)
-    _save(folder / "bounds.npy", bounds)
+    save_array(folder / "bounds.npy", bounds)
     return problems
 
 

@@ -77,6 +77,17 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
 
 
+def save_array(path: Path, array: Any) -> None:
+    """One array as ``.npy`` under a temporary name, renamed: a task that reads it never sees it
+    half-written, even if the task that writes it runs twice (``np.save`` needs the suffix, so
+    the name is :func:`temp_path`'s with ``.npy`` after it)."""
+    import numpy as np
+
+    temp = temp_path(path).with_suffix(".npy")
+    np.save(temp, array)
+    os.replace(temp, path)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
     temp = temp_path(path)

@@ -58,6 +58,11 @@ class StoriesScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
 
     def __init__(self, stories: Sequence[Story], articles: Mapping[str, _Article]) -> None:
         super().__init__()
+        self._take(stories, articles)
+        self.shown: list[Story] = []
+
+    def _take(self, stories: Sequence[Story], articles: Mapping[str, _Article]) -> None:
+        """Hold ``stories`` with the lower-case titles and texts the filter searches."""
         self.stories = list(stories)
         self._titles = [
             " ".join([s.label, *(articles[i].title for i in s.doc_ids if i in articles)]).lower()
@@ -67,7 +72,6 @@ class StoriesScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
             "\n".join(articles[i].text for i in s.doc_ids if i in articles).lower()
             for s in self.stories
         ]
-        self.shown: list[Story] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -150,15 +154,7 @@ class StoriesScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
         self, stories: Sequence[Story], articles: Mapping[str, _Article], select: str | None
     ) -> None:
         """Show ``stories`` (after a correction) under the same filter, ``select`` highlighted."""
-        self.stories = list(stories)
-        self._titles = [
-            " ".join([s.label, *(articles[i].title for i in s.doc_ids if i in articles)]).lower()
-            for s in self.stories
-        ]
-        self._texts = [
-            "\n".join(articles[i].text for i in s.doc_ids if i in articles).lower()
-            for s in self.stories
-        ]
+        self._take(stories, articles)
         self._fill(self.query_one(Input).value)
         ids = [s.id for s in self.shown]
         if select in ids:
