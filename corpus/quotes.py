@@ -268,6 +268,8 @@ def _trailing_np(text: str, tokens: list[tuple[int, int, str]]) -> Range | None:
             break
         if tokens[first][2].lower() in _CONNECTORS:
             first += 1
+            if first == len(tokens):
+                return None  # a lone capitalised connector ("And said, ...") names no one
         start = tokens[first][0]
         # Leave out a sentence-initial function word picked up as a capital ("But Kerry said").
         while first < len(tokens) - 1 and tokens[first][2].lower() in _LEADING_FUNCTION:

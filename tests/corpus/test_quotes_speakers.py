@@ -234,3 +234,14 @@ def test_the_person_quoted_as_saying_and_a_second_speaker_joined_by_and() -> Non
         ("Ali Larijani", "Ali Larijani"),
         ("another official", "another official"),
     ]
+
+
+def test_a_sentence_opening_with_and_said_names_no_one_and_does_not_fail() -> None:
+    # Found preparing a 100,000-article archive: 38 articles whose sentences were shuffled
+    # failed analysis with an IndexError on "And said, ‘...’".
+    text = (
+        "The senator spoke on Monday.\n\n"
+        "And said, ‘I just want you to know that we are here for you.’ That was all.\n"
+    )
+    quotes = analyse(text).quotes
+    assert [q.speaker for q in quotes] == [None]
