@@ -45,6 +45,14 @@ _Entry = tuple[int, int, str, str, bool, str]  # start, end, span id, label, orp
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
 
 
+_SPANS_PER_STEP = 32
+"""Spans indexed between two calls of ``build_linker``'s ``pause`` (about a millisecond)."""
+
+
+def _no_pause() -> None:
+    return None
+
+
 class IntentRefused(ValueError):
     """The intent cannot be carried out as asked; the message says why, in the user's words.
 
@@ -212,16 +220,27 @@ class Workbench:
             else:
                 self.linker.add_span(Span.from_record(after))
 
-    def build_linker(self) -> Linker:
-        """Index every article and every stored span for linking (slow: call it in a worker)."""
+    def build_linker(self, pause: Callable[[], object] | None = None) -> Linker:
+        """Index every article and every stored span for linking (slow: call it in a worker).
+
+        ``pause`` is called between small steps (an article, a few dozen spans): the app passes
+        one that waits while the user is at work, so that building the index (whose cost grows
+        with the store) never competes with an edit for the interpreter.
+        """
         from .linking import Linker
 
+        step = pause or _no_pause
         linker = Linker()
-        linker.add_documents(self.documents)
+        for doc in self.documents:
+            step()
+            linker.add_document(doc)
         if self.store is not None:
             for doc_id in list(self.store.counts_by_document()):
-                for span in self.store.spans(doc_id):
+                step()
+                for i, span in enumerate(self.store.spans(doc_id), 1):
                     linker.add_span(span)
+                    if i % _SPANS_PER_STEP == 0:
+                        step()
         with self._lock:
             # Changes made while it was built (already in, or not yet): adding is idempotent.
             self.linker = linker

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
@@ -34,6 +34,7 @@ from .story_actions import StoryActions, notify_load
 from .widgets.document_pane import DocumentPane
 from .widgets.pane_row import MAX_PANES, PaneRow
 from .widgets.status_bar import StatusBar
+from .yielding import UserActivity
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
@@ -96,6 +97,9 @@ class NewsreaderApp(
         self._documents: list[Document] = []
         self._views_mounted = False
         self.folded = False
+        self.activity = UserActivity()
+        """When the user last pressed a key or used the mouse: the index worker waits for a
+        pause (``yielding.py``)."""
         self.pattern = ""
         self.busy = "loading articles…"
         self.state = "opening…"
@@ -420,6 +424,11 @@ class NewsreaderApp(
         self.refresh_sidebar()
 
     # -- keys ------------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.activity.touch()  # background indexing gives way (yielding.py)
+        await super().on_event(event)
 
     def key_rows(self) -> list[tuple[str, str, str]]:
         """(key, what it does, id) for every action, with the user's keymap applied."""

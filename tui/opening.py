@@ -13,20 +13,27 @@ from typing import TYPE_CHECKING
 from textual import work
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from newsreader.annotations.config import Config
     from newsreader.annotations.workbench import Workbench
 
     from .messages import IndexBuilt, Saved, SaveFailed, StoreOpened
+    from .yielding import UserActivity
+
+
+class IndexCancelled(Exception):
+    """The index worker was cancelled between two steps: the index is dropped."""
 
 
 class StoreOpening:
     """Mixed into the app: the store's worker and the messages it posts."""
 
     # The app provides ``workbench``, ``store_path``, ``config``, ``annotator``, ``state``,
-    # ``busy``, ``refresh_status`` and ``refresh_all``, besides Textual's own.
+    # ``busy``, ``activity``, ``refresh_status`` and ``refresh_all``, besides Textual's own.
     workbench: Workbench
+    activity: UserActivity
     store_path: Path | None
     config: Config
     annotator: str | None
@@ -62,16 +69,38 @@ class StoreOpening:
         report = store.attach(documents)
         workbench = Workbench(store, documents)
         self.post_message(StoreOpened(workbench, report))
-        # The annotations show as soon as the store is read; linking waits for the index.
-        workbench.build_linker()
+        # The annotations show as soon as the store is read; linking waits for the index,
+        # which is built while the user is not at work (it would slow each key: yielding.py).
+        try:
+            workbench.build_linker(self._index_pause())
+        except IndexCancelled:
+            return
         self.post_message(IndexBuilt())
 
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
         from .messages import IndexBuilt
 
-        self.workbench.build_linker()
+        try:
+            self.workbench.build_linker(self._index_pause())
+        except IndexCancelled:
+            return
         self.post_message(IndexBuilt())
+
+    def _index_pause(self) -> Callable[[], None]:
+        """What the index worker calls between steps: wait while the user is at work; stop
+        (``IndexCancelled``) once the worker is cancelled (the app is closing)."""
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        activity = self.activity
+
+        def pause() -> None:
+            activity.wait_quiet(lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                raise IndexCancelled
+
+        return pause
 
     def on_store_opened(self, message: StoreOpened) -> None:
         if message.problem is not None:
@@ -160,4 +189,4 @@ class StoreOpening:
         self.notify(message.message, title="Saving failed", severity="error", timeout=30)
 
 
-__all__ = ["StoreOpening"]
+__all__ = ["IndexCancelled", "StoreOpening"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -320,3 +322,43 @@ def test_word_step(side: str, grow: bool, expected: str) -> None:
     # At the edge of the text, or with one word left, nothing changes.
     assert word_step("fox", 0, 3, "end", True) == (0, 3)
     assert word_step("fox", 0, 3, "start", False) == (0, 3)
+
+
+def test_building_the_index_pauses_between_small_steps(
+    store: Store, docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's index worker gives way to the user between steps (``tui/yielding.py``): no
+    step indexes more than one article or a few dozen spans, however many the store holds;
+    otherwise each key pressed while a big store is indexed waits behind a long step."""
+    from newsreader.annotations import workbench as workbench_module
+    from newsreader.annotations.linking import Linker
+
+    doc = max(docs, key=lambda d: len(d.text))
+    words = [m.span() for m in re.finditer(r"\S+", doc.text)]
+    many = 3 * workbench_module._SPANS_PER_STEP + 5
+    assert len(words) > many
+    for (a, _), (_, b) in itertools.pairwise(words[: many + 1]):
+        store.create_span(doc.id, a, b, "claim")
+    done = {"doc": 0, "span": 0}
+    most = {"doc": 0, "span": 0}
+    steps = []
+
+    def counting(kind: str, method):  # type: ignore[no-untyped-def]
+        def wrapped(self, item):  # type: ignore[no-untyped-def]
+            done[kind] += 1
+            most[kind] = max(most[kind], done[kind])
+            return method(self, item)
+
+        return wrapped
+
+    monkeypatch.setattr(Linker, "add_document", counting("doc", Linker.add_document))
+    monkeypatch.setattr(Linker, "add_span", counting("span", Linker.add_span))
+
+    def pause() -> None:
+        steps.append(dict(done))
+        done.update(doc=0, span=0)
+
+    linker = Workbench(store, docs).build_linker(pause)
+    assert len(linker._spans) == many  # every span indexed, between pauses
+    assert most["doc"] == 1 and most["span"] == workbench_module._SPANS_PER_STEP
+    assert len(steps) >= len(docs) + many // workbench_module._SPANS_PER_STEP
