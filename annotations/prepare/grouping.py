@@ -443,7 +443,7 @@ def group_on_cluster(
             (several if len(members) > 1 else clusters).append(members)
         batches = _component_batches(several, workers)
         futures = [
-            client.submit(cluster_batch, str(work), table, batch, options, key=f"link-{i}-{run}")
+            client.submit(cluster_batch, str(work), table, batch, options, key=f"avglink-{i}-{run}")
             for i, batch in enumerate(batches)
         ]
         for result in stage("group: average-link", futures):
