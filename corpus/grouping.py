@@ -76,8 +76,15 @@ class Options:
     common to find particular neighbours and is left out of the search."""
     common_share: float = 0.02
     common_cap: int = 2000
-    """...but a term in more than this many articles is always common: a row's search then
-    reads at most ``candidate_terms`` x ``common_cap`` postings, whatever the corpus's size."""
+    """...but a term in more than this many articles is always common, whatever the corpus's
+    size."""
+    row_postings: int = 6000
+    """A row's neighbour search reads at most this many postings: its candidate terms are
+    taken strongest first while their document frequencies add up to no more than this. So the
+    search costs at most this much per row, however many articles share a row's terms (an
+    archive of wire copies: the same article in hundreds of outlets). Below 5,000 articles no
+    term is kept in more than ``common_terms`` (100) articles, so 60 terms read at most 6,000
+    postings and this never cuts; 0 turns it off."""
     max_component: int = 4000
     """A component larger than this is split by raising its edge threshold before clustering."""
     hash_features: int = 1 << 21
@@ -393,7 +400,7 @@ def _candidates_of(vectors: csr_matrix, df: Ints, limit: int, options: Options) 
     useful = (df[vectors.indices] <= limit) & (vectors.data > 0)
     rows = np.repeat(np.arange(vectors.shape[0], dtype=np.int64), np.diff(vectors.indptr))
     positions = np.flatnonzero(useful)
-    chosen = positions[
+    chosen = positions[  # by row, then strongest first
         _top_in_rows(
             rows[positions],
             vectors.indices[positions],
@@ -401,10 +408,29 @@ def _candidates_of(vectors: csr_matrix, df: Ints, limit: int, options: Options) 
             options.candidate_terms,
         )
     ]
+    if options.row_postings:
+        chosen = chosen[
+            _within_budget(rows[chosen], df[vectors.indices[chosen]], options.row_postings)
+        ]
     chosen.sort()
     counts = np.bincount(rows[chosen], minlength=vectors.shape[0])
     indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return csr_matrix((vectors.data[chosen], vectors.indices[chosen], indptr), shape=vectors.shape)
+
+
+def _within_budget(rows: Ints, costs: Ints, budget: int) -> Any:
+    """A mask of the entries (grouped by row, in the order they are taken) taken while their
+    row's running sum of ``costs`` stays within ``budget``."""
+    import numpy as np
+
+    if len(rows) == 0:
+        return np.zeros(0, dtype=bool)
+    spent = np.cumsum(costs, dtype=np.int64)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))
+    before = np.where(start > 0, spent[start - 1], 0)
+    return (spent - before) <= budget
 
 
 def _top_in_rows(rows: Ints, ties: Ints, keys: Any, keep: int) -> Ints:
@@ -556,28 +582,42 @@ def components(
     first = np.concatenate([[True], keys[1:] != keys[:-1]]) if len(keys) else keys.astype(bool)
     low, high, sims = low[first], high[first], sims[first]
 
-    def split(members: Ints, threshold: float) -> list[Ints]:
-        inside = np.zeros(total, dtype=bool)
-        inside[members] = True
-        keep = (sims >= threshold) & inside[low] & inside[high]
-        graph = coo_matrix(
-            (np.ones(int(keep.sum())), (low[keep], high[keep])), shape=(total, total)
-        )
-        _, labels = connected_components(graph, directed=False)
-        chosen = labels[members]
-        order = np.argsort(chosen, kind="stable")
-        bounds = np.flatnonzero(np.diff(chosen[order])) + 1
-        return [np.sort(members[part]) for part in np.split(order, bounds)]
+    def split(
+        members: Ints, a: Ints, b: Ints, s: Floats, threshold: float
+    ) -> list[tuple[Ints, tuple[Ints, Ints, Floats] | None]]:
+        """The parts of ``members`` (sorted) joined by its edges ``a``-``b`` (positions in
+        ``members``) of similarity ``s`` at least ``threshold``; a part too large comes with
+        its own edges, to be split again. The work is the component's size, not the archive's."""
+        keep = s >= threshold
+        a, b, s = a[keep], b[keep], s[keep]
+        size = len(members)
+        graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(size, size))
+        count, labels = connected_components(graph, directed=False)
+        order = np.argsort(labels, kind="stable")
+        bounds = np.concatenate([[0], np.flatnonzero(np.diff(labels[order])) + 1, [size]])
+        by_edge = np.argsort(labels[a], kind="stable")
+        edge_bounds = np.searchsorted(labels[a][by_edge], np.arange(count + 1))
+        parts: list[tuple[Ints, tuple[Ints, Ints, Floats] | None]] = []
+        for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            local = order[start:stop]  # ascending: the sort is stable
+            if stop - start <= options.max_component or threshold >= 0.95:
+                parts.append((members[local], None))
+                continue
+            label = int(labels[local[0]])
+            mine = by_edge[edge_bounds[label] : edge_bounds[label + 1]]
+            inner = (np.searchsorted(local, a[mine]), np.searchsorted(local, b[mine]), s[mine])
+            parts.append((members[local], inner))
+        return parts
 
     out: list[Ints] = []
-    pending = [(np.arange(total, dtype=np.int64), options.threshold)]
+    pending = [(np.arange(total, dtype=np.int64), (low, high, sims), options.threshold)]
     while pending:
-        members, threshold = pending.pop()
-        for part in split(members, threshold):
-            if len(part) > options.max_component and threshold < 0.95:
-                pending.append((part, threshold + (1.0 - threshold) * 0.15))
-            else:
+        members, (a, b, s), threshold = pending.pop()
+        for part, inner in split(members, a, b, s, threshold):
+            if inner is None:
                 out.append(part)
+            else:
+                pending.append((part, inner, threshold + (1.0 - threshold) * 0.15))
     out.sort(key=lambda part: int(part[0]))
     return out
 

@@ -294,18 +294,40 @@ def partition_edges(
         shape=(count, 2 * options.hash_features),
     )
     postings = StoredPostings(root, buckets, total, options)
-    low, high = neighbours(pruned, offset, total, postings, options)
-    return edges(low, high, StoredRows(root, parts, options), options, step=5000)
+    rows = StoredRows(root, parts, options)
+    found = []
+    # A block of rows at a time, as ``cluster`` does: the score matrix holds at most
+    # ``block`` x ``row_postings`` entries, whatever the partition's size.
+    for start in range(0, count, options.block):
+        stop = min(count, start + options.block)
+        low, high = neighbours(pruned[start:stop], offset + start, total, postings, options)
+        found.append(edges(low, high, rows, options, step=5000))
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    return (
+        np.concatenate([f[0] for f in found]),
+        np.concatenate([f[1] for f in found]),
+        np.concatenate([f[2] for f in found]),
+    )
 
 
 def cluster_batch(
     work: str, parts: Sequence[Part], batch: Sequence[Ints], options: Options = DEFAULTS
 ) -> list[Ints]:
     """Stage 5 for a batch of components: average-link inside each."""
-    rows = StoredRows(Path(work), parts, options)
+    import numpy as np
+
+    # All the batch's rows in one read (a read per component would open every partition's
+    # files once per component), then each component's rows by position.
+    everything = np.concatenate(batch) if batch else np.zeros(0, dtype=np.int64)
+    taken = StoredRows(Path(work), parts, options).take(everything)
     out: list[Ints] = []
+    start = 0
     for members in batch:
-        out.extend(average_link(members, rows.take(members), options))
+        where = np.arange(start, start + len(members), dtype=np.int64)
+        out.extend(average_link(members, taken.take(where), options))
+        start += len(members)
     return out
 
 
