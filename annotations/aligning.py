@@ -113,7 +113,7 @@ class _Survey:
         """Smoothed IDF of ``columns`` over every unit of the corpus (computed for the columns
         asked, not the whole hashed space: a story of three articles is aligned in
         milliseconds)."""
-        return np.log((self.units + 1) / (self.df[columns] + 1.0)) + 1  # type: ignore[no-any-return]
+        return np.log((self.units + 1) / (self.df[columns] + 1.0)) + 1
 
     def units_of(self, position: int) -> list[tuple[Unit, list[int]]]:
         """An article's units with their features' codes (kept, or computed again)."""

@@ -570,8 +570,23 @@ def components(
     total: int, low: Ints, high: Ints, sims: Floats, options: Options = DEFAULTS
 ) -> list[Ints]:
     """The articles joined by the edges, as groups of global rows (each sorted; every article
-    in one group, alone when it has no edge). A group larger than ``max_component`` is cut by
-    raising its edge threshold until its parts are small enough (or the threshold is 0.95)."""
+    in one group, alone when it has no edge), in the order of their first article: the groups
+    of :func:`component_labels`."""
+    import numpy as np
+
+    labels = component_labels(total, low, high, sims, options)
+    order = np.argsort(labels, kind="stable")  # each group's rows ascending
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return list(np.split(order, bounds)) if total else []
+
+
+def component_labels(
+    total: int, low: Ints, high: Ints, sims: Floats, options: Options = DEFAULTS
+) -> Ints:
+    """A component number per article (numbered in the order of their first article): the
+    articles joined by the edges. A component larger than ``max_component`` is cut by raising
+    its edge threshold until its parts are small enough (or the threshold is 0.95); each cut
+    looks at the component's rows and edges only, never the archive's."""
     import numpy as np
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -582,44 +597,44 @@ def components(
     first = np.concatenate([[True], keys[1:] != keys[:-1]]) if len(keys) else keys.astype(bool)
     low, high, sims = low[first], high[first], sims[first]
 
-    def split(
-        members: Ints, a: Ints, b: Ints, s: Floats, threshold: float
-    ) -> list[tuple[Ints, tuple[Ints, Ints, Floats] | None]]:
-        """The parts of ``members`` (sorted) joined by its edges ``a``-``b`` (positions in
-        ``members``) of similarity ``s`` at least ``threshold``; a part too large comes with
-        its own edges, to be split again. The work is the component's size, not the archive's."""
+    labels = np.zeros(total, dtype=np.int64)
+    used = 0
+    pending = [(np.arange(total, dtype=np.int64), low, high, sims, options.threshold)]
+    while pending:
+        # ``members`` sorted; ``a``-``b`` its edges as positions in ``members``.
+        members, a, b, s, threshold = pending.pop()
         keep = s >= threshold
         a, b, s = a[keep], b[keep], s[keep]
         size = len(members)
         graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(size, size))
-        count, labels = connected_components(graph, directed=False)
-        order = np.argsort(labels, kind="stable")
-        bounds = np.concatenate([[0], np.flatnonzero(np.diff(labels[order])) + 1, [size]])
-        by_edge = np.argsort(labels[a], kind="stable")
-        edge_bounds = np.searchsorted(labels[a][by_edge], np.arange(count + 1))
-        parts: list[tuple[Ints, tuple[Ints, Ints, Floats] | None]] = []
-        for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-            local = order[start:stop]  # ascending: the sort is stable
-            if stop - start <= options.max_component or threshold >= 0.95:
-                parts.append((members[local], None))
-                continue
-            label = int(labels[local[0]])
+        count, local = connected_components(graph, directed=False)
+        labels[members] = local + used
+        used += count
+        sizes = np.bincount(local, minlength=count)
+        too_large = np.flatnonzero(sizes > options.max_component) if threshold < 0.95 else sizes[:0]
+        if not len(too_large):
+            continue
+        by_edge = np.argsort(local[a], kind="stable")
+        edge_bounds = np.searchsorted(local[a][by_edge], np.arange(count + 1))
+        higher = threshold + (1.0 - threshold) * 0.15
+        for label in too_large.tolist():
+            inside = np.flatnonzero(local == label)  # ascending
             mine = by_edge[edge_bounds[label] : edge_bounds[label + 1]]
-            inner = (np.searchsorted(local, a[mine]), np.searchsorted(local, b[mine]), s[mine])
-            parts.append((members[local], inner))
-        return parts
-
-    out: list[Ints] = []
-    pending = [(np.arange(total, dtype=np.int64), (low, high, sims), options.threshold)]
-    while pending:
-        members, (a, b, s), threshold = pending.pop()
-        for part, inner in split(members, a, b, s, threshold):
-            if inner is None:
-                out.append(part)
-            else:
-                pending.append((part, inner, threshold + (1.0 - threshold) * 0.15))
-    out.sort(key=lambda part: int(part[0]))
-    return out
+            pending.append(
+                (
+                    members[inside],
+                    np.searchsorted(inside, a[mine]),
+                    np.searchsorted(inside, b[mine]),
+                    s[mine],
+                    higher,
+                )
+            )
+    if not total:
+        return labels
+    # Numbered by their first article.
+    first_row = np.full(used, total, dtype=np.int64)
+    np.minimum.at(first_row, labels, np.arange(total, dtype=np.int64))
+    return np.unique(first_row[labels], return_inverse=True)[1].astype(np.int64)
 
 
 def average_link(members: Ints, weighted: Weighted, options: Options = DEFAULTS) -> list[Ints]:
@@ -703,6 +718,18 @@ def _cut(tree: Floats, n: int, options: Options) -> Ints:
             row = tree[node - n]
             stack.extend((int(row[0]), int(row[1])))
     return labels
+
+
+def label_array(total: int, clusters: Sequence[Ints]) -> Ints:
+    """A label per article, as :func:`labels_of`: ``clusters`` may leave out the articles that
+    are alone (each is then a cluster of its own), so a caller need not hold an array per
+    article."""
+    import numpy as np
+
+    first = np.arange(total, dtype=np.int64)
+    for members in clusters:
+        first[members] = int(members.min())
+    return np.unique(first, return_inverse=True)[1].astype(np.int64)
 
 
 def labels_of(total: int, clusters: Sequence[Ints]) -> list[int]:

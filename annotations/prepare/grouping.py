@@ -38,10 +38,10 @@ from newsreader.corpus.grouping import (
     Weighted,
     average_link,
     candidates,
-    components,
+    component_labels,
     edges,
     frequencies,
-    labels_of,
+    label_array,
     neighbours,
     weigh,
 )
@@ -361,9 +361,11 @@ def group_on_cluster(
     options: Options = DEFAULTS,
     progress: Any = None,
     buckets: int | None = None,
-) -> list[int]:
+) -> Ints:
     """A cluster number per article, for the kept rows of ``parts`` (each a partition's name
     and the rows of it to group, in order): ``corpus.grouping.cluster`` across the cluster.
+    The driver holds the pairs alike enough (24 bytes a pair) and a few numbers per article,
+    no object per article.
     ``buckets`` (term buckets of the postings exchange) changes how the work is cut, never the
     result; by default one per 5,000 articles, and two per worker at least."""
     import numpy as np
@@ -375,7 +377,7 @@ def group_on_cluster(
         offset += len(keep)
     total = offset
     if total < 2:
-        return [0] * total
+        return np.zeros(total, dtype=np.int64)
     run = uuid.uuid4().hex[:12]
     work = root / f".grouping-{run}"
     work.mkdir(parents=True)
@@ -459,10 +461,16 @@ def group_on_cluster(
         high = np.concatenate([f[1] for f in found])
         sims = np.concatenate([f[2] for f in found])
         del found
+        # The articles of components of several; an article alone is never held as a group.
+        joined = component_labels(total, low, high, sims, options)
+        del low, high, sims
+        order = np.argsort(joined, kind="stable")
+        bounds = np.flatnonzero(np.diff(joined[order])) + 1
+        starts = np.concatenate([[0], bounds])
+        ends = np.concatenate([bounds, [total]])
+        several = [order[a:b] for a, b in zip(starts, ends, strict=True) if b - a > 1]
+        del joined, order
         clusters: list[Ints] = []
-        several: list[Ints] = []
-        for members in components(total, low, high, sims, options):
-            (several if len(members) > 1 else clusters).append(members)
         batches = _component_batches(several, workers)
         futures = [
             client.submit(cluster_batch, str(work), table, batch, options, key=f"avglink-{i}-{run}")
@@ -471,6 +479,6 @@ def group_on_cluster(
         for result in stage("group: average-link", futures):
             clusters.extend(result)
         del shared
-        return labels_of(total, clusters)
+        return label_array(total, clusters)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -233,3 +233,19 @@ def test_link_tasks_read_the_row_groups_of_their_articles_only(
     # A row that does not hold the article asked for is an error, never another article.
     with pytest.raises(ValueError, match="row 3 holds"):
         work.read_rows(tmp_path, {docs[2].id: ("part-x.parquet", 3)})
+
+
+def test_labels_need_no_group_per_article_alone() -> None:
+    from newsreader.corpus.grouping import component_labels, label_array, labels_of
+
+    rng = np.random.default_rng(7)
+    total = 300
+    low = rng.integers(0, total, 120)
+    high = np.minimum(total - 1, low + rng.integers(1, 5, 120))
+    sims = rng.uniform(0.2, 1.0, 120)
+    parts = components(total, low, high, sims, DEFAULTS)
+    assert any(len(p) == 1 for p in parts) and any(len(p) > 1 for p in parts)
+    several = [p for p in parts if len(p) > 1]
+    assert label_array(total, several).tolist() == labels_of(total, parts)
+    # The components' own numbers are those labels too (numbered by their first article).
+    assert component_labels(total, low, high, sims).tolist() == labels_of(total, parts)
