@@ -553,7 +553,10 @@ def edges(
     keep_low, keep_high, keep_sims = [], [], []
     for start in range(0, len(low), step):
         a, b = low[start : start + step], high[start : start + step]
-        sims = similarities(rows.take(a), rows.take(b), options)
+        # Each row read once (a row is in up to ``neighbours`` pairs and more), then paired.
+        wanted, where = np.unique(np.concatenate([a, b]), return_inverse=True)
+        taken = rows.take(wanted.astype(np.int64))
+        sims = similarities(taken.take(where[: len(a)]), taken.take(where[len(a) :]), options)
         ok = sims >= options.threshold
         keep_low.append(a[ok])
         keep_high.append(b[ok])
