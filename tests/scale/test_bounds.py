@@ -145,6 +145,7 @@ def test_a_partition_searches_its_neighbours_a_block_at_a_time(tmp_path: Path) -
             gather_postings(str(work), ["all"], bucket)
         low, high, sims = partition_edges(str(work), 0, table, 2, options)
         found[block] = set(zip(low.tolist(), high.tolist(), sims.tolist(), strict=True))
+        assert len(found[block]) == len(low), "a pair found by two blocks is kept once"
     assert found[2] == found[5] == found[DEFAULTS.block]
     assert found[2], "the copies must be found alike"
 
@@ -249,3 +250,39 @@ def test_labels_need_no_group_per_article_alone() -> None:
     assert label_array(total, several).tolist() == labels_of(total, parts)
     # The components' own numbers are those labels too (numbered by their first article).
     assert component_labels(total, low, high, sims).tolist() == labels_of(total, parts)
+
+
+def _resident_file_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssFile:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no RssFile")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
+def test_rows_read_from_mapped_partitions_do_not_stay_resident(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.annotations.prepare import grouping
+
+    path = tmp_path / "rows.npy"
+    np.save(path, np.arange(8 << 20, dtype=np.int64))  # 64 MB
+    mapped = np.load(path, mmap_mode="r")
+    before = _resident_file_mb()
+    assert int(mapped[::512].sum()) > 0  # a read every page: all of it mapped in
+    assert _resident_file_mb() - before > 40
+    grouping._release([mapped])
+    assert _resident_file_mb() - before < 10
+    # Every read of stored rows releases the partitions it read.
+    docs = _documents()
+    (tmp_path / "features").mkdir()
+    write_features(tmp_path / "features" / "part-all.npz", docs)
+    freq = frequencies(count_terms(docs))
+    table = [("all", 0, len(docs))]
+    features = str(tmp_path / "features" / "part-all.npz")
+    keep = np.arange(len(docs), dtype=np.int64)
+    weigh_partition(features, str(tmp_path / "work"), table[0], keep, freq, 2)
+    released: list[int] = []
+    monkeypatch.setattr(grouping, "_release", lambda arrays: released.append(len(list(arrays))))
+    grouping.StoredRows(tmp_path / "work", table).take(np.array([3, 1], dtype=np.int64))
+    assert released and released[0] >= 3, "the vectors' three arrays at least"
