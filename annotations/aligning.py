@@ -102,12 +102,18 @@ class _Survey:
     """What every piece and chunk needs of the whole corpus (small: no text, no vectors)."""
 
     documents: Sequence[Document]
-    idf: FloatArray  # per column: smoothed IDF over every unit of the corpus
+    units: int  # every unit of the corpus
     df: IntArray  # per column: how many units hold it
     sentence_starts: IntArray  # per article, the index of its first sentence (and the total)
     unit_starts: IntArray  # per article, the index of its first unit (and the total)
     kept: list[list[tuple[Unit, list[int]]]] | None = None  # per article, its units' codes
     kept_sentences: list[dict[tuple[int, int], list[int]]] | None = None
+
+    def idf(self, columns: IntArray) -> FloatArray:
+        """Smoothed IDF of ``columns`` over every unit of the corpus (computed for the columns
+        asked, not the whole hashed space: a story of three articles is aligned in
+        milliseconds)."""
+        return np.log((self.units + 1) / (self.df[columns] + 1.0)) + 1
 
     def units_of(self, position: int) -> list[tuple[Unit, list[int]]]:
         """An article's units with their features' codes (kept, or computed again)."""
@@ -148,7 +154,7 @@ def _survey(
     total = unit_starts[-1]
     return _Survey(
         documents=documents,
-        idf=np.log((total + 1) / (df + 1.0)) + 1,
+        units=total,
         df=df,
         sentence_starts=np.array(sentence_starts, dtype=np.int64),
         unit_starts=np.array(unit_starts, dtype=np.int64),
@@ -164,7 +170,7 @@ def _vectors(survey: _Survey, rows: list[list[int]]) -> sp.csr_matrix:
     hashed columns."""
     codes = np.array(list(chain.from_iterable(rows)), dtype=np.int64)
     column_array = codes >> 1
-    values = np.where(codes & 1, BIGRAM_WEIGHT, 1.0) * survey.idf[column_array]
+    values = np.where(codes & 1, BIGRAM_WEIGHT, 1.0) * survey.idf(column_array)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)), out=indptr[1:])
     matrix = sp.csr_matrix((values, column_array, indptr), shape=(len(rows), N_FEATURES))

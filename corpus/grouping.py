@@ -76,8 +76,15 @@ class Options:
     common to find particular neighbours and is left out of the search."""
     common_share: float = 0.02
     common_cap: int = 2000
-    """...but a term in more than this many articles is always common: a row's search then
-    reads at most ``candidate_terms`` x ``common_cap`` postings, whatever the corpus's size."""
+    """...but a term in more than this many articles is always common, whatever the corpus's
+    size."""
+    row_postings: int = 6000
+    """A row's neighbour search reads at most this many postings: its candidate terms are
+    taken strongest first while their document frequencies add up to no more than this. So the
+    search costs at most this much per row, however many articles share a row's terms (an
+    archive of wire copies: the same article in hundreds of outlets). Below 5,000 articles no
+    term is kept in more than ``common_terms`` (100) articles, so 60 terms read at most 6,000
+    postings and this never cuts; 0 turns it off."""
     max_component: int = 4000
     """A component larger than this is split by raising its edge threshold before clustering."""
     hash_features: int = 1 << 21
@@ -393,7 +400,7 @@ def _candidates_of(vectors: csr_matrix, df: Ints, limit: int, options: Options) 
     useful = (df[vectors.indices] <= limit) & (vectors.data > 0)
     rows = np.repeat(np.arange(vectors.shape[0], dtype=np.int64), np.diff(vectors.indptr))
     positions = np.flatnonzero(useful)
-    chosen = positions[
+    chosen = positions[  # by row, then strongest first
         _top_in_rows(
             rows[positions],
             vectors.indices[positions],
@@ -401,10 +408,29 @@ def _candidates_of(vectors: csr_matrix, df: Ints, limit: int, options: Options) 
             options.candidate_terms,
         )
     ]
+    if options.row_postings:
+        chosen = chosen[
+            _within_budget(rows[chosen], df[vectors.indices[chosen]], options.row_postings)
+        ]
     chosen.sort()
     counts = np.bincount(rows[chosen], minlength=vectors.shape[0])
     indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return csr_matrix((vectors.data[chosen], vectors.indices[chosen], indptr), shape=vectors.shape)
+
+
+def _within_budget(rows: Ints, costs: Ints, budget: int) -> Any:
+    """A mask of the entries (grouped by row, in the order they are taken) taken while their
+    row's running sum of ``costs`` stays within ``budget``."""
+    import numpy as np
+
+    if len(rows) == 0:
+        return np.zeros(0, dtype=bool)
+    spent = np.cumsum(costs, dtype=np.int64)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))
+    before = np.where(start > 0, spent[start - 1], 0)
+    return (spent - before) <= budget
 
 
 def _top_in_rows(rows: Ints, ties: Ints, keys: Any, keep: int) -> Ints:
@@ -527,7 +553,10 @@ def edges(
     keep_low, keep_high, keep_sims = [], [], []
     for start in range(0, len(low), step):
         a, b = low[start : start + step], high[start : start + step]
-        sims = similarities(rows.take(a), rows.take(b), options)
+        # Each row read once (a row is in up to ``neighbours`` pairs and more), then paired.
+        wanted, where = np.unique(np.concatenate([a, b]), return_inverse=True)
+        taken = rows.take(wanted.astype(np.int64))
+        sims = similarities(taken.take(where[: len(a)]), taken.take(where[len(a) :]), options)
         ok = sims >= options.threshold
         keep_low.append(a[ok])
         keep_high.append(b[ok])
@@ -544,8 +573,23 @@ def components(
     total: int, low: Ints, high: Ints, sims: Floats, options: Options = DEFAULTS
 ) -> list[Ints]:
     """The articles joined by the edges, as groups of global rows (each sorted; every article
-    in one group, alone when it has no edge). A group larger than ``max_component`` is cut by
-    raising its edge threshold until its parts are small enough (or the threshold is 0.95)."""
+    in one group, alone when it has no edge), in the order of their first article: the groups
+    of :func:`component_labels`."""
+    import numpy as np
+
+    labels = component_labels(total, low, high, sims, options)
+    order = np.argsort(labels, kind="stable")  # each group's rows ascending
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return list(np.split(order, bounds)) if total else []
+
+
+def component_labels(
+    total: int, low: Ints, high: Ints, sims: Floats, options: Options = DEFAULTS
+) -> Ints:
+    """A component number per article (numbered in the order of their first article): the
+    articles joined by the edges. A component larger than ``max_component`` is cut by raising
+    its edge threshold until its parts are small enough (or the threshold is 0.95); each cut
+    looks at the component's rows and edges only, never the archive's."""
     import numpy as np
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -556,30 +600,44 @@ def components(
     first = np.concatenate([[True], keys[1:] != keys[:-1]]) if len(keys) else keys.astype(bool)
     low, high, sims = low[first], high[first], sims[first]
 
-    def split(members: Ints, threshold: float) -> list[Ints]:
-        inside = np.zeros(total, dtype=bool)
-        inside[members] = True
-        keep = (sims >= threshold) & inside[low] & inside[high]
-        graph = coo_matrix(
-            (np.ones(int(keep.sum())), (low[keep], high[keep])), shape=(total, total)
-        )
-        _, labels = connected_components(graph, directed=False)
-        chosen = labels[members]
-        order = np.argsort(chosen, kind="stable")
-        bounds = np.flatnonzero(np.diff(chosen[order])) + 1
-        return [np.sort(members[part]) for part in np.split(order, bounds)]
-
-    out: list[Ints] = []
-    pending = [(np.arange(total, dtype=np.int64), options.threshold)]
+    labels = np.zeros(total, dtype=np.int64)
+    used = 0
+    pending = [(np.arange(total, dtype=np.int64), low, high, sims, options.threshold)]
     while pending:
-        members, threshold = pending.pop()
-        for part in split(members, threshold):
-            if len(part) > options.max_component and threshold < 0.95:
-                pending.append((part, threshold + (1.0 - threshold) * 0.15))
-            else:
-                out.append(part)
-    out.sort(key=lambda part: int(part[0]))
-    return out
+        # ``members`` sorted; ``a``-``b`` its edges as positions in ``members``.
+        members, a, b, s, threshold = pending.pop()
+        keep = s >= threshold
+        a, b, s = a[keep], b[keep], s[keep]
+        size = len(members)
+        graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(size, size))
+        count, local = connected_components(graph, directed=False)
+        labels[members] = local + used
+        used += count
+        sizes = np.bincount(local, minlength=count)
+        too_large = np.flatnonzero(sizes > options.max_component) if threshold < 0.95 else sizes[:0]
+        if not len(too_large):
+            continue
+        by_edge = np.argsort(local[a], kind="stable")
+        edge_bounds = np.searchsorted(local[a][by_edge], np.arange(count + 1))
+        higher = threshold + (1.0 - threshold) * 0.15
+        for label in too_large.tolist():
+            inside = np.flatnonzero(local == label)  # ascending
+            mine = by_edge[edge_bounds[label] : edge_bounds[label + 1]]
+            pending.append(
+                (
+                    members[inside],
+                    np.searchsorted(inside, a[mine]),
+                    np.searchsorted(inside, b[mine]),
+                    s[mine],
+                    higher,
+                )
+            )
+    if not total:
+        return labels
+    # Numbered by their first article.
+    first_row = np.full(used, total, dtype=np.int64)
+    np.minimum.at(first_row, labels, np.arange(total, dtype=np.int64))
+    return np.unique(first_row[labels], return_inverse=True)[1].astype(np.int64)
 
 
 def average_link(members: Ints, weighted: Weighted, options: Options = DEFAULTS) -> list[Ints]:
@@ -663,6 +721,18 @@ def _cut(tree: Floats, n: int, options: Options) -> Ints:
             row = tree[node - n]
             stack.extend((int(row[0]), int(row[1])))
     return labels
+
+
+def label_array(total: int, clusters: Sequence[Ints]) -> Ints:
+    """A label per article, as :func:`labels_of`: ``clusters`` may leave out the articles that
+    are alone (each is then a cluster of its own), so a caller need not hold an array per
+    article."""
+    import numpy as np
+
+    first = np.arange(total, dtype=np.int64)
+    for members in clusters:
+        first[members] = int(members.min())
+    return np.unique(first, return_inverse=True)[1].astype(np.int64)
 
 
 def labels_of(total: int, clusters: Sequence[Ints]) -> list[int]:

@@ -38,10 +38,10 @@ from newsreader.corpus.grouping import (
     Weighted,
     average_link,
     candidates,
-    components,
+    component_labels,
     edges,
     frequencies,
-    labels_of,
+    label_array,
     neighbours,
     weigh,
 )
@@ -85,6 +85,22 @@ def _take_csr(data: Any, indices: Any, indptr: Any, rows: Ints, width: int) -> c
     return csr_matrix(
         (np.asarray(data[picks]), np.asarray(indices[picks]), bounds), shape=(len(rows), width)
     )
+
+
+def _release(arrays: Any) -> None:
+    """Unmap the pages of memory-mapped arrays this process has read (they stay in the page
+    cache): rows read from every partition would otherwise stay in the worker's resident size,
+    which then grows with the archive (497 MB of 100,000 articles' rows after one neighbour
+    task, where the task's own memory was 52 MB)."""
+    import mmap
+
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    if advice is None:
+        return
+    for array in arrays:
+        mapped = getattr(array, "_mmap", None)
+        if mapped is not None:
+            mapped.madvise(advice)
 
 
 @dataclass
@@ -141,6 +157,8 @@ class StoredRows:
                     )
                 )
             days.append(np.asarray(arrays["days"][local]))
+        for number in np.unique(owner).tolist():
+            _release(self._arrays(number).values())
         back = np.empty(len(rows), dtype=np.int64)
         back[order] = np.arange(len(rows), dtype=np.int64)
         joined = vstack(vectors, format="csr")[back] if vectors else None
@@ -294,18 +312,41 @@ def partition_edges(
         shape=(count, 2 * options.hash_features),
     )
     postings = StoredPostings(root, buckets, total, options)
-    low, high = neighbours(pruned, offset, total, postings, options)
-    return edges(low, high, StoredRows(root, parts, options), options, step=5000)
+    rows = StoredRows(root, parts, options)
+    found = []
+    # A block of rows at a time, as ``cluster`` does: the score matrix holds at most
+    # ``block`` x ``row_postings`` entries, whatever the partition's size.
+    for start in range(0, count, options.block):
+        stop = min(count, start + options.block)
+        low, high = neighbours(pruned[start:stop], offset + start, total, postings, options)
+        found.append(edges(low, high, rows, options, step=5000))
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    low = np.concatenate([f[0] for f in found])
+    high = np.concatenate([f[1] for f in found])
+    sims = np.concatenate([f[2] for f in found])
+    # A pair of two rows of the partition in different blocks is found by both: kept once.
+    _, first = np.unique(low * total + high, return_index=True)
+    return low[first], high[first], sims[first]
 
 
 def cluster_batch(
     work: str, parts: Sequence[Part], batch: Sequence[Ints], options: Options = DEFAULTS
 ) -> list[Ints]:
     """Stage 5 for a batch of components: average-link inside each."""
-    rows = StoredRows(Path(work), parts, options)
+    import numpy as np
+
+    # All the batch's rows in one read (a read per component would open every partition's
+    # files once per component), then each component's rows by position.
+    everything = np.concatenate(batch) if batch else np.zeros(0, dtype=np.int64)
+    taken = StoredRows(Path(work), parts, options).take(everything)
     out: list[Ints] = []
+    start = 0
     for members in batch:
-        out.extend(average_link(members, rows.take(members), options))
+        where = np.arange(start, start + len(members), dtype=np.int64)
+        out.extend(average_link(members, taken.take(where), options))
+        start += len(members)
     return out
 
 
@@ -339,9 +380,11 @@ def group_on_cluster(
     options: Options = DEFAULTS,
     progress: Any = None,
     buckets: int | None = None,
-) -> list[int]:
+) -> Ints:
     """A cluster number per article, for the kept rows of ``parts`` (each a partition's name
     and the rows of it to group, in order): ``corpus.grouping.cluster`` across the cluster.
+    The driver holds the pairs alike enough (24 bytes a pair) and a few numbers per article,
+    no object per article.
     ``buckets`` (term buckets of the postings exchange) changes how the work is cut, never the
     result; by default one per 5,000 articles, and two per worker at least."""
     import numpy as np
@@ -353,7 +396,7 @@ def group_on_cluster(
         offset += len(keep)
     total = offset
     if total < 2:
-        return [0] * total
+        return np.zeros(total, dtype=np.int64)
     run = uuid.uuid4().hex[:12]
     work = root / f".grouping-{run}"
     work.mkdir(parents=True)
@@ -437,18 +480,24 @@ def group_on_cluster(
         high = np.concatenate([f[1] for f in found])
         sims = np.concatenate([f[2] for f in found])
         del found
+        # The articles of components of several; an article alone is never held as a group.
+        joined = component_labels(total, low, high, sims, options)
+        del low, high, sims
+        order = np.argsort(joined, kind="stable")
+        bounds = np.flatnonzero(np.diff(joined[order])) + 1
+        starts = np.concatenate([[0], bounds])
+        ends = np.concatenate([bounds, [total]])
+        several = [order[a:b] for a, b in zip(starts, ends, strict=True) if b - a > 1]
+        del joined, order
         clusters: list[Ints] = []
-        several: list[Ints] = []
-        for members in components(total, low, high, sims, options):
-            (several if len(members) > 1 else clusters).append(members)
         batches = _component_batches(several, workers)
         futures = [
-            client.submit(cluster_batch, str(work), table, batch, options, key=f"link-{i}-{run}")
+            client.submit(cluster_batch, str(work), table, batch, options, key=f"avglink-{i}-{run}")
             for i, batch in enumerate(batches)
         ]
         for result in stage("group: average-link", futures):
             clusters.extend(result)
         del shared
-        return labels_of(total, clusters)
+        return label_array(total, clusters)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from newsreader.corpus.loaders import Problem
 from newsreader.corpus.stories import stories_from_labels
 
-from .work import Light, link_batch, save_array, temp_path
+from .work import Light, link_batch, link_windows, save_array, temp_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -267,8 +267,11 @@ def _docs_schema(order: bool) -> Any:
 
 def link_cost(size: int) -> int:
     """What linking a story of ``size`` articles costs, roughly: every article's sentences
-    against the others'."""
-    return size * (size - 1) if size > 1 else 0
+    against the others' in its window (``work.link_windows``: the whole story up to
+    ``2 x LINK_WINDOW`` articles)."""
+    if size < 2:
+        return 0
+    return sum((end - first) * (end - first - 1) for first, end, _, _ in link_windows(size))
 
 
 def build_stories(
@@ -363,9 +366,11 @@ def link_bucket(
     if not batch:
         return "", 0
     docs = _read_arrow(root / f"docs-{bucket}.arrow")
-    located = dict(zip(docs.column("id").to_pylist(), docs.column("part").to_pylist(), strict=True))
+    ids = docs.column("id").to_pylist()
+    located = dict(zip(ids, docs.column("part").to_pylist(), strict=True))
+    rows_of = dict(zip(ids, docs.column("row").to_pylist(), strict=True))
     name = "links-" + sha256("\n".join(s for s, _ in batch).encode()).hexdigest()[:20]
-    return name, link_batch(batch, located, index, name)
+    return name, link_batch(batch, located, index, name, rows_of=rows_of)
 
 
 def link_tasks(costs: Sequence[int], workers: int) -> list[tuple[int, int, int]]:

@@ -288,7 +288,7 @@ def _list(
     return kept, "metadata" if metadata else "text"
 
 
-def _save_labels(work: Path, labels: Sequence[int]) -> None:
+def _save_labels(work: Path, labels: Any) -> None:
     import numpy as np
 
     np.save(work / "labels.npy", np.asarray(labels, dtype=np.int64))

@@ -243,6 +243,45 @@ class Light:
 
 # ---- links within stories -------------------------------------------------------------------
 
+LINK_WINDOW = 100
+"""A story of more than twice this many articles is linked a window at a time
+(:func:`link_windows`); a smaller one, the most an archive's stories usually have, whole."""
+
+
+def link_windows(size: int, window: int = LINK_WINDOW) -> list[tuple[int, int, int, int]]:
+    """How the links of a story of ``size`` articles (in the story's order) are found, as
+    ``(first, end, source first, source end)``: the articles ``first:end`` are aligned together
+    and the links of ``source first:source end`` kept. A story of at most ``2 x window``
+    articles is one window, the whole story. A larger one (wire copies of one article in
+    hundreds of outlets) is cut into chunks of ``window`` articles, each aligned with the chunks
+    before and after it: every article is compared with up to ``3 x window`` of its story, so
+    the cost grows with the story's size, not its square."""
+    if size <= 2 * window:
+        return [(0, size, 0, size)]
+    out = []
+    for start in range(0, size, window):
+        stop = min(size, start + window)
+        out.append((max(0, start - window), min(size, stop + window), start, stop))
+    return out
+
+
+def story_alignments(
+    members: Sequence[Document], top_k: int, min_score: float, window: int = LINK_WINDOW
+) -> list[Any]:
+    """The link candidates of one story's articles (``aligning.align_documents``), a window
+    at a time when the story is large (:func:`link_windows`)."""
+    from newsreader.annotations.aligning import align_documents
+
+    out: list[Any] = []
+    for first, end, source_first, source_end in link_windows(len(members), window):
+        sources = {doc.id for doc in members[source_first:source_end]}
+        for pair in align_documents(
+            members[first:end], top_k=top_k, min_score=min_score, progress=None, workers=1
+        ):
+            if pair.doc_id in sources:
+                out.append(pair)
+    return out
+
 
 def link_batch(
     batch: Sequence[tuple[str, Sequence[str]]],
@@ -251,26 +290,27 @@ def link_batch(
     name: str,
     top_k: int = 3,
     min_score: float = 45.0,
+    rows_of: dict[str, int] | None = None,
 ) -> int:
     """Pass 2: link candidates between the articles of each story in ``batch`` (story id and
-    its article ids; ``located`` maps an article id to its partition file). Returns the number
-    of candidate pairs written to ``links/NAME.parquet``."""
+    its article ids; ``located`` maps an article id to its partition file, ``rows_of`` to its
+    row there when known). Returns the number of candidate pairs written to
+    ``links/NAME.parquet``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from newsreader.annotations.aligning import align_documents
-
     root = Path(index)
     wanted = {doc_id for _, ids in batch for doc_id in ids}
-    docs = read_articles(root, wanted, located)
+    if rows_of is None:
+        docs = read_articles(root, wanted, located)
+    else:
+        docs = read_rows(root, {i: (located[i], rows_of[i]) for i in wanted if i in located})
     rows: list[dict[str, Any]] = []
     for story, ids in batch:
         members = [docs[i] for i in ids if i in docs]
         if len(members) < 2:
             continue
-        for pair in align_documents(
-            members, top_k=top_k, min_score=min_score, progress=None, workers=1
-        ):
+        for pair in story_alignments(members, top_k, min_score):
             for candidate in pair.candidates:
                 rows.append(
                     {
@@ -318,4 +358,40 @@ def read_articles(root: Path, ids: set[str], located: dict[str, str]) -> dict[st
         table = pq.read_table(root / "articles" / part, filters=pc.field("id").isin(wanted))
         for row in table.to_pylist():
             out[row["id"]] = document_from_row(row)
+    return out
+
+
+def read_rows(root: Path, places: dict[str, tuple[str, int]]) -> dict[str, Document]:
+    """The articles of an index at known places (id to partition file and row), reading only
+    the row groups that hold them: the work is the articles asked for (a row group of 64 rows
+    each at most), not the partitions they are in (``read_articles`` filters whole files)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    by_part: dict[str, list[tuple[int, str]]] = {}
+    for doc_id, (part, row) in places.items():
+        by_part.setdefault(part, []).append((row, doc_id))
+    out: dict[str, Document] = {}
+    for part, wanted in sorted(by_part.items()):
+        wanted.sort()
+        rows = np.array([row for row, _ in wanted], dtype=np.int64)
+        source = pq.ParquetFile(root / "articles" / part)
+        sizes = np.array(
+            [source.metadata.row_group(g).num_rows for g in range(source.num_row_groups)],
+            dtype=np.int64,
+        )
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        group = np.searchsorted(starts, rows, side="right") - 1
+        chosen = np.unique(group)
+        table = source.read_row_groups(chosen.tolist())
+        # Where each chosen group starts in the table read.
+        offsets = np.concatenate([[0], np.cumsum(sizes[chosen])[:-1]])
+        at = dict(zip(chosen.tolist(), offsets.tolist(), strict=True))
+        positions = [at[int(g)] + int(r - starts[g]) for g, r in zip(group, rows, strict=True)]
+        records = table.take(pa.array(positions, pa.int64())).to_pylist()
+        for (row, doc_id), record in zip(wanted, records, strict=True):
+            if record["id"] != doc_id:
+                raise ValueError(f"{part}: row {row} holds {record['id']!r}, not {doc_id!r}")
+            out[doc_id] = document_from_row(record)
     return out

@@ -73,6 +73,41 @@ def baseline(articles: list[Any], count: int) -> tuple[float, float]:
     return len(sample) / alone, len(sample) / (alone + features)
 
 
+def _task_cpu(dask_worker: Any) -> dict[str, float]:
+    """This worker's thread CPU seconds per task prefix (``analyse``, ``freq``, ``edges``...),
+    as Dask's fine performance metrics count them."""
+    out: dict[str, float] = {}
+    for key, value in dask_worker.digests_total.items():
+        if isinstance(key, tuple) and key[0] == "execute" and key[-2:] == ("thread-cpu", "seconds"):
+            out[key[-3]] = out.get(key[-3], 0.0) + float(value)
+    return out
+
+
+STAGES = {
+    "analyse": "analyse",
+    "ids": "listing",
+    "dups": "listing",
+    "freq": "frequencies",
+    "weigh": "weigh",
+    "post": "buckets",
+    "edges": "neighbours+edges",
+    "avglink": "average-link",
+    "assign": "stories",
+    "build": "stories",
+    "link": "link",
+}
+"""Task prefixes by stage (the grouping's stages as ``bench_group_stages`` names them)."""
+
+
+def stage_cpu(per_worker: dict[str, dict[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for prefixes in per_worker.values():
+        for prefix, seconds in prefixes.items():
+            stage = STAGES.get(prefix, prefix)
+            out[stage] = out.get(stage, 0.0) + seconds
+    return out
+
+
 def run(
     export: Path, workers: int, partition_size: int, links: bool, keep: Path | None = None
 ) -> dict[str, Any]:
@@ -98,6 +133,7 @@ def run(
         driver_cpu = _cpu_s() - driver_before
         cpu_after = client.run(_cpu_s)
         peaks = client.run(_peak_mb)
+        stages = stage_cpu(client.run(_task_cpu))
     finally:
         client.close()
         cluster.close()
@@ -113,6 +149,7 @@ def run(
         "stories": summary.stories,
         "links": summary.links,
         "worker_peak_mb": max(peaks.values()),
+        "stage_cpu": stages,
         "worker_cpu": cpu,
         "driver_cpu": driver_cpu,
         "load": (load, os.getloadavg()[0]),
@@ -134,6 +171,14 @@ def _report(r: dict[str, Any]) -> None:
         + ", ".join(f"{k} {v:.1f}" for k, v in r["driver_stages"].items())
         + f"); peak {r['worker_peak_mb']:.0f} MB per worker; "
         f"{r['stories']} stories, {r['links']} link candidates",
+        flush=True,
+    )
+    print(
+        "  worker CPU per stage: "
+        + ", ".join(
+            f"{k} {v:.1f} s ({v / r['articles'] * 1000:.2f} ms/article)"
+            for k, v in r["stage_cpu"].items()
+        ),
         flush=True,
     )
 

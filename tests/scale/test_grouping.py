@@ -128,7 +128,7 @@ def test_grouping_on_the_cluster_is_grouping_in_one_process(
     for client in (one_worker, two_workers):
         for buckets in (1, 4):
             got = group_on_cluster(client, tmp_path, parts, DEFAULTS, buckets=buckets)
-            assert got == expected, (client, buckets)
+            assert got.tolist() == expected, (client, buckets)
     # Its work folder is gone: the index keeps only what it names.
     assert not list(tmp_path.glob(".grouping-*"))
 
