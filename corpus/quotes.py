@@ -447,6 +447,12 @@ _TRAILING_CUE = re.compile(
 _DASH_SIGNATURE = re.compile(r"[ \t\u00a0]*[\u2015\u2014\u2013-]{1,2}[ \t\u00a0]*(?=[A-Z])")
 _GAP_STOP = re.compile(r"[.!?;:\u201c\u201d\"\n]")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
+# "As Vulture put it, "...": the one named between "as" and "put it" speaks.
+_PUT_IT = re.compile(
+    r"\b[Aa]s[ \t\u00a0]+(?P<np>[^,.;:!?\"\u201c\u201d\n]{1,60}?)[ \t\u00a0]+put[ \t\u00a0]+it\b"
+)
+# "..., in the words of a senior adviser, "...".
+_WORDS_OF = re.compile(r"\b[Ii]n[ \t\u00a0]+(?:the[ \t\u00a0]+)?words[ \t\u00a0]+of[ \t\u00a0]+")
 _COLON_INTRO = re.compile(
     r"(?P<np>(?:(?!VIA\b|Via\b)[A-Z][\w.'\u2019-]*\s+){0,5}(?!VIA\b|Via\b)[A-Z][\w.'\u2019-]*)"
     r"(?:\s+(?:via|VIA|on|ON|in|IN|to|TO)\s+[^:\n]{1,60})?\s*:\s*$"
@@ -491,6 +497,9 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
     if according:
         np = _np_after(text, according.end(), window_end)
         return _Attribution(np, "according to")
+    put = _PUT_IT.match(text, cursor, window_end)
+    if put:  # ``"...," as one voter put it``
+        return _Attribution(_np_before(text, put.start("np"), put.end("np")), "put it")
     # "Kerry said" / "the official added": a verb within the first few words, or further on
     # past an appositive ("J. Gerald Hebert, executive director of the Campaign Legal Center,
     # said").
@@ -603,6 +612,14 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
     if according:
         np = _np_after(text, according[-1].end(), pos)
         return _Attribution(np, "according to")
+    if " put it" in lead or " words of " in lead:
+        put = list(_PUT_IT.finditer(text, sentence_start, pos))
+        if put:
+            np = _np_before(text, put[-1].start("np"), put[-1].end("np"))
+            return _Attribution(np, "put it")
+        words_of = list(_WORDS_OF.finditer(text, sentence_start, pos))
+        if words_of:
+            return _Attribution(_np_after(text, words_of[-1].end(), pos), "in the words of")
     if lead.rstrip().endswith(":"):
         # "The Clinton Foundation describes itself in the following way: "..."": a sentence
         # that a colon ends introduces the quote; its subject speaks.
@@ -698,7 +715,7 @@ _IRREGULAR_PAST = frozenset(
 # Words that open a sentence with its time: "Thursday, Warren appeared ...".
 _WHEN_WORDS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight earlier
-    later meanwhile""".split()
+    later meanwhile once""".split()
 )
 _AUXILIARIES = frozenset("""is was are were has had have will would could can may might""".split())
 
@@ -728,8 +745,9 @@ def _is_named(speaker: str) -> bool:
     return _is_name_token(speaker) and first not in _PERSONAL and first not in DETERMINERS
 
 
+# (Not "is": a title capitalises its verbs, so "Nusra is Al Qaeda" is a sentence.)
 _SMALL_WORDS = frozenset(
-    """a an the of in on at to for and or but nor with by from as is it its into up""".split()
+    """a an the of in on at to for and or but nor with by from as it its into up""".split()
 )
 
 
@@ -773,8 +791,16 @@ _VOICED_BEFORE = re.compile(
     r"\b(?:chant(?:s|ed|ing)?(?:[ \t\u00a0]+of)?|shout(?:s|ed|ing)?(?:[ \t\u00a0]+of)?"
     r"|yell(?:s|ed|ing)?|scream(?:s|ed|ing)?|cr(?:y|ies|ied|ying)(?:[ \t\u00a0]+of)?"
     r"|cheer(?:s|ed|ing)?(?:[ \t\u00a0]+of)?|boomed|barked|roared|(?:shot|fired)[ \t\u00a0]+back"
+    r"|sing(?:s|ing)?|sang|jeer(?:s|ed|ing)?"
     r"|reading|read|slogan|titled|entitled|headlined|mouthing|interjecting|jok(?:es|ed))"
     r"[,:]?[ \t\u00a0]*$",
+    re.IGNORECASE,
+)
+# Words before a passage that say it is a phrase someone used: ``Trump has used the phrase
+# "Islamic terrorism"``, ``coined the term "bimbo eruptions"``, ``had one message: "Dump Trump."``.
+_USED_WORDS_BEFORE = re.compile(
+    r"\b(?:phrase|term|words?|motto|mantra|catchphrase|refrain|message|proclamation"
+    r"|subject[ \t\u00a0]+line)[,:]?[ \t\u00a0]*$",
     re.IGNORECASE,
 )
 
@@ -791,7 +817,7 @@ def _introduced(lead: str) -> bool:
     last = _INTRODUCING.search(lead)
     if last is not None and last.group().lower() in SPEECH_VERBS:
         return True
-    return _VOICED_BEFORE.search(lead) is not None
+    return _VOICED_BEFORE.search(lead) is not None or _USED_WORDS_BEFORE.search(lead) is not None
 
 
 def _is_markup(text: str, passage: _Passage, inner: str) -> bool:
@@ -1017,11 +1043,26 @@ def _rule_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> 
                 and inner[:1].isalpha()
                 and not _is_title_case(inner)
             )
-            if not voiced and not headline_words:
+            used = None if voiced else _USED_WORDS_BEFORE.search(lead)
+            if not voiced and not used and not headline_words:
                 continue  # a scare quote, a title, a nickname
             if voiced and not _WRITTEN.match(voiced.group(0)):
-                # "Protesters interrupted her speech, shouting "...": the sentence's subject.
-                speaker = _sentence_subject(text, s_start, passage.start)
+                # "Protesters interrupted her speech, shouting "...": the sentence's subject;
+                # "as his friends jeered, "...": the subject of the finite verb.
+                verb_at = passage.start - len(lead) + voiced.start()
+                finite = voiced.group(0).split()[0].lower().rstrip(",:").endswith(("ed", "sang"))
+                speaker = (_np_before(text, s_start, verb_at) if finite else None) or (
+                    _sentence_subject(text, s_start, passage.start)
+                )
+            elif used:
+                # "Trump has used the phrase "...": the subject, when it is a person's name
+                # or a pronoun ("The phrase "tax reform" was uttered once" names no one).
+                subject = _sentence_subject(text, s_start, passage.start)
+                if subject is not None and (
+                    _is_named(text[subject[0] : subject[1]])
+                    or text[subject[0] : subject[1]].lower() in _PERSONAL
+                ):
+                    speaker = subject
         if p_index > 0 and _is_title_case(inner) and not _introduced(lead):
             # The name of a show, a book or a song: "Face the Nation," he said. (A headline
             # capitalises every word; words a speech verb or a sign introduces are words said

@@ -143,3 +143,38 @@ def test_a_long_title_of_a_book_is_not_a_quote() -> None:
         "Headline\n\nHe wrote ''Those Guys Have All the Fun: Inside the World of ESPN.'' in 2011."
     )
     assert quotes(text) == []
+
+
+def test_a_phrase_someone_used_is_a_quote() -> None:
+    text = "Headline\n\nTrump has used the phrase “Islamic terrorism” often in his campaign."
+    assert quotes(text) == [("“Islamic terrorism”", "Trump")]
+    text = "Headline\n\nThe rally had one message: “Dump Trump.”\n\nIt ended at noon."
+    assert quotes(text) == [("“Dump Trump.”", "The rally")]
+    # The phrase itself is no speaker: "The phrase "tax reform" was uttered once".
+    assert quotes("Headline\n\nThe phrase “tax reform” was uttered once.") == [
+        ("“tax reform”", None)
+    ]
+
+
+def test_as_someone_put_it() -> None:
+    text = "Headline\n\nHe is seen, as The New Yorker put it in a long piece, as “the operator.”"
+    assert quotes(text) == [("“the operator.”", "New Yorker")]
+    text = "Headline\n\nShe was, in the words of a senior adviser, “the torchbearer” of his legacy."
+    assert quotes(text) == [("“the torchbearer”", "a senior adviser")]
+    assert quotes("Headline\n\n“It is the end,” as one voter put it.") == [
+        ("“It is the end,”", "one voter")
+    ]
+
+
+def test_sung_and_jeered_words_are_quotes() -> None:
+    text = "Headline\n\nThe band leader called them up, singing “It's Our Time.” They came."
+    assert [q for q, _ in quotes(text)] == ["“It's Our Time.”"]
+    text = "Headline\n\nOnce, Freddy circled the boat as his friends jeered, “Do svidaniya!”"
+    assert quotes(text) == [("“Do svidaniya!”", "his friends")]
+
+
+def test_a_capitalised_sentence_with_a_verb_is_no_title() -> None:
+    # A title capitalises its verbs; a lower-case "is" makes the words a sentence.
+    text = "Headline\n\n''Nusra is Al Qaeda,'' Mr. Kerry said."
+    assert quotes(text) == [("''Nusra is Al Qaeda,''", "Kerry")]
+    assert quotes("Headline\n\nHe appeared on “Face the Nation” on Sunday.") == []
