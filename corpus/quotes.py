@@ -471,8 +471,8 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
     # The tokens are read as far as the loop below needs them (most clauses end in a few words).
     words = _iter_words(text, cursor, window_end)
     first_token = next(words, None)
-    if first_token is None:
-        return None
+    if first_token is None or "\n" in text[pos : first_token[0]]:
+        return None  # (words after a line break attribute the next passage, not this one)
     # "..." ― Pamela Padilla: a dash before a name signs the quote.
     dash = _DASH_SIGNATURE.match(text, pos, window_end)
     if dash:
@@ -996,8 +996,10 @@ def _rule_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> 
             prev_par, prev_quote = previous
             prev_speaker = _speaker_range(prev_quote)
             gap = text[prev_quote.end : passage.start]
+            # (A line break between the two ends the sentence the splitter may have run on,
+            # when the second passage has its own speaker: "...”\nPolitiFact claimed “...”.)
             same_sentence = sentence_of(prev_quote.start)[0] <= passage.start < s_end + 1 and (
-                not _SENTENCE_END.search(gap)
+                not _SENTENCE_END.search(gap) and (speaker is None or "\n" not in gap)
             )
             if same_sentence and len(gap) < 120 and prev_speaker is not None:
                 # "It would not be appropriate", stated Kerry, "for any number of reasons".

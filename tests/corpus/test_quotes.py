@@ -178,3 +178,12 @@ def test_a_capitalised_sentence_with_a_verb_is_no_title() -> None:
     text = "Headline\n\n''Nusra is Al Qaeda,'' Mr. Kerry said."
     assert quotes(text) == [("''Nusra is Al Qaeda,''", "Kerry")]
     assert quotes("Headline\n\nHe appeared on “Face the Nation” on Sunday.") == []
+
+
+def test_a_quote_after_a_line_break_has_its_own_speaker() -> None:
+    text = (
+        "Headline\n\n“It is over,” said Sen. David Perdue. “They are not happy at all.”\n"
+        "Trump spokesman Jason Miller added, “The media chased after this story for weeks.”"
+    )
+    speakers = [speaker for _, speaker in quotes(text)]
+    assert speakers == ["David Perdue", "David Perdue", "Jason Miller"]
