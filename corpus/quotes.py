@@ -573,6 +573,11 @@ def _attribution_before(text: str, sentence_start: int, pos: int) -> _Attributio
         if len(between.split()) > 14:
             break
         word = verb.group().lower()
+        before_verb = text[max(sentence_start, verb.start() - 6) : verb.start()].split()
+        if before_verb and before_verb[-1].lower() in ("been", "being") and between.strip():
+            # "has been called a charlatan by fellow physicians for promoting "quack" cures":
+            # a passive verb whose words come before the passage say nothing of who spoke it.
+            continue
         if word.endswith("ing"):
             # "... and another official saying it is "...": the coordinated subject speaks.
             np = _np_before(text, sentence_start, verb.start())

@@ -187,3 +187,11 @@ def test_a_quote_after_a_line_break_has_its_own_speaker() -> None:
     )
     speakers = [speaker for _, speaker in quotes(text)]
     assert speakers == ["David Perdue", "David Perdue", "Jason Miller"]
+
+
+def test_a_passive_speech_verb_names_no_speaker() -> None:
+    text = (
+        "Headline\n\nOz has been called a charlatan by fellow physicians for promoting “quack”"
+        " cures."
+    )
+    assert quotes(text) == []
