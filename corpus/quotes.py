@@ -88,6 +88,7 @@ def _pair_marks(text: str, paragraphs: list[Range]) -> list[_Passage]:
     for index, (p_start, p_end) in enumerate(paragraphs):
         open_double: int | None = None
         open_single: int | None = None
+        outer: int | None = None  # a curly passage a second opening mark was nested in
         single_kind = ""
         first_mark = True
         for match in _MARK.finditer(text, p_start, p_end):
@@ -106,18 +107,27 @@ def _pair_marks(text: str, paragraphs: list[Range]) -> list[_Passage]:
             if mark in ('"', "''", "\u201c", "\u201d", "``", "\u201e", "\u00ab", "\u00bb"):
                 if open_double is None:
                     if mark in ("\u201d", "\u00bb") and not opening_context:
+                        if outer is not None and mark == "\u201d":
+                            # “... what he calls “hell” than live ...”: the inner passage
+                            # closed, and this mark closes the one it was nested in.
+                            passages[-1] = _Passage(outer, match.end())
+                            outer = None
                         continue  # a stray closing mark
                     if after.isspace() and mark in ('"', "''"):
                         continue  # a straight mark followed by space cannot open
                     open_double = pos
                     open_single = None  # a single mark left open was an apostrophe
+                    outer = None
                 elif (
                     mark in ('"', "''", "\u201c", "``")
                     and opening_context
                     and not after.isspace()
                     and not closing_context
                 ):
-                    open_double = pos  # the previous opening mark was never closed
+                    # The previous opening mark was never closed, or (curly marks) this
+                    # one opens a passage nested in it: a later closing mark tells.
+                    outer = open_double if mark == "\u201c" == text[open_double] else None
+                    open_double = pos
                 else:
                     passages.append(_Passage(open_double, match.end()))
                     open_double = None

@@ -195,3 +195,16 @@ def test_a_passive_speech_verb_names_no_speaker() -> None:
         " cures."
     )
     assert quotes(text) == []
+
+
+def test_a_curly_quote_nested_in_curly_marks() -> None:
+    text = (
+        "Headline\n\n“I’d rather live in what he calls “hell” than live in his world.”"
+        " ― Adriana Rodarte\n\nShe left."
+    )
+    assert quotes(text) == [
+        ("“I’d rather live in what he calls “hell” than live in his world.”", "Adriana Rodarte")
+    ]
+    # An opening mark that was never closed still gives way to the next passage.
+    text = "Headline\n\n“We will go, he said. “And we will win,” Kerry said. It rained."
+    assert quotes(text) == [("“And we will win,”", "Kerry")]
