@@ -1011,10 +1011,10 @@ def _rule_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> 
             prev_par, prev_quote = previous
             prev_speaker = _speaker_range(prev_quote)
             gap = text[prev_quote.end : passage.start]
-            # (A line break between the two ends the sentence the splitter may have run on,
-            # when the second passage has its own speaker: "...”\nPolitiFact claimed “...”.)
+            # (A line break between the two ends the sentence the splitter may have run on:
+            # "...”\nPolitiFact claimed “...”, "...”\nCheck out her documentary, “13th,”".)
             same_sentence = sentence_of(prev_quote.start)[0] <= passage.start < s_end + 1 and (
-                not _SENTENCE_END.search(gap) and (speaker is None or "\n" not in gap)
+                not _SENTENCE_END.search(gap) and "\n" not in gap
             )
             if same_sentence and len(gap) < 120 and prev_speaker is not None:
                 # "It would not be appropriate", stated Kerry, "for any number of reasons".

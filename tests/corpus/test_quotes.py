@@ -208,3 +208,12 @@ def test_a_curly_quote_nested_in_curly_marks() -> None:
     # An opening mark that was never closed still gives way to the next passage.
     text = "Headline\n\n“We will go, he said. “And we will win,” Kerry said. It rained."
     assert quotes(text) == [("“And we will win,”", "Kerry")]
+
+
+def test_a_short_passage_after_a_line_break_does_not_go_on_with_the_quote() -> None:
+    text = (
+        "Headline\n\n“It is becoming a movement,” DuVernay said. “It will grow in every city.”\n"
+        "Check out the full trailer for her documentary, “13th,” below."
+    )
+    found = [q for q, _ in quotes(text)]
+    assert found == ["“It is becoming a movement,”", "“It will grow in every city.”"]
