@@ -813,6 +813,11 @@ _VOICED_BEFORE = re.compile(
 )
 # Words before a passage that say it is a phrase someone used: ``Trump has used the phrase
 # "Islamic terrorism"``, ``coined the term "bimbo eruptions"``, ``had one message: "Dump Trump."``.
+# "calls her record a "blueprint"", "calling them "corporate welfare."": what someone calls
+# a thing are their words ("calls" and "calling" are too often nouns to be speech verbs).
+_CALLING_BEFORE = re.compile(
+    r"\b(call|calls|calling)(?:[ \t\u00a0]+[\w'\u2019-]+){0,4}[,:]?[ \t\u00a0]*$", re.IGNORECASE
+)
 _USED_WORDS_BEFORE = re.compile(
     r"\b(?:phrase|term|words?|motto|mantra|catchphrase|refrain|message|proclamation"
     r"|subject[ \t\u00a0]+line)[,:]?[ \t\u00a0]*$",
@@ -1061,7 +1066,8 @@ def _rule_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> 
                 and not _is_title_case(inner)
             )
             used = None if voiced else _USED_WORDS_BEFORE.search(lead)
-            if not voiced and not used and not headline_words:
+            calling = None if voiced or used else _CALLING_BEFORE.search(lead)
+            if not voiced and not used and not calling and not headline_words:
                 continue  # a scare quote, a title, a nickname
             if voiced and not _WRITTEN.match(voiced.group(0)):
                 # "Protesters interrupted her speech, shouting "...": the sentence's subject;
@@ -1071,10 +1077,14 @@ def _rule_quotes(text: str, paragraphs: list[Range], sentences: list[Range]) -> 
                 speaker = (_np_before(text, s_start, verb_at) if finite else None) or (
                     _sentence_subject(text, s_start, passage.start)
                 )
-            elif used:
+            elif used or calling:
                 # "Trump has used the phrase "...": the subject, when it is a person's name
-                # or a pronoun ("The phrase "tax reform" was uttered once" names no one).
-                subject = _sentence_subject(text, s_start, passage.start)
+                # or a pronoun ("The phrase "tax reform" was uttered once" names no one);
+                # "Jake Sullivan, calls her record a "blueprint"": the subject of "calls".
+                if calling is not None and calling.group(1).lower() != "calling":
+                    verb_at = passage.start - len(lead) + calling.start(1)
+                    speaker = _np_before(text, s_start, verb_at)
+                subject = None if speaker else _sentence_subject(text, s_start, passage.start)
                 if subject is not None and (
                     _is_named(text[subject[0] : subject[1]])
                     or text[subject[0] : subject[1]].lower() in _PERSONAL

@@ -217,3 +217,10 @@ def test_a_short_passage_after_a_line_break_does_not_go_on_with_the_quote() -> N
     )
     found = [q for q, _ in quotes(text)]
     assert found == ["“It is becoming a movement,”", "“It will grow in every city.”"]
+
+
+def test_what_someone_calls_a_thing_is_a_quote() -> None:
+    text = "Headline\n\nHer aide, Jake Sullivan, calls her record a “blueprint” for growth."
+    assert quotes(text) == [("“blueprint”", "Jake Sullivan")]
+    text = "Headline\n\nTrump then cut into Bush, calling him a “stiff” on stage."
+    assert quotes(text) == [("“stiff”", "Trump")]
