@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -67,6 +68,9 @@ _STOP_AFTER = frozenset(
 )
 
 _MARK = re.compile(r"``|''|[\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']")
+# What ``_MARK`` finds, and a lone backtick, by a pattern that opens with a character class
+# (speed: searched for about twice as fast; ``_pair_marks`` passes over the lone backtick).
+_MARK_SCAN = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019'`](?:(?<=')'|(?<=`)`)?")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f0-9][\w\u00c0-\u024f'\u2019.&-]*")
 _OPEN_CONTEXT = frozenset(' \t\n\u00a0([{\u2014\u2013-/:;\u201c"\u2018')
 _ELISIONS = ("em ", "til ", "cause ", "n ", "bout ")
@@ -91,11 +95,16 @@ def _pair_marks(text: str, paragraphs: list[Range]) -> list[_Passage]:
         outer: int | None = None  # a curly passage a second opening mark was nested in
         single_kind = ""
         first_mark = True
-        for match in _MARK.finditer(text, p_start, p_end):
+        for match in _MARK_SCAN.finditer(text, p_start, p_end):
             mark = match.group()
+            if mark == "`":
+                continue  # a lone backtick is no quotation mark
             pos = match.start()
             before = text[pos - 1] if pos > p_start else " "
             after = text[match.end()] if match.end() < p_end else " "
+            if mark in "'\u2019" and before.isalnum() and after.isalnum():
+                first_mark = False
+                continue  # an apostrophe inside a word ("don't", "Clinton’s")
             opening_context = before in _OPEN_CONTEXT
             closing_context = not after.isalnum()
             if carried is not None and first_mark and pos == p_start and mark in '\u201c"``':
@@ -897,9 +906,7 @@ def _candidates_per_quote(
     quoted_starts = [s for s, _ in quoted]
     sentence_starts = [s for s, _ in sentences]
     paragraph_starts = [s for s, _ in paragraphs]
-    counts: dict[str, int] = {}
-    for mention in resolver.mentions:
-        counts[mention.surname] = counts.get(mention.surname, 0) + 1
+    counts = Counter(mention.words[-1].lower() for mention in resolver.mentions)
     previous: str | None = None
     per_quote: list[list[speaker_ranker.Candidate]] = []
     for index, quote in enumerate(quotes):
