@@ -529,7 +529,7 @@ def _attribution_after(text: str, pos: int, limit: int) -> _Attribution | None:
         gap = text[previous_end:token_start] if index else ""
         previous_end = token_end
         # A full stop before ")" or "," ends an abbreviation ("(D-Wis.) said", "R-Ky., said").
-        if index and _GAP_STOP.search(gap.replace(".)", ")").replace(".,", ",")):
+        if index and gap != " " and _GAP_STOP.search(gap.replace(".)", ")").replace(".,", ",")):
             return None  # the clause ended before any cue
         if token.lower() in SPEECH_VERBS and index > 0:
             if token.lower().endswith("ing") and first in _NEW_CLAUSE:
