@@ -107,7 +107,8 @@ class Model:
         ordered = self.ordered.get(keys)
         if ordered is None:
             ordered = self.ordered[keys] = [self.weights.get(k, 0.0) for k in keys]
-        return self.intercept + sum(map(operator.mul, ordered, features.values()))
+        total: float = sum(map(operator.mul, ordered, features.values()))
+        return self.intercept + total
 
     def probability(self, features: dict[str, float]) -> float:
         return 1.0 / (1.0 + math.exp(-self.score(features)))
