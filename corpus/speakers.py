@@ -285,7 +285,7 @@ def person_mentions(text: str, context_roles: bool = True) -> list[PersonMention
                 add_context_roles(text, mention)
             mentions.append(mention)
     # A surname alone ("Perry said") names a person the article has named in full.
-    surnames = {m.surname for m in mentions}
+    surnames = {m.words[-1].lower() for m in mentions}
     for start, token in singles:
         if token.endswith((".", ",")) or "'" in token or "\u2019" in token:
             word = _clean(token)
@@ -471,13 +471,13 @@ class SpeakerResolver:
         # surname's sex unknown; each full mention keeps its own.
         self.sex: dict[str, str] = {}
         self.full_forms: dict[str, list[PersonMention]] = {}
-        for mention in self.mentions:
-            if len(mention.words) >= 2:
-                self.full_forms.setdefault(mention.surname, []).append(mention)
         sexes: dict[str, set[str]] = {}
         for mention in self.mentions:
+            words = mention.words
+            if len(words) >= 2:
+                self.full_forms.setdefault(words[-1].lower(), []).append(mention)
             if mention.sex:
-                sexes.setdefault(mention.surname, set()).add(mention.sex)
+                sexes.setdefault(words[-1].lower(), set()).add(mention.sex)
         self.sex = {
             surname: next(iter(found)) for surname, found in sexes.items() if len(found) == 1
         }

@@ -143,3 +143,84 @@ def test_a_long_title_of_a_book_is_not_a_quote() -> None:
         "Headline\n\nHe wrote ''Those Guys Have All the Fun: Inside the World of ESPN.'' in 2011."
     )
     assert quotes(text) == []
+
+
+def test_a_phrase_someone_used_is_a_quote() -> None:
+    text = "Headline\n\nTrump has used the phrase “Islamic terrorism” often in his campaign."
+    assert quotes(text) == [("“Islamic terrorism”", "Trump")]
+    text = "Headline\n\nThe rally had one message: “Dump Trump.”\n\nIt ended at noon."
+    assert quotes(text) == [("“Dump Trump.”", "The rally")]
+    # The phrase itself is no speaker: "The phrase "tax reform" was uttered once".
+    assert quotes("Headline\n\nThe phrase “tax reform” was uttered once.") == [
+        ("“tax reform”", None)
+    ]
+
+
+def test_as_someone_put_it() -> None:
+    text = "Headline\n\nHe is seen, as The New Yorker put it in a long piece, as “the operator.”"
+    assert quotes(text) == [("“the operator.”", "New Yorker")]
+    text = "Headline\n\nShe was, in the words of a senior adviser, “the torchbearer” of his legacy."
+    assert quotes(text) == [("“the torchbearer”", "a senior adviser")]
+    assert quotes("Headline\n\n“It is the end,” as one voter put it.") == [
+        ("“It is the end,”", "one voter")
+    ]
+
+
+def test_sung_and_jeered_words_are_quotes() -> None:
+    text = "Headline\n\nThe band leader called them up, singing “It's Our Time.” They came."
+    assert [q for q, _ in quotes(text)] == ["“It's Our Time.”"]
+    text = "Headline\n\nOnce, Freddy circled the boat as his friends jeered, “Do svidaniya!”"
+    assert quotes(text) == [("“Do svidaniya!”", "his friends")]
+
+
+def test_a_capitalised_sentence_with_a_verb_is_no_title() -> None:
+    # A title capitalises its verbs; a lower-case "is" makes the words a sentence.
+    text = "Headline\n\n''Nusra is Al Qaeda,'' Mr. Kerry said."
+    assert quotes(text) == [("''Nusra is Al Qaeda,''", "Kerry")]
+    assert quotes("Headline\n\nHe appeared on “Face the Nation” on Sunday.") == []
+
+
+def test_a_quote_after_a_line_break_has_its_own_speaker() -> None:
+    text = (
+        "Headline\n\n“It is over,” said Sen. David Perdue. “They are not happy at all.”\n"
+        "Trump spokesman Jason Miller added, “The media chased after this story for weeks.”"
+    )
+    speakers = [speaker for _, speaker in quotes(text)]
+    assert speakers == ["David Perdue", "David Perdue", "Jason Miller"]
+
+
+def test_a_passive_speech_verb_names_no_speaker() -> None:
+    text = (
+        "Headline\n\nOz has been called a charlatan by fellow physicians for promoting “quack”"
+        " cures."
+    )
+    assert quotes(text) == []
+
+
+def test_a_curly_quote_nested_in_curly_marks() -> None:
+    text = (
+        "Headline\n\n“I’d rather live in what he calls “hell” than live in his world.”"
+        " ― Adriana Rodarte\n\nShe left."
+    )
+    assert quotes(text) == [
+        ("“I’d rather live in what he calls “hell” than live in his world.”", "Adriana Rodarte")
+    ]
+    # An opening mark that was never closed still gives way to the next passage.
+    text = "Headline\n\n“We will go, he said. “And we will win,” Kerry said. It rained."
+    assert quotes(text) == [("“And we will win,”", "Kerry")]
+
+
+def test_a_short_passage_after_a_line_break_does_not_go_on_with_the_quote() -> None:
+    text = (
+        "Headline\n\n“It is becoming a movement,” DuVernay said. “It will grow in every city.”\n"
+        "Check out the full trailer for her documentary, “13th,” below."
+    )
+    found = [q for q, _ in quotes(text)]
+    assert found == ["“It is becoming a movement,”", "“It will grow in every city.”"]
+
+
+def test_what_someone_calls_a_thing_is_a_quote() -> None:
+    text = "Headline\n\nHer aide, Jake Sullivan, calls her record a “blueprint” for growth."
+    assert quotes(text) == [("“blueprint”", "Jake Sullivan")]
+    text = "Headline\n\nTrump then cut into Bush, calling him a “stiff” on stage."
+    assert quotes(text) == [("“stiff”", "Trump")]

@@ -180,3 +180,20 @@ def test_who_after_a_name_is_that_person() -> None:
         "said “Border Coyotes are treated better,” and questioned it."
     )
     assert [speaker for _, speaker in quotes(text)] == ["Trump"]
+
+
+def test_marks_scanned_as_the_plain_pattern_finds_them() -> None:
+    text = "``a'' b'c ’d’ “e” `f ``g`` ''h'' x'''y ’' `' \"i\" don’t it's «j» „k“ ‘l’"
+    for start in (0, 1, 7, 20):
+        expected = [(m.start(), m.group()) for m in Q._MARK.finditer(text, start)]
+        found = [(m.start(), m.group()) for m in Q._MARK_SCAN.finditer(text, start)]
+        assert [f for f in found if f[1] != "`"] == expected
+
+
+def test_ranker_score_is_the_plain_weighted_sum() -> None:
+    from newsreader.corpus import speaker_ranker as R
+
+    model = R.Model({"a": 0.5, "b": -1.25, "c": 3.0}, 0.1)
+    for features in ({"a": 1.0, "b": 0.3, "d": 2.0}, {"c": 0.7, "a": 0.2}, {"a": 1.0, "b": 0.3}):
+        plain = model.intercept + sum(model.weights.get(k, 0.0) * v for k, v in features.items())
+        assert model.score(features) == plain
