@@ -157,8 +157,10 @@ class StoredRows:
                     )
                 )
             days.append(np.asarray(arrays["days"][local]))
-        for number in np.unique(owner).tolist():
-            _release(self._arrays(number).values())
+            # Unmapped as soon as read, not after every partition: the pages a read maps
+            # (with the kernel's read-ahead, far more than the rows) would otherwise add up
+            # over every partition the rows are in, i.e. grow with the archive.
+            _release(arrays.values())
         back = np.empty(len(rows), dtype=np.int64)
         back[order] = np.arange(len(rows), dtype=np.int64)
         joined = vstack(vectors, format="csr")[back] if vectors else None
