@@ -7,7 +7,9 @@ and PolNeAR repeated, with names swapped, sentences dropped and shuffled, dates 
 story ids, so stories are found by text. Baseline, in the same run: the same articles analysed
 one after another in this process (what ``newsreader inspect`` does), on a sample of them.
 Each prepare run starts a local cluster (processes, one thread each) and writes a fresh index;
-the per-worker peak is each worker process's peak resident size. Runs alternate (``--workers
+the per-worker peak is each worker process's peak resident size. Per stage, it also prints the
+largest resident size a task of the stage started from and peaked at (``StagePeaks``): what
+grows with the archive shows there. Runs alternate (``--workers
 1,2,1,2``) because other jobs share the machine's 2 cores: each run prints the load average at
 its start and end, and the speedup is given on wall time and on CPU time (the 1-worker job's
 CPU-seconds against the 2-worker job's busiest worker plus the driver: the wall time each would
