@@ -30,7 +30,7 @@ from newsreader.corpus.stories import DEFAULTS, Options
 
 from . import require_scale
 from .first_page import write_first_page
-from .grouping import group_on_cluster
+from .grouping import group_on_cluster, take_results
 from .listing import (
     ID_BUCKET,
     MAX_BUCKETS,
@@ -240,15 +240,9 @@ def _prepare(
     return summary
 
 
-def _run_stage(
-    client: Any, label: str, futures: Sequence[Any], progress: Progress | None
-) -> list[Any]:
-    results: list[Any] = []
-    for done, future in enumerate(futures, 1):
-        results.append(future.result())
-        if progress is not None:
-            progress(label, done, len(futures))
-    return results
+def _run_stage(client: Any, label: str, futures: list[Any], progress: Progress | None) -> list[Any]:
+    """The stage's results in order, each task's released on its worker as it is taken."""
+    return take_results(futures, label, progress)
 
 
 def _list(

@@ -7,7 +7,9 @@ and PolNeAR repeated, with names swapped, sentences dropped and shuffled, dates 
 story ids, so stories are found by text. Baseline, in the same run: the same articles analysed
 one after another in this process (what ``newsreader inspect`` does), on a sample of them.
 Each prepare run starts a local cluster (processes, one thread each) and writes a fresh index;
-the per-worker peak is each worker process's peak resident size. Runs alternate (``--workers
+the per-worker peak is each worker process's peak resident size. Per stage, it also prints the
+largest resident size a task of the stage started from and peaked at (``StagePeaks``): what
+grows with the archive shows there. Runs alternate (``--workers
 1,2,1,2``) because other jobs share the machine's 2 cores: each run prints the load average at
 its start and end, and the speedup is given on wall time and on CPU time (the 1-worker job's
 CPU-seconds against the 2-worker job's busiest worker plus the driver: the wall time each would
@@ -28,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from distributed import WorkerPlugin
 
 from newsreader.corpus.stories import DEFAULTS
 
@@ -99,6 +103,62 @@ STAGES = {
 """Task prefixes by stage (the grouping's stages as ``bench_group_stages`` names them)."""
 
 
+class StagePeaks(WorkerPlugin):  # type: ignore[misc]
+    """A worker plugin: each task's peak resident size (``VmHWM``, reset as the task starts
+    through ``/proc/self/clear_refs``) and the resident size it starts from, the largest per
+    task prefix. The start figure is what the worker holds between tasks (results not yet
+    released, pages still mapped, memory the allocator kept), the peak that plus the task."""
+
+    name = "stage-peaks"
+
+    def __init__(self) -> None:
+        self.peaks: dict[str, tuple[float, float]] = {}
+        self._start = 0.0
+
+    def setup(self, worker: Any) -> None:
+        worker._stage_peaks = self
+
+    @staticmethod
+    def _status(field: str) -> float:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
+        if finish == "executing":
+            self._start = self._status("VmRSS")
+            try:
+                with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+                    handle.write("5")
+            except OSError:  # not Linux: the peaks are then the process's so far
+                pass
+        elif start == "executing":
+            prefix = str(key).split("-", 1)[0]
+            peak = max(self._status("VmHWM"), self._start)
+            old = self.peaks.get(prefix, (0.0, 0.0))
+            self.peaks[prefix] = (max(old[0], self._start), max(old[1], peak))
+
+
+def _stage_peaks(dask_worker: Any) -> dict[str, tuple[float, float]]:
+    plugin = getattr(dask_worker, "_stage_peaks", None)
+    return dict(plugin.peaks) if plugin is not None else {}
+
+
+def stage_peaks(
+    per_worker: dict[str, dict[str, tuple[float, float]]],
+) -> dict[str, tuple[float, float]]:
+    """Per stage, the largest resident size a task of it started from and peaked at (MB)."""
+    out: dict[str, tuple[float, float]] = {}
+    for prefixes in per_worker.values():
+        for prefix, (start, peak) in prefixes.items():
+            stage = STAGES.get(prefix, prefix)
+            old = out.get(stage, (0.0, 0.0))
+            out[stage] = (max(old[0], start), max(old[1], peak))
+    return out
+
+
 def stage_cpu(per_worker: dict[str, dict[str, float]]) -> dict[str, float]:
     out: dict[str, float] = {}
     for prefixes in per_worker.values():
@@ -120,6 +180,7 @@ def run(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     client = Client(cluster)
+    client.register_plugin(StagePeaks())
     try:
         load = os.getloadavg()[0]
         # The workers are new processes: what they used before the job is their start-up.
@@ -134,6 +195,7 @@ def run(
         cpu_after = client.run(_cpu_s)
         peaks = client.run(_peak_mb)
         stages = stage_cpu(client.run(_task_cpu))
+        memory = stage_peaks(client.run(_stage_peaks))
     finally:
         client.close()
         cluster.close()
@@ -148,8 +210,11 @@ def run(
         "articles": summary.articles,
         "stories": summary.stories,
         "links": summary.links,
-        "worker_peak_mb": max(peaks.values()),
+        # The plugin resets the kernel's peak at each task: the process's peak is the largest
+        # of what it saw and what ``getrusage`` still reports.
+        "worker_peak_mb": max([*peaks.values(), *(b for _, b in memory.values())]),
         "stage_cpu": stages,
+        "stage_memory": memory,
         "worker_cpu": cpu,
         "driver_cpu": driver_cpu,
         "load": (load, os.getloadavg()[0]),
@@ -171,6 +236,11 @@ def _report(r: dict[str, Any]) -> None:
         + ", ".join(f"{k} {v:.1f}" for k, v in r["driver_stages"].items())
         + f"); peak {r['worker_peak_mb']:.0f} MB per worker; "
         f"{r['stories']} stories, {r['links']} link candidates",
+        flush=True,
+    )
+    print(
+        "  worker memory per stage (MB, a task's start -> its peak, the largest): "
+        + ", ".join(f"{k} {a:.0f} -> {b:.0f}" for k, (a, b) in r["stage_memory"].items()),
         flush=True,
     )
     print(

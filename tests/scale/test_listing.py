@@ -160,3 +160,26 @@ def test_costly_story_buckets_are_linked_in_pieces_costliest_first() -> None:
     assert sorted(s for piece in pieces for s in piece) == sorted(stories)
     costs = [sum(link_cost(len(d)) for _, d in piece) for piece in pieces]
     assert max(costs) == link_cost(9), "the largest story alone, the rest around it"
+
+
+def test_a_stage_lets_go_of_each_result_as_it_takes_it(one_worker: Any) -> None:
+    """A worker keeps a task's result while a future names it: a stage whose futures lived to
+    its end kept all its results on the workers (a share of the archive per worker). Each
+    future is dropped as its result is taken, before the next is waited for (Dask then tells
+    the worker to let go of the result)."""
+    import weakref
+
+    from newsreader.annotations.prepare.grouping import take_results
+
+    futures = [one_worker.submit(list, range(n), key=f"stage-test-{n}") for n in range(4)]
+    refs = [weakref.ref(f) for f in futures]
+    alive: list[list[int]] = []
+
+    def each(value: list[int]) -> None:
+        alive.append([n for n, ref in enumerate(refs) if ref() is not None])
+
+    assert take_results(futures, "test", None, each) == []
+    assert alive == [[1, 2, 3], [2, 3], [3], []]
+    futures = [one_worker.submit(list, range(n), key=f"stage-kept-{n}") for n in range(3)]
+    assert take_results(futures, "test") == [[], [0], [0, 1]]
+    assert futures == [None, None, None]
