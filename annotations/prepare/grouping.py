@@ -47,7 +47,7 @@ from newsreader.corpus.grouping import (
 )
 
 from .listing import Kept
-from .work import save_array
+from .work import save_array, take_results
 
 if TYPE_CHECKING:
     import numpy as np
@@ -355,31 +355,6 @@ def cluster_batch(
 # ---- the driver's part ----------------------------------------------------------------------
 
 
-def take_results(
-    futures: list[Any], label: str, progress: Any = None, each: Any = None
-) -> list[Any]:
-    """The results of a stage's tasks in their order, each future dropped as soon as its
-    result is taken: a worker keeps a task's result until no future names it, so holding the
-    stage's futures to its end kept every result of the stage on the workers (per worker, a
-    share of the archive: 100 partitions' term frequencies, 260 MB, at 100,000 articles on 2
-    workers). With ``each``, each result is handed to it and not kept."""
-    results: list[Any] = []
-    total = len(futures)
-    for done in range(1, total + 1):
-        future = futures[done - 1]
-        futures[done - 1] = None
-        value = future.result()
-        del future
-        if each is None:
-            results.append(value)
-        else:
-            each(value)
-        del value
-        if progress is not None:
-            progress(label, done, total)
-    return results
-
-
 def _component_batches(members: list[Ints], workers: int) -> list[list[Ints]]:
     """Components cut into average-link tasks: largest first (its cost grows with the square
     of its size), at most ``COMPONENT_BATCH`` articles a task and at least a few tasks per
@@ -431,7 +406,7 @@ def group_on_cluster(
     try:
 
         def stage(label: str, futures: list[Any], each: Any = None) -> list[Any]:
-            return take_results(futures, label, progress, each)
+            return take_results(label, futures, progress, each)
 
         freq = Frequencies(
             0,

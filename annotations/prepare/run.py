@@ -30,7 +30,7 @@ from newsreader.corpus.stories import DEFAULTS, Options
 
 from . import require_scale
 from .first_page import write_first_page
-from .grouping import group_on_cluster, take_results
+from .grouping import group_on_cluster
 from .listing import (
     ID_BUCKET,
     MAX_BUCKETS,
@@ -45,7 +45,7 @@ from .listing import (
     story_buckets,
 )
 from .sources import Columns, partitions
-from .work import Done, analyse_partition, write_atomic
+from .work import Done, analyse_partition, take_results, write_atomic
 
 FORMAT = "newsreader-index"
 VERSION = 2
@@ -240,11 +240,6 @@ def _prepare(
     return summary
 
 
-def _run_stage(client: Any, label: str, futures: list[Any], progress: Progress | None) -> list[Any]:
-    """The stage's results in order, each task's released on its worker as it is taken."""
-    return take_results(futures, label, progress)
-
-
 def _list(
     client: Any,
     root: Path,
@@ -304,8 +299,7 @@ def _assemble(
     starts = [0]
     for k in kept:
         starts.append(starts[-1] + len(k))
-    dropped = _run_stage(
-        client,
+    dropped = take_results(
         "stories: listing",
         [
             client.submit(
@@ -324,8 +318,7 @@ def _assemble(
         ],
         progress,
     )
-    built = _run_stage(
-        client,
+    built = take_results(
         "stories: build",
         [
             client.submit(build_stories, str(work), order, b, source, key=f"build-{b}-{tag}")
@@ -348,8 +341,7 @@ def _link(
 ) -> tuple[list[str], int]:
     """Link candidates within the stories: tasks of story buckets, or shares of the costly
     ones, costliest first (``listing.link_tasks``)."""
-    done = _run_stage(
-        client,
+    done = take_results(
         "link",
         [
             client.submit(link_bucket, str(work), str(root), b, k, n, key=f"link-{b}-{k}-{n}-{tag}")

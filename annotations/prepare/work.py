@@ -395,3 +395,28 @@ def read_rows(root: Path, places: dict[str, tuple[str, int]]) -> dict[str, Docum
                 raise ValueError(f"{part}: row {row} holds {record['id']!r}, not {doc_id!r}")
             out[doc_id] = document_from_row(record)
     return out
+
+
+def take_results(
+    label: str, futures: list[Any], progress: Any = None, each: Any = None
+) -> list[Any]:
+    """The results of a stage's tasks in their order, each future dropped as soon as its
+    result is taken: a worker keeps a task's result until no future names it, so holding the
+    stage's futures to its end kept every result of the stage on the workers (per worker, a
+    share of the archive: 100 partitions' term frequencies, 260 MB, at 100,000 articles on 2
+    workers). With ``each``, each result is handed to it and not kept."""
+    results: list[Any] = []
+    total = len(futures)
+    for done in range(1, total + 1):
+        future = futures[done - 1]
+        futures[done - 1] = None
+        value = future.result()
+        del future
+        if each is None:
+            results.append(value)
+        else:
+            each(value)
+        del value
+        if progress is not None:
+            progress(label, done, total)
+    return results

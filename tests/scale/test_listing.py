@@ -169,7 +169,7 @@ def test_a_stage_lets_go_of_each_result_as_it_takes_it(one_worker: Any) -> None:
     the worker to let go of the result)."""
     import weakref
 
-    from newsreader.annotations.prepare.grouping import take_results
+    from newsreader.annotations.prepare.work import take_results
 
     futures = [one_worker.submit(list, range(n), key=f"stage-test-{n}") for n in range(4)]
     refs = [weakref.ref(f) for f in futures]
@@ -178,8 +178,8 @@ def test_a_stage_lets_go_of_each_result_as_it_takes_it(one_worker: Any) -> None:
     def each(value: list[int]) -> None:
         alive.append([n for n, ref in enumerate(refs) if ref() is not None])
 
-    assert take_results(futures, "test", None, each) == []
+    assert take_results("test", futures, None, each) == []
     assert alive == [[1, 2, 3], [2, 3], [3], []]
     futures = [one_worker.submit(list, range(n), key=f"stage-kept-{n}") for n in range(3)]
-    assert take_results(futures, "test") == [[], [0], [0, 1]]
+    assert take_results("test", futures) == [[], [0], [0, 1]]
     assert futures == [None, None, None]
