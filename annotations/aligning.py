@@ -80,21 +80,29 @@ MAX_CHUNK = 2048
 KINDS = {kind: code for code, kind in enumerate(KIND_ORDER)}
 _KIND_NAMES = list(KIND_ORDER)
 
+
 _CODE: dict[str, int] = {}
-"""Memo of feature → code: its column times two, plus one for a word pair."""
+"""Memo of feature → code (its hashed column times two, plus one for a word pair), emptied
+when it reaches ``CODE_MEMO`` entries: the common features stay in it, and a long-lived
+process (a ``prepare`` worker linking a whole archive) never holds more than that. It used to
+stop growing at a million features, 80 MB kept for the life of the process."""
 
-
-def _code(feature: str) -> int:
-    code = (zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)) * 2 + (" " in feature)
-    if len(_CODE) < 1_000_000:
-        _CODE[feature] = code
-    return code
+CODE_MEMO = 1 << 17
+"""Features the memo holds at most (about 10 MB); a hit is about a fifth faster than ``crc32``."""
 
 
 def _codes(feats: Sequence[str]) -> list[int]:
     """The features' codes (see ``_CODE``)."""
+    if len(_CODE) >= CODE_MEMO:
+        _CODE.clear()
     get = _CODE.get
     return [c if (c := get(f)) is not None else _code(f) for f in feats]
+
+
+def _code(feature: str) -> int:
+    code = (zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)) * 2 + (" " in feature)
+    _CODE[feature] = code
+    return code
 
 
 @dataclass

@@ -103,7 +103,12 @@ def stem(word: str) -> str:
 
 
 _TERM_OF: dict[str, str] = {}
-"""Memo of word → term (stemmed, or "" for a function word); words repeat a great deal."""
+"""Memo of word → term (stemmed, or "" for a function word); words repeat a great deal. Emptied
+when it reaches ``TERM_MEMO`` words, so a long-lived process (a ``prepare`` worker) holds at
+most that many, and the common words are soon back in it."""
+
+TERM_MEMO = 1 << 17
+"""Words the memo holds at most (about 15 MB)."""
 
 
 def _term(word: str) -> str:
@@ -112,8 +117,9 @@ def _term(word: str) -> str:
         bare = word[:-2] if word.endswith("'s") else word
         bare = bare.replace("'", "")
         term = "" if not bare or bare in STOPWORDS else sys.intern(stem(bare))
-        if len(_TERM_OF) < 500_000:
-            _TERM_OF[word] = term
+        if len(_TERM_OF) >= TERM_MEMO:
+            _TERM_OF.clear()
+        _TERM_OF[word] = term
     return term
 
 

@@ -72,18 +72,35 @@ class Summary:
     scheduler's too (the part of the job that does not spread over workers)."""
 
 
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+"""Dask settings for the workers ``prepare`` starts. The statistical profiler keeps a profile
+of each second for the last 1,000 (``distributed.admin.low-level-log-length``): its memory grows
+with the job's length, tens of MB a worker in a quarter of an hour, which a worker's bounded
+memory cannot afford (and it costs CPU at every 10 ms). On a cluster of your own, start the
+workers with ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` for the same."""
+
+
+def local_cluster(workers: int | None = None) -> Any:
+    """The embedded default: a local cluster of ``workers`` processes (this machine's cores by
+    default), one thread each, with ``WORKER_CONFIG``."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(WORKER_CONFIG):
+        return LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+        )
+
+
 def _client(scheduler: str | None, workers: int | None) -> Any:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler:
         return Client(scheduler)
-    cluster = LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-    )
-    return Client(cluster)
+    return Client(local_cluster(workers))
 
 
 def prepare(

@@ -373,3 +373,22 @@ def test_align_finds_mrpc_paraphrases_better_than_plain_fuzzy_matching(
     )
     plain = sum(1 for i in range(len(pairs)) if scores[i].argmax() == i)
     assert ours > plain, (ours, plain)
+
+
+def test_the_feature_and_word_memos_stay_bounded_in_a_long_lived_process(
+    seeds: dict[str, Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A ``prepare`` worker links a whole archive in one process: the memos must not grow with it.
+    from newsreader.annotations import aligning, linking
+
+    text = " ".join(doc.text for doc in seeds.values())
+    expected = aligning._codes(linking.counted_features(text)[0])
+    monkeypatch.setattr(aligning, "CODE_MEMO", 50)
+    monkeypatch.setattr(linking, "TERM_MEMO", 40)
+    monkeypatch.setattr(aligning, "_CODE", {})
+    monkeypatch.setattr(linking, "_TERM_OF", {})
+    feats, _ = linking.counted_features(text)
+    assert len(linking._TERM_OF) <= 40
+    codes = [code for i in range(0, len(feats), 20) for code in aligning._codes(feats[i : i + 20])]
+    assert len(aligning._CODE) <= 50 + 20
+    assert codes == expected  # what the memos hold never changes the result

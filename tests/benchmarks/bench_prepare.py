@@ -171,14 +171,13 @@ def stage_cpu(per_worker: dict[str, dict[str, float]]) -> dict[str, float]:
 def run(
     export: Path, workers: int, partition_size: int, links: bool, keep: Path | None = None
 ) -> dict[str, Any]:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from newsreader.annotations.prepare.run import prepare
+    from newsreader.annotations.prepare.run import local_cluster, prepare
 
     out = keep if keep is not None else Path(tempfile.mkdtemp(prefix="bench-prepare-"))
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-    )
+    # The cluster ``newsreader prepare`` starts (``local_cluster``), with the plugin added.
+    cluster = local_cluster(workers)
     client = Client(cluster)
     client.register_plugin(StagePeaks())
     try:

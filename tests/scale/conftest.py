@@ -17,11 +17,11 @@ pytest.importorskip("pyarrow")
 
 
 def _cluster(workers: int) -> Iterator[Any]:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-    )
+    from newsreader.annotations.prepare.run import local_cluster
+
+    cluster = local_cluster(workers)
     client = Client(cluster)
     try:
         yield client

@@ -228,3 +228,11 @@ def test_scheduler_address_runs_on_that_cluster(tmp_path: Path, one_worker: Any)
     assert len(Index(out).listing) == len(load_paths([SAMPLE_DIR]).documents)
     # The cluster is still there for others: the command closed only its own client.
     assert one_worker.submit(sum, [1, 2]).result() == 3
+
+
+def test_the_local_cluster_runs_without_the_profiler(one_worker: Any) -> None:
+    # Its history of a profile a second grows with the job's length (``WORKER_CONFIG``).
+    def profiling(dask_worker: Any) -> bool:
+        return "profile" in dask_worker.periodic_callbacks
+
+    assert list(one_worker.run(profiling).values()) == [False]
