@@ -49,6 +49,11 @@ STORY_BUCKET = 400
 ID_BUCKET = 100_000
 """About this many ids per id bucket (duplicate search)."""
 
+LINKS_VERSION = "links-2"
+"""Part of every link file's name: change it when the link candidates of the same articles
+change (the engine, ``top_k``, ``min_score``, the windows), so a rerun does not take the old
+files for finished ones."""
+
 MERGE_BATCH = 1024
 """Rows per record batch of a bucket file, and so rows per bucket the driver's merge holds."""
 
@@ -352,7 +357,11 @@ def link_bucket(
 ) -> tuple[str, int]:
     """Stage 6 for one story bucket (or one of ``pieces`` shares of it, cut by link cost):
     link candidates within its stories of two or more articles, as ``links/NAME.parquet``.
-    Returns NAME ("" when no story needs links) and the number of candidate pairs."""
+    Returns NAME ("" when no story needs links) and the number of candidate pairs.
+    NAME is a hash of what the links are made from (``LINKS_VERSION``, the stories and where
+    each of their articles is: partition files are named by their rows' content), so a file of
+    that name from an earlier run (finished before a crash, or by a run on the same stories) is
+    the same file and is taken as it is."""
     root = Path(work)
     stories = _read_arrow(root / f"stories-{bucket}.arrow")
     several = [
@@ -369,7 +378,16 @@ def link_bucket(
     ids = docs.column("id").to_pylist()
     located = dict(zip(ids, docs.column("part").to_pylist(), strict=True))
     rows_of = dict(zip(ids, docs.column("row").to_pylist(), strict=True))
-    name = "links-" + sha256("\n".join(s for s, _ in batch).encode()).hexdigest()[:20]
+    made_of = "\n".join(
+        f"{story}\t" + " ".join(f"{doc} {located.get(doc)} {rows_of.get(doc)}" for doc in docs)
+        for story, docs in batch
+    )
+    name = "links-" + sha256(f"{LINKS_VERSION}\n{made_of}".encode()).hexdigest()[:20]
+    done = Path(index) / "links" / f"{name}.parquet"
+    if done.exists():
+        import pyarrow.parquet as pq
+
+        return name, pq.ParquetFile(done).metadata.num_rows
     return name, link_batch(batch, located, index, name, rows_of=rows_of)
 
 

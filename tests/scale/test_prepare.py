@@ -236,3 +236,43 @@ def test_the_local_cluster_runs_without_the_profiler(one_worker: Any) -> None:
         return "profile" in dask_worker.periodic_callbacks
 
     assert list(one_worker.run(profiling).values()) == [False]
+
+
+def test_rerun_after_a_crash_in_the_link_pass_keeps_the_finished_link_files(
+    archive: tuple[Path, Path], tmp_path: Path, one_worker: Any
+) -> None:
+    import pyarrow.parquet as pq
+
+    sources = [str(p) for p in archive]
+    out = tmp_path / "index"
+    first = prepare(sources, out, client=one_worker, partition_size=4)
+    files = sorted((out / "links").glob("links-*.parquet"))
+    assert len(files) > 1 and first.links > 0
+    before = {p.name: pq.read_table(p).to_pylist() for p in files}
+    # A crash in the link pass: one link task had not finished (no file), the others had.
+    files[0].unlink()
+    kept = {p.name: p.stat().st_mtime_ns for p in files[1:]}
+    again = prepare(sources, out, client=one_worker, partition_size=4)
+    assert again.links == first.links
+    after = {p.name: pq.read_table(p).to_pylist() for p in (out / "links").glob("*.parquet")}
+    assert after == before  # the missing one made again, the same
+    for name, mtime in kept.items():
+        assert (out / "links" / name).stat().st_mtime_ns == mtime, f"{name} was redone"
+
+
+def test_a_changed_article_gets_its_story_linked_again(
+    archive: tuple[Path, Path], tmp_path: Path, one_worker: Any
+) -> None:
+    articles, export = archive
+    out = tmp_path / "index"
+    prepare([str(export)], out, client=one_worker, partition_size=100)
+    names = {p.name for p in (out / "links").glob("links-*.parquet")}
+    assert names
+    rows = list(csv.reader(export.open(encoding="utf-8")))
+    rows[1][1] = rows[1][1].replace("Kerry", "Secretary Kerry", 1)  # copy-0, in a story
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    prepare([str(export)], out, client=one_worker, partition_size=100)
+    # One partition, changed: every link file is made anew (their names say what from).
+    again = {p.name for p in (out / "links").glob("links-*.parquet")}
+    assert again and not again & names
