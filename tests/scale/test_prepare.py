@@ -263,7 +263,7 @@ def test_rerun_after_a_crash_in_the_link_pass_keeps_the_finished_link_files(
 def test_a_changed_article_gets_its_story_linked_again(
     archive: tuple[Path, Path], tmp_path: Path, one_worker: Any
 ) -> None:
-    articles, export = archive
+    _, export = archive
     out = tmp_path / "index"
     prepare([str(export)], out, client=one_worker, partition_size=100)
     names = {p.name for p in (out / "links").glob("links-*.parquet")}
