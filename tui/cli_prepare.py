@@ -110,12 +110,14 @@ def prepare_command(
     from newsreader.annotations.prepare.run import prepare
     from newsreader.annotations.prepare.sources import Columns
 
+    from .progress_count import CountColumn
+
     columns = Columns(text_column, id_column, outlet_column, date_column, title_column, url_column)
     err = Console(stderr=True, soft_wrap=True)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
+        CountColumn(),
         TimeElapsedColumn(),
         console=err,
         disable=not err.is_terminal,
@@ -143,6 +145,13 @@ def prepare_command(
             )
         except OSError as error:
             _fail(f"cannot write the index: {error}")
+        except KeyboardInterrupt:
+            bar.stop()
+            _fail(
+                f"interrupted: the partitions and link files finished so far are kept in {out}; "
+                "run the same command again to go on from there",
+                130,
+            )
     for problem in summary.problems:
         err.print(Text(f"problem: {problem}"), soft_wrap=True, highlight=False)
     times = ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items())

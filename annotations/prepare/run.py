@@ -15,8 +15,11 @@ none), and a rerun picks up from the finished partitions.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -86,13 +89,24 @@ def local_cluster(workers: int | None = None) -> Any:
     import dask
     from distributed import LocalCluster
 
-    with dask.config.set(WORKER_CONFIG):
-        return LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-        )
+    # Ctrl-C in the terminal goes to every process of the job: the workers would each die with a
+    # traceback. They are started with SIGINT ignored (Python keeps an inherited "ignore"), and
+    # the driver, which still takes Ctrl-C, closes the cluster on its way out.
+    interrupt = signal.getsignal(signal.SIGINT)
+    main_thread = threading.current_thread() is threading.main_thread()
+    if main_thread:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with dask.config.set(WORKER_CONFIG):
+            return LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+            )
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, interrupt)
 
 
 def _client(scheduler: str | None, workers: int | None) -> Any:
@@ -100,7 +114,15 @@ def _client(scheduler: str | None, workers: int | None) -> Any:
 
     if scheduler:
         return Client(scheduler)
-    return Client(local_cluster(workers))
+    client = Client(local_cluster(workers))
+    client.run(_quiet_cancels)
+    return client
+
+
+def _quiet_cancels() -> None:
+    """On a worker of the local cluster: no warning for each task cancelled when the job stops
+    (Ctrl-C), which the command reports itself."""
+    logging.getLogger("distributed.worker.state_machine").setLevel(logging.ERROR)
 
 
 def prepare(
@@ -145,7 +167,15 @@ def prepare(
             cluster = getattr(client, "cluster", None)
             client.close()
             if cluster is not None:
-                cluster.close()
+                # A worker still busy (the job stopped by Ctrl-C or an error) is killed after
+                # a few seconds, with a warning that says nothing the command does not.
+                nanny = logging.getLogger("distributed.nanny")
+                level = nanny.level
+                nanny.setLevel(logging.ERROR)
+                try:
+                    cluster.close()
+                finally:
+                    nanny.setLevel(level)
 
 
 def _prepare(
@@ -200,6 +230,8 @@ def _prepare(
         in_flight += 1
         collect(block=False)
     collect(block=True)
+    if progress is not None:  # every partition now known: this run's and earlier runs'
+        progress("analyse", len(finished), len(finished))
     summary.seconds["analyse"] = time.perf_counter() - started
     summary.driver_cpu["analyse"] = time.process_time() - cpu
     summary.partitions = len(order)

@@ -178,3 +178,19 @@ def test_progress_names_every_stage(
     # Each grouping stage counts up to its number of tasks.
     last = {stage: (done, total) for stage, done, total in seen if stage.startswith("group")}
     assert all(done == total for done, total in last.values())
+    # The partitions are counted as they stream in, with their number once it is known.
+    analysed = [(done, total) for stage, done, total in seen if stage == "analyse"]
+    assert analysed[0][1] is None and analysed[-1][0] == analysed[-1][1] > 1
+
+
+def test_the_progress_count_shows_no_total_until_there_is_one() -> None:
+    from rich.progress import Progress
+
+    from newsreader.tui.progress_count import CountColumn
+
+    with Progress(CountColumn(), disable=True) as bar:
+        task = bar.add_task("partitions analysed", total=None)
+        bar.update(task, completed=6)
+        assert CountColumn().render(bar.tasks[0]).plain == "6"
+        bar.update(task, completed=7, total=7)
+        assert CountColumn().render(bar.tasks[0]).plain == "7/7"

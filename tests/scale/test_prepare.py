@@ -276,3 +276,26 @@ def test_a_changed_article_gets_its_story_linked_again(
     # One partition, changed: every link file is made anew (their names say what from).
     again = {p.name for p in (out / "links").glob("links-*.parquet")}
     assert again and not again & names
+
+
+def test_ctrl_c_stops_the_workers_quietly_and_says_how_to_go_on(
+    tmp_path: Path, one_worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    # The workers ignore the terminal's Ctrl-C (no traceback from each); the driver still takes it.
+    def interrupt() -> Any:
+        return signal.getsignal(signal.SIGINT)
+
+    assert list(one_worker.run(interrupt).values()) == [signal.SIG_IGN]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("newsreader.annotations.prepare.run.prepare", stopped)
+    out = tmp_path / "index"
+    result = CliRunner().invoke(cli, ["prepare", "x.csv", "--out", str(out)])
+    assert result.exit_code == 130
+    assert "interrupted" in result.output and "run the same command again" in result.output
+    assert "Traceback" not in result.output
