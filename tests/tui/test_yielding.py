@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.annotations.config import Config
 from newsreader.annotations.linking import Linker
 from newsreader.annotations.workbench import Workbench
-from newsreader.corpus import load_sample
-from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.yielding import UserActivity
 
+from .test_app import app_for
 from .waiting import until
 
 
@@ -62,18 +60,8 @@ def test_wait_quiet_stops_waiting_when_cancelled() -> None:
     assert len(clock.slept) == 3 and activity.busy()
 
 
-def _sample_app(tmp_path: Path) -> NewsreaderApp:
-    return make_app(
-        load_sample(),
-        store_path=tmp_path / "store.json",
-        config=Config(),
-        annotator="tester",
-        cursor_blink=False,
-    )
-
-
 async def test_keys_hold_the_index_back_until_the_user_pauses(tmp_path: Path) -> None:
-    app = _sample_app(tmp_path)
+    app = app_for(tmp_path)
     app.activity = UserActivity(3600.0)  # a user at work who never stops (until told)
     app.activity.touch()
     async with app.run_test(size=(160, 45)) as pilot:
@@ -103,7 +91,7 @@ async def test_closing_the_app_stops_an_index_that_waits(
         return linker
 
     monkeypatch.setattr(Workbench, "build_linker", spy)
-    app = _sample_app(tmp_path)
+    app = app_for(tmp_path)
     app.activity = UserActivity(3600.0)
     app.activity.touch()
     async with app.run_test(size=(160, 45)) as pilot:
