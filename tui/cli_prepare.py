@@ -110,6 +110,7 @@ def prepare_command(
     from newsreader.annotations.prepare.run import prepare
     from newsreader.annotations.prepare.sources import Columns
 
+    from .display import plural
     from .progress_count import CountColumn
 
     columns = Columns(text_column, id_column, outlet_column, date_column, title_column, url_column)
@@ -157,9 +158,11 @@ def prepare_command(
     times = ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items())
     err.print(
         Text(
-            f"{summary.articles} articles from {summary.rows} rows in {summary.partitions} "
-            f"partitions ({summary.skipped} finished before), {summary.stories} stories, "
-            f"{summary.links} link candidates, {len(summary.problems)} problems; {times}"
+            f"{plural(summary.articles, 'article')} from {plural(summary.rows, 'row')} in "
+            f"{plural(summary.partitions, 'partition')} ({summary.skipped} finished before), "
+            f"{plural(summary.stories, 'story', 'stories')}, "
+            f"{plural(summary.links, 'link candidate')}, "
+            f"{plural(len(summary.problems), 'problem')}; {times}"
         ),
         soft_wrap=True,
         highlight=False,

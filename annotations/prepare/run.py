@@ -214,6 +214,8 @@ def _prepare(
                 progress("analyse", len(finished), None)
             block = block and in_flight > 0
 
+    if progress is not None:  # shown from the start: reading the sources takes time too
+        progress("analyse", 0, None)
     for part in partitions(sources, partition_size, columns, problems):
         if part.name in seen:  # two identical partitions: one is enough
             continue

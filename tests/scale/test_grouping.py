@@ -180,7 +180,7 @@ def test_progress_names_every_stage(
     assert all(done == total for done, total in last.values())
     # The partitions are counted as they stream in, with their number once it is known.
     analysed = [(done, total) for stage, done, total in seen if stage == "analyse"]
-    assert analysed[0][1] is None and analysed[-1][0] == analysed[-1][1] > 1
+    assert analysed[0] == (0, None) and analysed[-1][0] == analysed[-1][1] > 1
 
 
 def test_the_progress_count_shows_no_total_until_there_is_one() -> None:
