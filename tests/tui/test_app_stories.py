@@ -10,6 +10,8 @@ from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screens.picker import DocumentPicker
 from newsreader.tui.screens.stories import StoriesScreen
 
+from .waiting import until
+
 SIZE = (160, 45)
 
 
@@ -31,19 +33,11 @@ class Keys:
 
 
 async def loaded(app: NewsreaderApp, pilot: object) -> None:
-    for _ in range(200):
-        await pilot.pause()  # type: ignore[attr-defined]
-        if app.documents:
-            return
-    raise AssertionError("the articles never loaded")
+    await until(pilot, lambda: bool(app.documents))
 
 
 async def until_screen(app: NewsreaderApp, pilot: object, kind: type) -> None:
-    for _ in range(200):
-        await pilot.pause()  # type: ignore[attr-defined]
-        if isinstance(app.screen, kind):
-            return
-    raise AssertionError(f"{kind.__name__} never showed")
+    await until(pilot, lambda: isinstance(app.screen, kind))
 
 
 async def test_basil_event_side_by_side_in_at_most_six_keys(tmp_path: Path, shared: Path) -> None:

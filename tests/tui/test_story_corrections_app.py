@@ -19,6 +19,7 @@ from newsreader.tui.screens.story_dialogs import (
 
 from ..annotations.story_corpus import write_corpus
 from .test_app_stories import SIZE, loaded, until_screen
+from .waiting import until
 
 
 def app_on(tmp_path: Path) -> tuple[NewsreaderApp, Path]:
@@ -27,8 +28,15 @@ def app_on(tmp_path: Path) -> tuple[NewsreaderApp, Path]:
     return make_app(paths=[folder], store_path=db, config=Config(), cursor_blink=False), db
 
 
-async def stories_screen(app: NewsreaderApp, pilot: object) -> StoriesScreen:
+async def ready(app: NewsreaderApp, pilot: object) -> None:
+    """The articles shown and the store open: a correction is an edit, and the store opens in
+    a worker after the articles (a key pressed before is refused with a notice)."""
     await loaded(app, pilot)
+    await until(pilot, lambda: app.store is not None)
+
+
+async def stories_screen(app: NewsreaderApp, pilot: object) -> StoriesScreen:
+    await ready(app, pilot)
     await pilot.press("t")  # type: ignore[attr-defined]
     await until_screen(app, pilot, StoriesScreen)
     assert isinstance(app.screen, StoriesScreen)
@@ -49,7 +57,7 @@ async def test_rename_on_the_stories_screen_and_ctrl_z_undoes(tmp_path: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         screen = await stories_screen(app, pilot)
         await pilot.press(*"doe")
-        await settle(pilot)
+        await until(pilot, lambda: "Doe" in getattr(screen.highlighted_story(), "label", ""))
         story = screen.highlighted_story()
         assert story is not None and "Doe" in story.label
         await pilot.press("ctrl+n")
@@ -76,7 +84,7 @@ async def test_split_then_merge_back_on_the_stories_screen(tmp_path: Path) -> No
         screen = await stories_screen(app, pilot)
         assert sizes(screen) == [3, 3, 2]
         await pilot.press(*"ambato")
-        await settle(pilot)
+        await until(pilot, lambda: len(screen.shown) < 3)  # filtered
         await pilot.press("ctrl+s")
         await until_screen(app, pilot, StoryArticlesDialog)
         await pilot.press("space", "down", "space", "enter")  # take out two of three
@@ -99,7 +107,7 @@ async def test_split_then_merge_back_on_the_stories_screen(tmp_path: Path) -> No
 async def test_move_from_the_palette_action_moves_the_focused_article(tmp_path: Path) -> None:
     app, _ = app_on(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
+        await ready(app, pilot)
         pane = app.focused_pane()
         assert pane is not None and pane.article is not None
         moved = pane.article
